@@ -1,0 +1,48 @@
+"""Render a profile as its page: plain text, Markdown, or a rich terminal view.
+
+Plain text follows the reference page line for line; Markdown is the same page
+for review comments and wikis; the terminal view is the Markdown rendered by
+rich, so there are two templates and no third layout to keep in step.
+"""
+from __future__ import annotations
+
+from functools import cache
+from typing import Sequence
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .model import Profile
+
+FORMATS = ("terminal", "markdown", "text")
+
+
+def _cell(value: str) -> str:
+    """A rubric cell fit for a pipe table: no pipes or newlines inside."""
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("jobarch", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # text and Markdown; the HTML views escape separately
+    )
+    env.filters["cell"] = _cell
+    return env
+
+
+def render_profile(profile: Profile, fmt: str = "text", adjacent: Sequence = ()) -> str:
+    """The profile page as text or Markdown."""
+    name = {"text": "page.txt.j2", "markdown": "page.md.j2"}[fmt]
+    return _environment().get_template(name).render(p=profile, adjacent=list(adjacent))
+
+
+def print_profile(profile: Profile, adjacent: Sequence = (), console=None) -> None:
+    """Show the page in the terminal, wrapped to its width."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = console or Console()
+    console.print(Markdown(render_profile(profile, "markdown", adjacent)))
