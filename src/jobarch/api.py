@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Sequence
 
 from .config import resolve
-from .load import load
+from .load import Architecture, discover, load
 from .model import Profile, get_profile
 from .render import render_profile
 from .store import Store, open_store
+from .validate import ValidationReport, validate
+from .vcs import changed_files
 
 
 def open_architecture(data: Sequence[str | Path] = (), store: str | None = None) -> Store:
@@ -32,3 +34,29 @@ def profile(store: Store, code: str) -> Profile:
 def profile_page(store: Store, code: str, fmt: str = "text") -> str:
     """One profile rendered as its page, as plain text or Markdown."""
     return render_profile(get_profile(store, code), fmt)
+
+
+def load_architecture(data: Sequence[str | Path] = ()) -> Architecture:
+    """Load the architecture's files (options, then environment, then jobarch.toml, then the sample)."""
+    return load(resolve(data).data)
+
+
+def validate_architecture(
+    data: Sequence[str | Path] = (),
+    only: Sequence[str | Path] | None = None,
+    changed: bool = False,
+) -> tuple[ValidationReport, Architecture]:
+    """Validate with the shapes; ``only`` or ``changed`` (git) limit it to some files' nodes and their referrers.
+
+    Limiting gives, for those nodes, the results a full run would give: the
+    whole architecture is still loaded so references and uniqueness are
+    checked against everything.
+    """
+    settings = resolve(data)
+    arch = load(settings.data)
+    files: list[Path] | None = None
+    if only:
+        files = discover(only)
+    if changed:
+        files = (files or []) + changed_files(settings.data)
+    return validate(arch, only=files), arch

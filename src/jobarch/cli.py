@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
 from . import api
 from .errors import JobarchError
+from . import report as report_formats
 from .render import FORMATS, print_profile, render_profile
+from .validate import SEVERITIES
+from .writer import atomic_write
 
 
 class JobarchGroup(click.Group):
@@ -77,6 +81,38 @@ def show(code: str, fmt: str | None, data: tuple[str, ...], store: str | None) -
         print_profile(profile)
     else:
         click.echo(render_profile(profile, fmt), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(report_formats.FORMATS), default="text", show_default=True,
+              help="text for people, json, sarif (SARIF 2.1.0 for code review), turtle (the W3C SHACL report).")
+@click.option("--severity", type=click.Choice(SEVERITIES), default="violation", show_default=True,
+              help="Exit 1 when there is a result at or above this severity.")
+@click.option("--changed", is_flag=True, help="Only the nodes of files git sees as changed, and the nodes that reference them.")
+@click.option("--only", "only", multiple=True, type=click.Path(), metavar="FILE",
+              help="Only the nodes defined in FILE (repeatable), and the nodes that reference them.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file (atomically).")
+@data_options
+def validate(paths, fmt, severity, changed, only, output, data, store) -> None:
+    """Check the architecture against the SHACL shapes.
+
+    Each result names the file and line of the node it is about. Exit status:
+    0 nothing at or above --severity, 1 something is, 2 unreadable input.
+
+    \b
+    Examples:
+      jobarch validate data/
+      jobarch validate data/ --changed --format sarif -o results.sarif
+    """
+    result, arch = api.validate_architecture(paths or data, only=list(only) or None, changed=changed)
+    text = report_formats.render(result, fmt, len(arch.files))
+    if output:
+        atomic_write(Path(output), text)
+    else:
+        click.echo(text, nl=False)
+    if result.at_or_above(severity):
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -74,11 +74,22 @@ class Architecture:
         that is unambiguous, else at a line holding one of its literals, else
         at its parent's predicate.
         """
-        for path in self.files_defining(node) or self._files_mentioning(node):
+        for path in self.files_defining(node):
             if isinstance(node, URIRef):
                 block = self.index(path).first_block(str(node))
                 return Location(path, block.start if block else None)
             return Location(path, self._bnode_line(path, node))
+        for path in self._files_mentioning(node):  # used but defined nowhere: point at the use
+            return Location(path, self._reference_line(path, node))
+        return None
+
+    def _reference_line(self, path: Path, node: Node) -> int | None:
+        graph, index = self.graph_of(path), self.index(path)
+        for owner, predicate in graph.subject_predicates(node):
+            if isinstance(owner, URIRef) and (block := index.first_block(str(owner))):
+                return block.predicates.get(str(predicate), block.start)
+            if isinstance(owner, BNode):
+                return self._bnode_line(path, owner)
         return None
 
     def _files_mentioning(self, node: Node) -> list[Path]:

@@ -1,0 +1,288 @@
+"""SHACL validation a curator can act on.
+
+The shapes in ``shapes/`` run through pyshacl over the union of all files plus
+the ontology. Each result comes back as a :class:`Finding` that knows the file
+and line its focus node is defined at.
+
+Two things make this fast enough for large architectures:
+
+* pyshacl hands each SPARQL constraint to rdflib as text, once per focus node,
+  and rdflib parses it every time; the data graph here answers repeated query
+  texts from a cache of prepared queries instead.
+* ``only`` restricts validation to the nodes defined in some files plus the
+  nodes that reference them (the ``--changed`` workflow). Blank nodes are
+  skolemised to IRIs for the run so they can be focus nodes too, then mapped
+  back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from types import MethodType
+from typing import Iterable, Sequence
+
+import pyshacl
+from pyshacl.graph_abstraction import DataGraph
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import reorderTriples
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.plugins.sparql.evaluate import evalQuery
+from rdflib.plugins.sparql.processor import SPARQLResult
+from rdflib.plugins.stores.memory import Memory
+from rdflib.term import Node
+
+from .errors import JobarchError, Location
+from .load import Architecture
+from .resources import resource_dir
+
+SEVERITIES = ("info", "warning", "violation")  # ascending
+_SKOLEM = "urn:jobarch:bnode:"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, placed in the curator's file."""
+
+    severity: str  # "violation", "warning" or "info"
+    message: str
+    focus: Node
+    focus_label: str
+    path: str | None
+    value: Node | None
+    shape: str
+    component: str
+    location: Location | None
+
+    @property
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (str(loc.path) if loc else "~", loc.line or 0 if loc else 0, self.focus_label, self.shape, self.message)
+
+
+@dataclass
+class ValidationReport:
+    findings: list[Finding]
+    report_graph: Graph = field(repr=False)
+    focus_limited: bool = False
+
+    @property
+    def conforms(self) -> bool:
+        return not any(f.severity == "violation" for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        return {sev: sum(1 for f in self.findings if f.severity == sev) for sev in reversed(SEVERITIES)}
+
+    def at_or_above(self, severity: str) -> list[Finding]:
+        floor = SEVERITIES.index(severity)
+        return [f for f in self.findings if SEVERITIES.index(f.severity) >= floor]
+
+
+class _PreparedQueryStore(Memory):
+    """An in-memory store that parses each distinct SPARQL text once.
+
+    pyshacl re-sends the same constraint text for every focus node, and
+    rdflib's processor would parse it every time; rdflib asks the store first,
+    so answering here keeps pyshacl unchanged.
+    """
+
+    graph: Graph | None = None
+
+    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 - rdflib's names
+        if self.graph is None or kwargs:
+            raise NotImplementedError
+        prepared = _prepared(query) if isinstance(query, str) else query
+        if initBindings:
+            prepared = _pre_bind(prepared, {Variable(k): v for k, v in initBindings.items()})
+        return SPARQLResult(evalQuery(self.graph, prepared, initBindings or {}))
+
+
+def _pre_bind(query: Query, bindings: dict) -> Query:
+    """SHACL's pre-binding: put the focus node into every triple pattern, then re-plan.
+
+    rdflib plans the join order of a pattern before it knows ``$this``, so a
+    constraint like "another node with the same label" would first scan every
+    label; with ``$this`` substituted, the planner starts from the focus node.
+    """
+    def rebuild(node):
+        if isinstance(node, Variable):
+            return bindings.get(node, node)
+        if isinstance(node, CompValue):
+            copy = type(node)(node.name)
+            copy.__dict__.update(node.__dict__)
+            evalfn = node.__dict__.get("_evalfn")
+            if isinstance(evalfn, MethodType):  # expressions evaluate through a method bound to themselves
+                copy._evalfn = MethodType(evalfn.__func__, copy)
+            for key, value in node.items():
+                # projections keep the variable: the bound value still comes from the bindings
+                copy[key] = value if key in ("PV", "_vars", "var") else rebuild(value)
+            if node.name == "BGP":
+                copy["triples"] = reorderTriples(copy["triples"])
+            return copy
+        if isinstance(node, (list, tuple)):
+            return type(node)(rebuild(item) for item in node)
+        return node
+
+    return Query(query.prologue, rebuild(query.algebra))
+
+
+class _Validator(pyshacl.Validator):
+    """pyshacl's validator, with the focus-node filter as a set (pyshacl keeps a list: quadratic on large runs)."""
+
+    def make_executor(self):
+        executor = super().make_executor()
+        if executor.focus_nodes:
+            executor.focus_nodes = frozenset(executor.focus_nodes)
+        return executor
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str):
+    return prepareQuery(text)
+
+
+@cache
+def shapes_graph() -> Graph:
+    """All shape files of ``shapes/`` as one graph."""
+    graph = Graph()
+    for path in sorted(resource_dir("shapes").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _skolem(node: Node) -> Node:
+    return URIRef(_SKOLEM + str(node)) if isinstance(node, BNode) else node
+
+
+def _unskolem(node: Node | None) -> Node | None:
+    if isinstance(node, URIRef) and str(node).startswith(_SKOLEM):
+        return BNode(str(node)[len(_SKOLEM):])
+    return node
+
+
+def data_graph(arch: Architecture) -> Graph:
+    """The union of all files and the ontology, blank nodes skolemised, as one graph for pyshacl."""
+    store = _PreparedQueryStore()
+    graph = Graph(store=store)
+    store.graph = graph
+    graph.namespace_manager = arch.dataset.namespace_manager
+    add = graph.add
+    for s, p, o in arch.dataset.triples((None, None, None)):
+        add((_skolem(s), p, _skolem(o)))
+    return graph
+
+
+def focus_nodes_for(arch: Architecture, files: Iterable[Path]) -> set[Node]:
+    """The nodes defined in ``files`` and every node that references one of them."""
+    wanted = {p.resolve() for p in files}
+    defined: set[Node] = set()
+    for path in arch.files:
+        if path.resolve() in wanted:
+            defined.update(arch.graph_of(path).subjects(unique=True))
+    referencing: set[Node] = set()
+    for node in defined:
+        referencing.update(arch.dataset.subjects(None, node, unique=True))
+    return defined | referencing
+
+
+def validate(arch: Architecture, only: Sequence[Path] | None = None) -> ValidationReport:
+    """Validate the architecture, or only what ``only`` (a list of its files) defines and what references it."""
+    if only is not None:
+        known = {p.resolve() for p in arch.files}
+        for path in only:
+            if Path(path).resolve() not in known:
+                raise JobarchError("not one of the architecture's files", Location(Path(path)),
+                                   hint="pass files that are inside the --data paths")
+    graph = data_graph(arch)
+    focus = None
+    if only is not None:
+        focus = sorted(str(_skolem(n)) for n in focus_nodes_for(arch, only))
+        if not focus:
+            return ValidationReport([], Graph(), focus_limited=True)
+    validator = _Validator(
+        DataGraph.from_rdflib(graph),
+        shacl_graph=shapes_graph(),
+        options={
+            "inference": "none",
+            "advanced": False,
+            "inplace": True,  # the graph is ours and throwaway; cloning it would lose the query cache
+            "focus_nodes": focus,
+            "allow_warnings": True,
+        },
+    )
+    _conforms, report, _text = validator.run()
+    return ValidationReport(_findings(arch, report, graph), report, focus_limited=focus is not None)
+
+
+def _findings(arch: Architecture, report: Graph, data: Graph) -> list[Finding]:
+    shapes = shapes_graph()
+    findings: dict[tuple, Finding] = {}
+    for result in report.objects(None, SH.result):
+        focus = _unskolem(report.value(result, SH.focusNode))
+        severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1].lower()
+        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+        path = report.value(result, SH.resultPath)
+        value = _unskolem(report.value(result, SH.value))
+        shape = report.value(result, SH.sourceShape)
+        component = str(report.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1]
+        label = describe_node(arch, focus)
+        finding = Finding(
+            severity=severity,
+            message=_best_message(messages, component, path, value, data).replace("{$this}", label),
+            focus=focus,
+            focus_label=label,
+            path=_curie(data, path) if isinstance(path, URIRef) else None,
+            value=value,
+            shape=_shape_label(shapes, shape),
+            component=component,
+            location=arch.locate(focus) if focus is not None else None,
+        )
+        # one message per node and shape, even when several constraint components fail together
+        findings.setdefault((finding.focus, finding.shape, finding.path, finding.severity, finding.message), finding)
+    return sorted(findings.values(), key=lambda f: f.sort_key)
+
+
+def _best_message(messages: list[str], component: str, path, value, data: Graph) -> str:
+    """Our sh:message where the shape has one; pyshacl's generic text otherwise."""
+    ours = [m for m in messages if not m.startswith(("Node ", "Value ", "Less than", "More than", "Focus node", "Results ("))]
+    text = ours[0] if ours else (messages[0] if messages else component)
+    if value is not None and "{?value}" in text:
+        text = text.replace("{?value}", _curie(data, value) if isinstance(value, URIRef) else str(value))
+    return text
+
+
+def _curie(graph: Graph, node: Node) -> str:
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.curie(node, generate=False)
+        except (ValueError, KeyError):
+            return f"<{node}>"
+    if isinstance(node, Literal):
+        return node.n3()
+    return "[]"
+
+
+def describe_node(arch: Architecture, node: Node | None) -> str:
+    """A node as a curator writes it: a prefixed name, or ``owner ja:pred []`` for a blank node."""
+    if node is None:
+        return "?"
+    if isinstance(node, BNode):
+        parent = next(iter(arch.dataset.subject_predicates(node)), None)
+        if parent is None:
+            return "[]"
+        return f"{describe_node(arch, parent[0])} {_curie(arch.dataset, parent[1])} []"
+    return _curie(arch.dataset, node)
+
+
+def _shape_label(shapes: Graph, shape: Node | None) -> str:
+    if isinstance(shape, URIRef):
+        return _curie(shapes, shape)
+    if shape is None:
+        return "?"
+    owner = next(iter(shapes.subjects(SH.property, shape)), None)
+    path = shapes.value(shape, SH.path)
+    owner_label = _curie(shapes, owner) if isinstance(owner, URIRef) else "[]"
+    return f"{owner_label}/{_curie(shapes, path)}" if isinstance(path, URIRef) else owner_label
