@@ -5,6 +5,7 @@ Errors print as ``path:line:col: message`` without a traceback unless ``--debug`
 """
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -13,6 +14,7 @@ import click
 
 from . import api
 from .errors import JobarchError
+from . import output
 from . import report as report_formats
 from .render import FORMATS, print_profile, render_profile
 from .validate import SEVERITIES
@@ -113,6 +115,93 @@ def validate(paths, fmt, severity, changed, only, output, data, store) -> None:
         click.echo(text, nl=False)
     if result.at_or_above(severity):
         sys.exit(1)
+
+
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_queries(fmt: str) -> None:
+    """List the named queries with their descriptions and parameters.
+
+    \b
+    Example:
+      jobarch queries
+    """
+    from .query import named_queries
+    queries = named_queries()
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "description": q.description, "examples": list(q.examples),
+                                "params": [vars(p) for p in q.params]} for q in queries.values()], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    table = Table("name", "description", "parameters", show_lines=True)
+    for q in queries.values():
+        params = "\n".join(f"{p.name} ({p.type}{', required' if p.required else f', default {p.default}'})"
+                           + (f": {p.doc}" if p.doc else "") for p in q.params)
+        table.add_row(q.name, q.description, params or "-")
+    Console().print(table)
+
+
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query (repeatable).")
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Run your own query from a file.")
+@click.option("-e", "--expr", "expr", metavar="SPARQL", help="Run your own query given inline.")
+@click.option("--format", "fmt", type=click.Choice(output.SELECT_FORMATS + output.GRAPH_FORMATS), default="table", show_default=True,
+              help="SELECT: table, csv, tsv, json (SPARQL results JSON), md. CONSTRUCT/DESCRIBE: turtle, json-ld, nt.")
+@click.option("--reason", is_flag=True, help="Query the data plus its OWL-RL inferences.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Stop the query after this many seconds (0: no limit).")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (they send data to other endpoints).")
+@data_options
+def run_query_command(name, params, query_file, expr, fmt, reason, timeout, allow_service, data, store) -> None:
+    """Run a named query, or your own with --file or -e. Queries are read-only.
+
+    \b
+    Examples:
+      jobarch query profiles_at_level --param level=M2
+      jobarch query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
+    """
+    sources = [x for x in (name, query_file, expr) if x]
+    if len(sources) != 1:
+        raise click.UsageError("give exactly one of: a query NAME, --file, or -e")
+    raw = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.UsageError(f"--param takes KEY=VALUE, not {item!r}")
+        raw[key] = value
+    text = Path(query_file).read_text(encoding="utf-8") if query_file else expr
+    backend = api.open_architecture(data, store, reason=reason)
+    result = api.query(backend, name, text=text, params=raw, allow_service=allow_service,
+                       timeout=timeout or None, source=query_file or ("-e" if expr else None))
+    if fmt == "table" and result.kind == "SELECT":
+        from rich.console import Console
+        Console().print(output.rich_table(result))
+    else:
+        click.echo(output.render_result(result, fmt if fmt != "table" else "turtle"), nl=False)
+
+
+@main.command()
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the inferred triples here (Turtle). Default: standard output.")
+@data_options
+def reason(out, data, store) -> None:
+    """Compute the OWL-RL closure (owlrl) and write only the new data triples.
+
+    The curators' files are never touched; the summary goes to standard error.
+
+    \b
+    Example:
+      jobarch reason -o derived/inferred.ttl
+    """
+    inference = api.reason(data)
+    if out:
+        target = Path(out).resolve()
+        if any(target == p.resolve() for p in api.load_architecture(data).files):
+            raise JobarchError("refusing to write inferences into a curator's file", hint="choose another -o path")
+        atomic_write(target, inference.graph.serialize(format="turtle"))
+    else:
+        click.echo(inference.graph.serialize(format="turtle"), nl=False)
+    click.echo(inference.summary(), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,13 +12,25 @@ pasted into the text), typed by the header.
 """
 from __future__ import annotations
 
+import multiprocessing
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Iterator
 
-from .errors import JobarchError
+from pyparsing import ParseException, ParseResults
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier
+
+from .errors import JobarchError, Location
 from .resources import resource_dir
+from .store import QueryResult, Store
 
 _HEADER = re.compile(r"^#\s*(name|description|param|example):\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)\s*(?:\((?P<required>required)\)|=\s*(?P<default>\S+))?\s*(?:--\s*(?P<doc>.*))?$")
@@ -71,3 +83,166 @@ def parse_query_file(path: Path) -> NamedQuery:
 def internal(name: str) -> str:
     """The text of a query jobarch itself runs (``queries/internal/NAME.rq``)."""
     return (resource_dir("queries") / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# The library of named queries
+# ---------------------------------------------------------------------------
+
+PARAM_TYPES = ("string", "integer", "decimal", "boolean", "iri")
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """The analyst-facing queries in ``queries/*.rq``, by name."""
+    found = {}
+    for path in sorted(resource_dir("queries").glob("*.rq")):
+        nq = parse_query_file(path)
+        found[nq.name] = nq
+    return found
+
+
+def find_query(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        import difflib
+        close = difflib.get_close_matches(name, list(queries), n=3)
+        raise JobarchError(f"no named query {name!r}",
+                           hint=("did you mean: " + ", ".join(close)) if close else "list them with: jobarch queries")
+    return queries[name]
+
+
+def bind_params(nq: NamedQuery, raw: dict[str, str]) -> dict[str, Identifier]:
+    """Turn ``key=value`` strings into typed RDF terms, with defaults; unknown or missing names are errors."""
+    known = {p.name: p for p in nq.params}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise JobarchError(f"query {nq.name!r} has no parameter {unknown[0]!r}",
+                           hint="its parameters: " + (", ".join(known) or "none"))
+    bound: dict[str, Identifier] = {}
+    for param in nq.params:
+        value = raw.get(param.name, param.default)
+        if value is None:
+            raise JobarchError(f"query {nq.name!r} needs --param {param.name}=...",
+                               hint=param.doc or f"a {param.type}")
+        bound[param.name] = typed_term(param.name, param.type, value)
+    return bound
+
+
+def typed_term(name: str, kind: str, value: str) -> Identifier:
+    """A parameter value as an RDF term of its declared type; it is bound, never pasted into the query."""
+    try:
+        if kind == "string":
+            return Literal(value)
+        if kind == "integer":
+            return Literal(int(value))
+        if kind == "decimal":
+            return Literal(Decimal(value))
+        if kind == "boolean":
+            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(value)
+            return Literal(value.lower() in ("true", "1", "yes"))
+        if kind == "iri":
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+                raise ValueError(value)
+            return URIRef(value)
+    except (ValueError, ArithmeticError):
+        raise JobarchError(f"parameter {name}={value!r} is not a valid {kind}") from None
+    raise JobarchError(f"parameter {name} has unknown type {kind!r}", hint=f"types: {', '.join(PARAM_TYPES)}")
+
+
+# ---------------------------------------------------------------------------
+# Safety: read-only, no SERVICE unless allowed, no FROM (it would fetch URLs)
+# ---------------------------------------------------------------------------
+
+def check_query(text: str, *, allow_service: bool = False, source: str = "query") -> Query:
+    """Parse and vet an analyst's query; errors name ``source:line:col``."""
+    try:
+        tree = parseQuery(text)
+    except ParseException as exc:
+        if _is_update(text):
+            raise JobarchError("updates are refused: jobarch runs queries read-only",
+                               hint="change the Turtle files instead, then reload") from None
+        raise JobarchError(f"syntax error in SPARQL: {exc.msg}", Location(Path(source), exc.lineno, exc.col)) from None
+    names = set(_node_names(tree))
+    if "ServiceGraphPattern" in names and not allow_service:
+        raise JobarchError("SERVICE is refused: it would send data to another endpoint",
+                           hint="pass --allow-service if you mean it")
+    if "datasetClause" in tree[1]:
+        raise JobarchError("FROM / FROM NAMED is refused: it would fetch data from a URL",
+                           hint="load the data with --data instead")
+    try:
+        return translateQuery(tree)
+    except Exception as exc:  # rdflib rejects some well-formed but invalid queries at this stage
+        raise JobarchError(f"invalid SPARQL: {exc}", Location(Path(source))) from None
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+        return True
+    except ParseException:
+        return False
+
+
+def _node_names(node) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item.name
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+
+
+def run_query(store: Store, text: str, bindings: dict[str, Identifier] | None = None, *,
+              allow_service: bool = False, timeout: float | None = 60.0, source: str = "query") -> QueryResult:
+    """Vet and run a query on a store, stopping it after ``timeout`` seconds (None: no limit)."""
+    check_query(text, allow_service=allow_service, source=source)
+    if not timeout:
+        return store.query(text, bindings)
+    return run_with_timeout(lambda: store.query(text, bindings), timeout,
+                            what=f"query {source}")
+
+
+def run_with_timeout(task, timeout: float, what: str):
+    """Run ``task`` in a forked child and kill it after ``timeout`` seconds.
+
+    rdflib and pyoxigraph cannot interrupt a running query, so a runaway one is
+    stopped by ending the process that runs it; the result comes back pickled.
+    """
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    if ctx is None:  # no fork (Windows): run in process, without a limit
+        return task()
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            send.send(("ok", task()))
+        except JobarchError as exc:
+            send.send(("jobarch", (exc.message, exc.location, exc.hint)))
+        except BaseException as exc:  # report, do not hang the parent
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise JobarchError(f"{what} took longer than {timeout:g} s and was stopped",
+                               hint="raise the limit with --timeout, or make the query more selective")
+        status, payload = receive.recv()
+    except EOFError:
+        raise JobarchError(f"{what} failed: the worker process ended without an answer") from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+    if status == "ok":
+        return payload
+    if status == "jobarch":
+        raise JobarchError(*payload)
+    raise JobarchError(f"{what} failed: {payload}")

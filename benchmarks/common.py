@@ -1,0 +1,54 @@
+"""Shared helpers for the benchmarks: timing, peak memory, synthetic data, tables.
+
+Every benchmark measures its baseline in the same run, on the same machine,
+and prints ratios: absolute times on shared machines are noise.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import resource
+import tempfile
+import time
+import tracemalloc
+from contextlib import contextmanager
+from pathlib import Path
+
+from jobarch.synth import synthesize
+
+
+@contextmanager
+def timed(label: str, results: dict, memory: bool = False):
+    """Time a block (wall clock) and, if asked, its peak Python heap with tracemalloc."""
+    gc.collect()
+    if memory:
+        tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        results[label] = time.perf_counter() - start
+        if memory:
+            results[label + " peak MiB"] = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+
+
+def synthetic(profiles: int, seed: int = 7) -> Path:
+    """A fresh synthetic architecture in a temporary directory (never in the repository)."""
+    root = Path(tempfile.mkdtemp(prefix=f"jobarch-bench-{profiles}-"))
+    synthesize(profiles, seed, root)
+    return root
+
+
+def rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores, Python {os.sys.version.split()[0]}"
+
+
+def table(rows: list[tuple], headers: tuple) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
+    line = lambda r: "| " + " | ".join(str(x).ljust(w) for x, w in zip(r, widths)) + " |"
+    return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
