@@ -11,8 +11,10 @@ from typing import Sequence
 
 from .config import resolve
 from .load import Architecture, discover, load
+from .adjacency import AdjacencyIndex, Neighbour
+from .compare import Comparison, compare
 from .model import Profile, get_profile
-from .query import bind_params, find_query, run_query
+from .query import bind_params, find_query, internal, run_query
 from .reasoning import Inference, add_inferences, infer
 from .render import render_profile
 from .errors import JobarchError
@@ -57,11 +59,6 @@ def profile(store: Store, code: str) -> Profile:
     return get_profile(store, code)
 
 
-def profile_page(store: Store, code: str, fmt: str = "text") -> str:
-    """One profile rendered as its page, as plain text or Markdown."""
-    return render_profile(get_profile(store, code), fmt)
-
-
 def load_architecture(data: Sequence[str | Path] = ()) -> Architecture:
     """Load the architecture's files (options, then environment, then jobarch.toml, then the sample)."""
     return load(resolve(data).data)
@@ -86,3 +83,42 @@ def validate_architecture(
     if changed:
         files = (files or []) + changed_files(settings.data)
     return validate(arch, only=files), arch
+
+
+def adjacency_index(store: Store, data: Sequence[str | Path] = ()) -> AdjacencyIndex:
+    """Coordinates of every profile and the adjacency model (jobarch.toml's [adjacency] overrides it)."""
+    return AdjacencyIndex.from_store(store, resolve(data).adjacency)
+
+
+def adjacent(index: AdjacencyIndex, code: str, k: int = 10, band: str | None = None,
+             max_distance: float | None = None, same_track: bool = False) -> list[Neighbour]:
+    """The nearest profiles of a profile, nearest first, ties by code."""
+    return index.nearest(code, k=k, band=band, max_distance=max_distance, same_track=same_track)
+
+
+def compare_profiles(store: Store, index: AdjacencyIndex, codes: Sequence[str]) -> Comparison:
+    """Two or three profiles side by side, with distances from the first."""
+    if not 2 <= len(codes) <= 3:
+        raise JobarchError("compare takes two or three profile codes")
+    return compare([get_profile(store, c) for c in codes], index)
+
+
+def page_neighbours(store: Store, code: str, k: int = 5, data: Sequence[str | Path] = ()) -> tuple[list[Neighbour] | None, str]:
+    """The adjacent roles a page shows, or None and the reason adjacency cannot be computed."""
+    try:
+        return AdjacencyIndex.from_store(store, resolve(data).adjacency).nearest(code, k=k), ""
+    except JobarchError as exc:
+        return None, f"Not computed: {exc.message}."
+
+
+def profile_page(store: Store, code: str, fmt: str = "text", k: int = 5) -> str:
+    """One profile rendered as its page (plain text or Markdown), adjacent roles included."""
+    profile = get_profile(store, code)
+    neighbours, note = page_neighbours(store, code, k)
+    return render_profile(profile, fmt, neighbours, note)
+
+
+def skill_labels(store: Store, skills) -> list[str]:
+    """The names of some skills (by IRI), for messages such as "skills to gain"."""
+    names = {str(r["skill"]): str(r["label"]) for r in store.select(internal("skill_labels"))}
+    return [names.get(str(s), str(s)) for s in skills]

@@ -68,8 +68,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.argument("code")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="terminal (rich), markdown or text. Default: terminal on a terminal, text otherwise.")
+@click.option("-k", "adjacent_k", type=click.IntRange(0, 100), default=5, show_default=True, help="How many adjacent roles to list.")
 @data_options
-def show(code: str, fmt: str | None, data: tuple[str, ...], store: str | None) -> None:
+def show(code: str, fmt: str | None, adjacent_k: int, data: tuple[str, ...], store: str | None) -> None:
     """Show one job profile as its page.
 
     \b
@@ -78,11 +79,12 @@ def show(code: str, fmt: str | None, data: tuple[str, ...], store: str | None) -
     """
     backend = api.open_architecture(data, store)
     profile = api.profile(backend, code)
+    neighbours, note = api.page_neighbours(backend, code, k=adjacent_k, data=data)
     fmt = fmt or ("terminal" if sys.stdout.isatty() else "text")
     if fmt == "terminal":
-        print_profile(profile)
+        print_profile(profile, neighbours, note)
     else:
-        click.echo(render_profile(profile, fmt), nl=False)
+        click.echo(render_profile(profile, fmt, neighbours, note), nl=False)
 
 
 @main.command()
@@ -202,6 +204,129 @@ def reason(out, data, store) -> None:
     else:
         click.echo(inference.graph.serialize(format="turtle"), nl=False)
     click.echo(inference.summary(), err=True)
+
+
+def _neighbour_rows(neighbours) -> list[dict]:
+    return [{"code": n.code, "title": n.title, "distance": round(n.distance, 6), "band": n.band,
+             "taxonomy": round(n.taxonomy, 6), "level": round(n.level, 6), "sharedSkills": n.shared_skills,
+             "skillsUnion": n.skills_union, "skillOverlap": round(n.skill_overlap, 6)} for n in neighbours]
+
+
+@main.command()
+@click.argument("code")
+@click.option("-k", type=click.IntRange(1, 10000), default=10, show_default=True, help="How many neighbours.")
+@click.option("--band", help="Only neighbours within this match band (e.g. strong).")
+@click.option("--max-distance", type=click.FloatRange(0, 1), help="Only neighbours at most this far.")
+@click.option("--same-track", is_flag=True, help="Only neighbours on the profile's own track.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table", show_default=True)
+@data_options
+def adjacent(code, k, band, max_distance, same_track, fmt, data, store) -> None:
+    """The nearest profiles of a profile, with distance, band and skill overlap.
+
+    \b
+    Example:
+      jobarch adjacent MANUFA3.MANUFACT13A2.M2 -k 5 --band partial
+    """
+    backend = api.open_architecture(data, store)
+    index = api.adjacency_index(backend, data)
+    rows = _neighbour_rows(api.adjacent(index, code, k, band, max_distance, same_track))
+    if fmt == "json":
+        click.echo(json.dumps({"profile": code, "neighbours": rows}, indent=2, ensure_ascii=False))
+        return
+    headers = ["code", "title", "distance", "band", "taxonomy", "level", "skills shared"]
+    values = [[r["code"], r["title"], f"{r['distance']:.3f}", r["band"], f"{r['taxonomy']:.3f}", f"{r['level']:.3f}",
+               f"{r['sharedSkills']}/{r['skillsUnion']} ({r['skillOverlap']:.0%})"] for r in rows]
+    if fmt == "csv":
+        import csv
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(values)
+    elif fmt == "md":
+        click.echo("| " + " | ".join(headers) + " |\n|" + "---|" * len(headers))
+        for v in values:
+            click.echo("| " + " | ".join(x.replace("|", "\\|") for x in v) + " |")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+        table = Table(*headers, title=f"Nearest to {code}")
+        for v in values:
+            table.add_row(*v)
+        Console().print(table)
+
+
+@main.command("compare")
+@click.argument("codes", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "json"]), default="terminal", show_default=True)
+@data_options
+def compare_command(codes, fmt, data, store) -> None:
+    """Two or three profiles side by side, with distance and band.
+
+    \b
+    Example:
+      jobarch compare MANUFA3.MANUFACT13A2.M2 MANUFA3.MANUFACT14A1.M2
+    """
+    backend = api.open_architecture(data, store)
+    result = api.compare_profiles(backend, api.adjacency_index(backend, data), codes)
+    if fmt == "json":
+        click.echo(result.to_json(), nl=False)
+    elif fmt == "markdown":
+        click.echo(result.to_markdown(), nl=False)
+    else:
+        from rich.console import Console
+        Console().print(result.rich_table())
+
+
+@main.command("path")
+@click.argument("start")
+@click.argument("goal")
+@click.option("--band", default="partial", show_default=True, help="Only moves within this match band.")
+@click.option("-k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Neighbours considered per step.")
+@data_options
+def path_command(start, goal, band, k, data, store) -> None:
+    """A career path: the shortest chain of moves, each within a band.
+
+    \b
+    Example:
+      jobarch path MANUFA3.MANUFACT11A1.P1 MANUFA3.MANUFACT13A2.M3 --band partial
+    """
+    backend = api.open_architecture(data, store)
+    index = api.adjacency_index(backend, data)
+    steps = index.career_path(start, goal, band, k)
+    for i, code in enumerate(steps):
+        c = index.profiles[code]
+        if i == 0:
+            click.echo(f"  {code}  {c.title}")
+            continue
+        before = index.profiles[steps[i - 1]]
+        d = index.distance(steps[i - 1], code)
+        changes = []
+        if before.level != c.level:
+            changes.append(f"level {before.level} → {c.level}")
+        if before.focus != c.focus:
+            changes.append(f"focus → {c.title.rsplit(' — ', 1)[0]}")
+        gain = sorted(api.skill_labels(backend, c.skills - before.skills))
+        if gain:
+            changes.append("skills to gain: " + ", ".join(gain))
+        click.echo(f"→ {code}  {c.title}  [{d.total:.2f}, {d.band}] " + "; ".join(changes))
+
+
+@main.command("adjacency")
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False), required=True, help="The derived Turtle file to write.")
+@click.option("-k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@data_options
+def adjacency_command(out, k, data, store) -> None:
+    """Materialise the k-nearest graph as ja:Adjacency nodes in a derived file, for SPARQL.
+
+    \b
+    Example:
+      jobarch adjacency -o derived/adjacency.ttl && jobarch query adjacent_profiles --data data --data derived/adjacency.ttl --param profile=MANUFA3.MANUFACT13A2.M2
+    """
+    target = Path(out).resolve()
+    if any(target == p.resolve() for p in api.load_architecture(data).files):
+        raise JobarchError("refusing to write derived adjacency into a curator's file", hint="choose another --out path")
+    backend = api.open_architecture(data, store)
+    count = api.adjacency_index(backend, data).write_turtle(target, k)
+    click.echo(f"wrote {count:,} adjacencies to {out}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

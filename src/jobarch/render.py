@@ -33,16 +33,20 @@ def _environment() -> Environment:
     return env
 
 
-def render_profile(profile: Profile, fmt: str = "text", adjacent: Sequence = ()) -> str:
-    """The profile page as text or Markdown."""
+def render_profile(profile: Profile, fmt: str = "text", adjacent: Sequence | None = (), note: str = "") -> str:
+    """The profile page as text or Markdown; ``adjacent`` None means adjacency could not be computed (``note`` says why)."""
     name = {"text": "page.txt.j2", "markdown": "page.md.j2"}[fmt]
-    return _environment().get_template(name).render(p=profile, adjacent=list(adjacent))
+    if adjacent is None:
+        adjacent, note = [], note or "Not computed."
+    elif not adjacent and not note:
+        note = "No other profiles to compare with."
+    return _environment().get_template(name).render(p=profile, adjacent=list(adjacent), adjacent_note=note)
 
 
-def print_profile(profile: Profile, adjacent: Sequence = (), console=None) -> None:
+def print_profile(profile: Profile, adjacent: Sequence | None = (), note: str = "", console=None) -> None:
     """Show the page in the terminal, wrapped to its width."""
     from rich.console import Console
     from rich.markdown import Markdown
 
     console = console or Console()
-    console.print(Markdown(render_profile(profile, "markdown", adjacent)))
+    console.print(Markdown(render_profile(profile, "markdown", adjacent, note)))
