@@ -272,6 +272,13 @@ def test_output_formats(runner):
     assert table.exit_code == 0 and "7 rows" in table.output
 
 
+def test_usual_prefixes_need_no_declaration(store):
+    result = api.query(store, text="SELECT (COUNT(?p) AS ?n) WHERE { ?p a ja:JobProfile ; skos:prefLabel ?t }", timeout=None)
+    assert str(result.rows[0][0]) == "71"
+    own = "PREFIX ja: <https://example.org/not-jobarch#> SELECT (COUNT(?p) AS ?n) WHERE { ?p a ja:JobProfile }"
+    assert str(api.query(store, text=own, timeout=None).rows[0][0]) == "0"  # a query's own declaration wins
+
+
 def test_construct_gives_rdf(runner):
     q = "PREFIX ja: <https://w3id.org/jobarch#> CONSTRUCT { ?p ja:code ?c } WHERE { ?p a ja:JobProfile ; ja:code ?c }"
     ttl = runner.invoke(main, ["query", "-e", q, "--format", "turtle"]).output

@@ -29,6 +29,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
 from .errors import JobarchError, Location
+from .namespaces import PREFIXES
 from .resources import resource_dir
 from .store import QueryResult, Store
 
@@ -155,6 +156,17 @@ def typed_term(name: str, kind: str, value: str) -> Identifier:
 # Safety: read-only, no SERVICE unless allowed, no FROM (it would fetch URLs)
 # ---------------------------------------------------------------------------
 
+def with_standard_prefixes(text: str) -> str:
+    """Declare the usual prefixes (ja, skos, prov, dct, rdf, rdfs, owl, xsd, schema, esco) a query leaves undeclared.
+
+    Analysts can write ``ja:code`` without a PREFIX line on every backend; a
+    query's own declarations come later in the text and so take precedence.
+    """
+    declared = {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([\w.-]*):", text)}
+    header = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p.lower() not in declared)
+    return f"{header}\n{text}" if header else text
+
+
 def check_query(text: str, *, allow_service: bool = False, source: str = "query") -> Query:
     """Parse and vet an analyst's query; errors name ``source:line:col``."""
     try:
@@ -172,7 +184,7 @@ def check_query(text: str, *, allow_service: bool = False, source: str = "query"
         raise JobarchError("FROM / FROM NAMED is refused: it would fetch data from a URL",
                            hint="load the data with --data instead")
     try:
-        return translateQuery(tree)
+        return translateQuery(tree, initNs=PREFIXES)
     except Exception as exc:  # rdflib rejects some well-formed but invalid queries at this stage
         raise JobarchError(f"invalid SPARQL: {exc}", Location(Path(source))) from None
 
@@ -200,6 +212,7 @@ def run_query(store: Store, text: str, bindings: dict[str, Identifier] | None = 
               allow_service: bool = False, timeout: float | None = 60.0, source: str = "query") -> QueryResult:
     """Vet and run a query on a store, stopping it after ``timeout`` seconds (None: no limit)."""
     check_query(text, allow_service=allow_service, source=source)
+    text = with_standard_prefixes(text)
     if not timeout:
         return store.query(text, bindings)
     return run_with_timeout(lambda: store.query(text, bindings), timeout,

@@ -1,6 +1,8 @@
 """Synthetic architectures for tests and benchmarks, in the shape of the sample.
 
-``synthesize(n_profiles, seed, out_dir)`` writes a deterministic architecture:
+``synthesize(n_profiles, seed, out_dir)`` writes a deterministic architecture,
+one directory per function and one file per family (as curators split a large
+architecture):
 functions, families and foci; M and P ladders; five responsibilities of
 realistic length per profile; about sixteen skills per focus drawn from a
 shared pool; sources, quality scores, mappings and occasional aliases. It is
@@ -76,18 +78,21 @@ def synthesize(n_profiles: int, seed: int, out_dir: Path) -> list[Path]:
     while remaining > 0:
         f_index += 1
         fn_code = f"{AREAS[(f_index - 1) % len(AREAS)][:6].upper().replace(' ', '')}{f_index}"
-        parts = [PREFIXES, f"# Synthetic function {fn_code}\n\nfn:{fn_code}\n    a ja:Function ;\n    ja:code \"{fn_code}\" ;\n"
-                 f"    skos:prefLabel {_lit(AREAS[(f_index - 1) % len(AREAS)] + ' ' + str(f_index))} ;\n"
-                 f"    skos:definition {_lit('Synthetic function number ' + str(f_index) + '.')} ;\n"
-                 f"    skos:inScheme arch:architecture ;\n    skos:topConceptOf arch:architecture .\n\n"]
+        folder = out_dir / f"function-{f_index:03d}"
+        path = folder / "function.ttl"
+        atomic_write(path, PREFIXES + f"# Synthetic function {fn_code}\n\nfn:{fn_code}\n    a ja:Function ;\n    ja:code \"{fn_code}\" ;\n"
+                     f"    skos:prefLabel {_lit(AREAS[(f_index - 1) % len(AREAS)] + ' ' + str(f_index))} ;\n"
+                     f"    skos:definition {_lit('Synthetic function number ' + str(f_index) + '.')} ;\n"
+                     f"    skos:inScheme arch:architecture ;\n    skos:topConceptOf arch:architecture .\n")
+        written.append(path)
         for fam_i in range(1, 6):
             if remaining <= 0:
                 break
             fam_code = f"{fn_code[:6]}{f_index}{fam_i:02d}"
-            parts.append(f"fam:{fam_code}\n    a ja:JobFamily ;\n    ja:code \"{fam_code}\" ;\n"
-                         f"    skos:prefLabel {_lit('Family ' + fam_code)} ;\n"
-                         f"    skos:definition {_lit('A synthetic family of related foci in ' + fn_code + '.')} ;\n"
-                         f"    skos:inScheme arch:architecture ;\n    skos:broader fn:{fn_code} .\n\n")
+            parts = [PREFIXES, f"fam:{fam_code}\n    a ja:JobFamily ;\n    ja:code \"{fam_code}\" ;\n"
+                     f"    skos:prefLabel {_lit('Family ' + fam_code)} ;\n"
+                     f"    skos:definition {_lit('A synthetic family of related foci in ' + fn_code + '.')} ;\n"
+                     f"    skos:inScheme arch:architecture ;\n    skos:broader fn:{fn_code} .\n\n"]
             for focus_i in range(1, 21):
                 if remaining <= 0:
                     break
@@ -95,9 +100,9 @@ def synthesize(n_profiles: int, seed: int, out_dir: Path) -> list[Path]:
                 ladder = rng.choice(LADDERS)[: remaining]
                 remaining -= len(ladder)
                 parts.append(_focus(rng, fn_code, fam_code, focus_code, ladder, skills))
-        path = out_dir / f"function-{f_index:03d}.ttl"
-        atomic_write(path, "".join(parts))
-        written.append(path)
+            path = folder / f"family-{fam_i:02d}.ttl"
+            atomic_write(path, "".join(parts))
+            written.append(path)
     return written
 
 

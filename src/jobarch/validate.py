@@ -7,8 +7,9 @@ and line its focus node is defined at.
 Two things make this fast enough for large architectures:
 
 * pyshacl hands each SPARQL constraint to rdflib as text, once per focus node,
-  and rdflib parses it every time; the data graph here answers repeated query
-  texts from a cache of prepared queries instead.
+  and rdflib parses it every time; the architecture's store
+  (:class:`jobarch.load.PreparedQueryMemory`) parses each text once and plans
+  it with the focus node bound.
 * ``only`` restricts validation to the nodes defined in some files plus the
   nodes that reference them (the ``--changed`` workflow). Blank nodes are
   skolemised to IRIs for the run so they can be focus nodes too, then mapped
@@ -17,26 +18,18 @@ Two things make this fast enough for large architectures:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
-from types import MethodType
 from typing import Iterable, Sequence
 
 import pyshacl
 from pyshacl.graph_abstraction import DataGraph
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import reorderTriples
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.plugins.sparql.evaluate import evalQuery
-from rdflib.plugins.sparql.processor import SPARQLResult
-from rdflib.plugins.stores.memory import Memory
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .errors import JobarchError, Location
-from .load import Architecture
+from .load import Architecture, PreparedQueryMemory
 from .resources import resource_dir
 
 SEVERITIES = ("info", "warning", "violation")  # ascending
@@ -81,54 +74,6 @@ class ValidationReport:
         return [f for f in self.findings if SEVERITIES.index(f.severity) >= floor]
 
 
-class _PreparedQueryStore(Memory):
-    """An in-memory store that parses each distinct SPARQL text once.
-
-    pyshacl re-sends the same constraint text for every focus node, and
-    rdflib's processor would parse it every time; rdflib asks the store first,
-    so answering here keeps pyshacl unchanged.
-    """
-
-    graph: Graph | None = None
-
-    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 - rdflib's names
-        if self.graph is None or kwargs:
-            raise NotImplementedError
-        prepared = _prepared(query) if isinstance(query, str) else query
-        if initBindings:
-            prepared = _pre_bind(prepared, {Variable(k): v for k, v in initBindings.items()})
-        return SPARQLResult(evalQuery(self.graph, prepared, initBindings or {}))
-
-
-def _pre_bind(query: Query, bindings: dict) -> Query:
-    """SHACL's pre-binding: put the focus node into every triple pattern, then re-plan.
-
-    rdflib plans the join order of a pattern before it knows ``$this``, so a
-    constraint like "another node with the same label" would first scan every
-    label; with ``$this`` substituted, the planner starts from the focus node.
-    """
-    def rebuild(node):
-        if isinstance(node, Variable):
-            return bindings.get(node, node)
-        if isinstance(node, CompValue):
-            copy = type(node)(node.name)
-            copy.__dict__.update(node.__dict__)
-            evalfn = node.__dict__.get("_evalfn")
-            if isinstance(evalfn, MethodType):  # expressions evaluate through a method bound to themselves
-                copy._evalfn = MethodType(evalfn.__func__, copy)
-            for key, value in node.items():
-                # projections keep the variable: the bound value still comes from the bindings
-                copy[key] = value if key in ("PV", "_vars", "var") else rebuild(value)
-            if node.name == "BGP":
-                copy["triples"] = reorderTriples(copy["triples"])
-            return copy
-        if isinstance(node, (list, tuple)):
-            return type(node)(rebuild(item) for item in node)
-        return node
-
-    return Query(query.prologue, rebuild(query.algebra))
-
-
 class _Validator(pyshacl.Validator):
     """pyshacl's validator, with the focus-node filter as a set (pyshacl keeps a list: quadratic on large runs)."""
 
@@ -137,11 +82,6 @@ class _Validator(pyshacl.Validator):
         if executor.focus_nodes:
             executor.focus_nodes = frozenset(executor.focus_nodes)
         return executor
-
-
-@lru_cache(maxsize=512)
-def _prepared(text: str):
-    return prepareQuery(text)
 
 
 @cache
@@ -165,7 +105,7 @@ def _unskolem(node: Node | None) -> Node | None:
 
 def data_graph(arch: Architecture) -> Graph:
     """The union of all files and the ontology, blank nodes skolemised, as one graph for pyshacl."""
-    store = _PreparedQueryStore()
+    store = PreparedQueryMemory()
     graph = Graph(store=store)
     store.graph = graph
     graph.namespace_manager = arch.dataset.namespace_manager
@@ -196,12 +136,14 @@ def validate(arch: Architecture, only: Sequence[Path] | None = None) -> Validati
             if Path(path).resolve() not in known:
                 raise JobarchError("not one of the architecture's files", Location(Path(path)),
                                    hint="pass files that are inside the --data paths")
-    graph = data_graph(arch)
     focus = None
-    if only is not None:
+    if only is None:
+        graph = arch.dataset  # the union of all files, validated in place
+    else:
         focus = sorted(str(_skolem(n)) for n in focus_nodes_for(arch, only))
         if not focus:
             return ValidationReport([], Graph(), focus_limited=True)
+        graph = data_graph(arch)  # blank nodes as IRIs, so that they can be focus nodes
     validator = _Validator(
         DataGraph.from_rdflib(graph),
         shacl_graph=shapes_graph(),
@@ -214,10 +156,11 @@ def validate(arch: Architecture, only: Sequence[Path] | None = None) -> Validati
         },
     )
     _conforms, report, _text = validator.run()
-    return ValidationReport(_findings(arch, report, graph), report, focus_limited=focus is not None)
+    return ValidationReport(_findings(arch, report), report, focus_limited=focus is not None)
 
 
-def _findings(arch: Architecture, report: Graph, data: Graph) -> list[Finding]:
+def _findings(arch: Architecture, report: Graph) -> list[Finding]:
+    data = arch.dataset
     shapes = shapes_graph()
     findings: dict[tuple, Finding] = {}
     for result in report.objects(None, SH.result):
