@@ -15,13 +15,18 @@ from jobarch.store import open_store
 
 from .conftest import REFERENCE_CODE, REFERENCE_PAGE
 
-BACKENDS = ["memory"]  # every store backend that exists; each must give the same rows
+BACKENDS = ["memory", "oxigraph", "sparql"]  # every store backend; each must give the same rows
 TESTED: set[str] = set()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def store(request, sample_architecture):
-    backend = open_store(request.param)
+def store(request, sample_architecture, tmp_path_factory):
+    if request.param == "memory":
+        backend = open_store("memory")
+    elif request.param == "oxigraph":
+        backend = open_store(f"oxigraph:{tmp_path_factory.mktemp('ox')}")
+    else:
+        backend = open_store("sparql:" + request.getfixturevalue("oxigraph_server") + "/query")
     backend.load(sample_architecture)
     return backend
 
@@ -207,10 +212,12 @@ INJECTION = 'x" } DELETE WHERE { ?s ?p ?o } #'
 
 
 def test_parameters_are_bound_not_pasted(store, sample_architecture):
-    before = len(sample_architecture.dataset)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = api.query(store, text=count, timeout=None).rows[0][0]
     assert rows(store, "profiles_at_level", level=INJECTION) == []
     assert rows(store, "alias_search", text=INJECTION) == []
-    assert len(sample_architecture.dataset) == before
+    assert rows(store, "profiles_at_level", level="M2 } UNION { ?lvl ?p ?o") == []
+    assert api.query(store, text=count, timeout=None).rows[0][0] == before
 
 
 @pytest.mark.parametrize("update", [

@@ -15,10 +15,12 @@ from .adjacency import AdjacencyIndex, Neighbour
 from .compare import Comparison, compare
 from .model import Profile, get_profile
 from .query import bind_params, find_query, internal, run_query
-from .reasoning import Inference, add_inferences, infer
+from .reasoning import INFERRED_GRAPH, Inference, add_inferences, infer
 from .render import render_profile
 from .errors import JobarchError
 from .store import QueryResult, Store, open_store
+from .store_oxigraph import OxigraphStore
+from .store_sparql import SparqlStore
 from .validate import ValidationReport, validate
 from .vcs import changed_files
 
@@ -29,12 +31,30 @@ def open_architecture(data: Sequence[str | Path] = (), store: str | None = None,
     With ``reason``, the OWL-RL inferences are added as their own named graph.
     """
     settings = resolve(data, store)
-    arch = load(settings.data)
-    if reason:
-        add_inferences(arch, infer(arch))
-    backend = open_store(settings.store)
-    backend.load(arch)
+    backend = open_store(settings.store, settings.graph_store)
+    if isinstance(backend, OxigraphStore) and not reason:
+        backend.sync(discover(settings.data))  # Oxigraph parses; unchanged files are not read again
+    elif isinstance(backend, SparqlStore):
+        if reason:
+            arch = load(settings.data)
+            backend.put_graph(str(INFERRED_GRAPH), infer(arch).graph.serialize(format="turtle").encode("utf-8"))
+    else:
+        arch = load(settings.data)
+        if reason:
+            add_inferences(arch, infer(arch))
+        backend.load(arch)
     return backend
+
+
+def load_into_store(store: str, data: Sequence[str | Path] = ()) -> tuple[Store, int]:
+    """Put the architecture's files into a persistent store (Oxigraph on disk, or a SPARQL server); returns files loaded."""
+    settings = resolve(data, store)
+    backend = open_store(settings.store, settings.graph_store)
+    if isinstance(backend, OxigraphStore):
+        return backend, len(backend.sync(discover(settings.data)).loaded)
+    arch = load(settings.data)
+    backend.load(arch)
+    return backend, len(arch.files)
 
 
 def query(store: Store, name: str | None = None, *, text: str | None = None, params: dict[str, str] | None = None,

@@ -44,7 +44,7 @@ class JobarchGroup(click.Group):
 def data_options(func):
     """--data and --store, shared by every command that reads the architecture."""
     func = click.option("--store", "store", metavar="SELECTOR", default=None,
-                        help="Store backend: memory (default). [env: JOBARCH_STORE]")(func)
+                        help="memory (default), oxigraph:PATH or sparql:URL. [env: JOBARCH_STORE]")(func)
     func = click.option("--data", "data", multiple=True, metavar="PATH", type=click.Path(),
                         help="Architecture file or directory (repeatable). Default: jobarch.toml's, else the sample. [env: JOBARCH_DATA]")(func)
     return func
@@ -327,6 +327,43 @@ def adjacency_command(out, k, data, store) -> None:
     backend = api.open_architecture(data, store)
     count = api.adjacency_index(backend, data).write_turtle(target, k)
     click.echo(f"wrote {count:,} adjacencies to {out}", err=True)
+
+
+@main.command("load")
+@data_options
+def load_command(data, store) -> None:
+    """Put the architecture into a persistent store: Oxigraph on disk, or a SPARQL server (Graph Store Protocol).
+
+    Oxigraph reloads only the files that changed since the last load.
+
+    \b
+    Examples:
+      jobarch load --store oxigraph:.jobarch/store
+      jobarch load --store sparql:http://127.0.0.1:7878/query
+    """
+    if not store:
+        raise click.UsageError("say which store to load with --store (memory keeps nothing)")
+    backend, count = api.load_into_store(store, data)
+    click.echo(f"loaded {count} file{'s' if count != 1 else ''} into {backend.selector}", err=True)
+
+
+@main.command("synth")
+@click.option("--profiles", type=click.IntRange(1, 1_000_000), required=True, help="How many profiles.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same architecture.")
+@click.option("-o", "--out", type=click.Path(file_okay=False), required=True, help="Directory to write (created).")
+def synth_command(profiles, seed, out) -> None:
+    """Write a synthetic architecture shaped like the sample (for benchmarks and trials).
+
+    \b
+    Example:
+      jobarch synth --profiles 10000 --seed 7 -o /tmp/arch10k
+    """
+    from .synth import synthesize
+    target = Path(out)
+    if target.exists() and any(target.iterdir()):
+        raise JobarchError("the output directory is not empty", hint="choose a new directory; synth never overwrites files")
+    files = synthesize(profiles, seed, target)
+    click.echo(f"wrote {profiles:,} profiles in {len(files)} files to {out}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

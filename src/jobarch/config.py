@@ -32,6 +32,7 @@ class Settings:
     base_iri: str | None = None
     adjacency: dict = field(default_factory=dict)
     config_file: Path | None = None
+    graph_store: str | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -67,4 +68,5 @@ def resolve(data: Sequence[str | Path] = (), store: str | None = None, start: Pa
     else:
         paths = [sample_data_dir()]
     selector = store or os.environ.get("JOBARCH_STORE") or config.get("store") or "memory"
-    return Settings(paths, selector, config.get("base_iri"), config.get("adjacency", {}), config_path)
+    return Settings(paths, selector, config.get("base_iri"), config.get("adjacency", {}), config_path,
+                    config.get("graph_store"))

@@ -215,8 +215,7 @@ def run_query(store: Store, text: str, bindings: dict[str, Identifier] | None = 
     text = with_standard_prefixes(text)
     if not timeout:
         return store.query(text, bindings)
-    return run_with_timeout(lambda: store.query(text, bindings), timeout,
-                            what=f"query {source}")
+    return run_with_timeout(lambda: store.for_child().query(text, bindings), timeout, what=f"query {source}")
 
 
 def run_with_timeout(task, timeout: float, what: str):

@@ -6,6 +6,7 @@ so every command runs unchanged on each.
 """
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -31,6 +32,40 @@ class QueryResult:
         return [dict(zip(self.vars, row)) for row in self.rows]
 
 
+_TOKENS = re.compile(r'''("""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^>\s]*>|\#[^\n]*|[{}]|\bWHERE\b)''', re.I)
+
+
+def inject_values(query: str, bindings: Mapping[str, Identifier]) -> str:
+    """Bind variables with a ``VALUES`` block opening the query's outermost WHERE group.
+
+    Used by the backends that take query text only (Oxigraph's substitutions
+    require projected variables; the SPARQL protocol has no bindings). Each
+    value is one RDF term written by rdflib's escaping serializer, never query
+    text, so a value such as ``x" } DELETE WHERE {`` is just a string.
+    Named queries use their parameters in the outermost group, where this and
+    rdflib's pre-binding give the same answers.
+    """
+    if not bindings:
+        return query
+    block = " ".join(f"VALUES ?{name} {{ {term.n3()} }}" for name, term in sorted(bindings.items()))
+    depth, seen_where, first_brace = 0, False, None
+    for m in _TOKENS.finditer(query):
+        tok = m.group(0)
+        if tok.upper() == "WHERE" and depth == 0:
+            seen_where = True
+        elif tok == "{":
+            if depth == 0 and (seen_where or first_brace is None):
+                first_brace = m.end()
+                if seen_where:
+                    break
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+    if first_brace is None:
+        raise JobarchError("cannot find the query's WHERE group to bind parameters into")
+    return f"{query[:first_brace]} {block} {query[first_brace:]}"
+
+
 class Store(ABC):
     """What every backend offers: load an architecture, answer a SPARQL query."""
 
@@ -44,6 +79,10 @@ class Store(ABC):
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         """Answer a read-only query over the union of all graphs, with pre-bound variables."""
+
+    def for_child(self) -> "Store":
+        """The handle a forked worker process should query (see ``query.run_with_timeout``)."""
+        return self
 
     def select(self, sparql: str, **bindings: Identifier) -> list[dict[str, Node | None]]:
         """Run a SELECT with keyword bindings and return rows as dicts."""
@@ -74,12 +113,18 @@ class MemoryStore(Store):
         return QueryResult(result.type, graph=graph)
 
 
-def open_store(selector: str = "memory") -> Store:
-    """Create the backend a selector names (``memory`` for now; more in later releases)."""
-    kind, _, _arg = selector.partition(":")
-    if kind == "memory":
+SELECTORS = "memory, oxigraph:PATH (embedded, on disk), sparql:URL (a SPARQL 1.1 endpoint)"
+
+
+def open_store(selector: str = "memory", graph_store: str | None = None) -> Store:
+    """Create the backend a selector names, the way OAK picks an adapter."""
+    kind, _, argument = selector.partition(":")
+    if kind == "memory" and not argument:
         return MemoryStore()
-    raise JobarchError(
-        f"unknown store selector {selector!r}",
-        hint="use 'memory'",
-    )
+    if kind == "oxigraph":
+        from .store_oxigraph import open_oxigraph
+        return open_oxigraph(argument)
+    if kind == "sparql" and argument:
+        from .store_sparql import open_sparql
+        return open_sparql(argument, graph_store)
+    raise JobarchError(f"unknown store selector {selector!r}", hint=f"use one of: {SELECTORS}")

@@ -1,0 +1,188 @@
+"""The fast embedded backend: an Oxigraph store on disk (``oxigraph:PATH``).
+
+Files are parsed by Oxigraph (in Rust), each into its own named graph, and a
+manifest of their sizes and modification times is kept beside the data: the
+next command reloads only the files that changed and drops the ones that went
+away, so a large architecture is parsed once, not on every command.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier, Node
+
+from .errors import JobarchError, Location
+from .load import RDF_FORMATS, Architecture, parse_file, read_text
+from .namespaces import ONTOLOGY_IRI
+from .resources import ontology_path
+from .store import QueryResult, Store, inject_values
+
+MANIFEST = "jobarch-manifest.json"
+_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}
+
+
+def to_ox(term: Identifier):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def from_ox(term) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    raise JobarchError(f"unsupported term from Oxigraph: {term!r}")
+
+
+@dataclass
+class SyncReport:
+    loaded: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+class OxigraphStore(Store):
+    """pyoxigraph on disk (or in memory when no path is given)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else None
+        self.selector = f"oxigraph:{path}" if path else "oxigraph:"
+        try:
+            if self.path:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+            else:
+                self._store = ox.Store()
+        except OSError as exc:
+            raise JobarchError(f"cannot open the Oxigraph store: {exc}", Location(self.path) if self.path else None,
+                               hint="another jobarch process may hold it open; wait for it or use another path") from None
+
+    # ------------------------------------------------------------------ loading
+    def _manifest(self) -> dict:
+        if self.path and (self.path / MANIFEST).is_file():
+            return json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        return getattr(self, "_memory_manifest", {})
+
+    def _save_manifest(self, manifest: dict) -> None:
+        if self.path:
+            from .writer import atomic_write
+            atomic_write(self.path / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+        else:
+            self._memory_manifest = manifest
+
+    def sync(self, files: list[Path]) -> SyncReport:
+        """Bring the store in line with the files: load new and changed ones, drop removed ones."""
+        report = SyncReport()
+        manifest = self._manifest()
+        wanted = {p.resolve().as_uri(): p for p in files}
+        wanted[ONTOLOGY_IRI] = ontology_path()
+        for uri in sorted(set(manifest) - set(wanted)):
+            self._store.remove_graph(ox.NamedNode(uri))
+            del manifest[uri]
+            report.removed.append(uri)
+        for uri, path in wanted.items():
+            stat = path.stat()
+            stamp = [stat.st_mtime_ns, stat.st_size]
+            if manifest.get(uri) == stamp:
+                report.unchanged.append(path)
+                continue
+            graph = ox.NamedNode(uri)
+            if manifest.get(uri) is not None:
+                self._store.remove_graph(graph)
+            self._load_file(path, graph)
+            manifest[uri] = stamp
+            report.loaded.append(path)
+        self._store.flush() if self.path else None
+        self._save_manifest(manifest)
+        return report
+
+    def _load_file(self, path: Path, graph) -> None:
+        fmt = RDF_FORMATS.get(path.suffix.lower())
+        text = read_text(path)  # names the line of a non-UTF-8 byte, as the memory store does
+        if fmt in _OX_FORMATS:
+            try:
+                self._store.bulk_load(text.encode("utf-8"), _OX_FORMATS[fmt], base_iri=path.resolve().as_uri(), to_graph=graph)
+                return
+            except SyntaxError:
+                parse_file(path, text)  # rdflib's message names path:line:col the same way everywhere
+                raise JobarchError("Oxigraph could not parse this file", Location(path)) from None
+        self._add_rdflib_graph(parse_file(path, text), graph)  # JSON-LD: through rdflib
+
+    def _add_rdflib_graph(self, rdf: Graph, graph) -> None:
+        self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in rdf)
+
+    def load(self, architecture: Architecture) -> None:
+        """Load an already parsed architecture: its files, plus graphs that are not files (inferences)."""
+        self.architecture = architecture
+        self.sync(architecture.files)
+        file_graphs = {p.resolve().as_uri() for p in architecture.files} | {ONTOLOGY_IRI}
+        for graph in architecture.dataset.graphs():
+            name = str(graph.identifier)
+            if name not in file_graphs and len(graph) and isinstance(graph.identifier, URIRef):
+                self._store.remove_graph(ox.NamedNode(name))
+                self._add_rdflib_graph(graph, ox.NamedNode(name))
+
+    def add_graph(self, name: URIRef, graph: Graph) -> None:
+        self._store.remove_graph(ox.NamedNode(str(name)))
+        self._add_rdflib_graph(graph, ox.NamedNode(str(name)))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    # ------------------------------------------------------------------ querying
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        try:
+            result = self._store.query(inject_values(sparql, bindings or {}), use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise JobarchError(f"syntax error in SPARQL: {exc}") from None
+        except OSError as exc:
+            raise JobarchError(f"Oxigraph failed: {exc}") from None
+        return result_from_ox(result)
+
+    def for_child(self):
+        """A handle a forked child can use: a fresh read-only view of the same directory."""
+        if self.path is None:
+            return self
+        copy = object.__new__(OxigraphStore)
+        copy.path, copy.selector = self.path, self.selector
+        copy._store = ox.Store.read_only(str(self.path))
+        return copy
+
+
+def result_from_ox(result) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        rows = [tuple(from_ox(solution[name]) for name in names) for solution in result]
+        return QueryResult("SELECT", names, rows)
+    graph = Graph()
+    for triple in result:
+        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+    return QueryResult("CONSTRUCT", graph=graph)
+
+
+def open_oxigraph(argument: str) -> OxigraphStore:
+    return OxigraphStore(Path(argument) if argument else None)
+
+
