@@ -11,24 +11,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from types import MethodType
 from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import reorderTriples
-from rdflib.plugins.sparql.evaluate import evalQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.processor import SPARQLResult
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.plugins.stores.memory import Memory
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import JobarchError, Location
 from .lines import LineIndex, scan
 from .namespaces import ONTOLOGY_IRI
+from .rdfstore import PreparedQueryMemory
 from .resources import ontology_path
 
 #: File extensions read as RDF, and the rdflib format of each.
@@ -124,95 +116,6 @@ class Architecture:
                     if block.start <= line <= block.end:
                         return line
         return block.predicates.get(str(predicate), block.start)
-
-
-class PreparedQueryMemory(Memory):
-    """rdflib's in-memory store, answering SPARQL itself: each distinct text is parsed once.
-
-    rdflib asks a store to answer a query before using its own processor, so
-    every query on the architecture passes here: pyshacl's constraints (the
-    same text once per focus node) and jobarch's own queries alike.
-    """
-
-    graph: Graph | None = None
-
-    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 - rdflib's names
-        if self.graph is None or kwargs:
-            raise NotImplementedError
-        prepared = _prepared(query) if isinstance(query, str) else query
-        if not isinstance(prepared, Query):
-            raise NotImplementedError
-        if initBindings:
-            prepared = _pre_bind(prepared, {Variable(k): v for k, v in initBindings.items()})
-        return SPARQLResult(evalQuery(self.graph, prepared, initBindings or {}))
-
-
-def _pre_bind(query: Query, bindings: dict) -> Query:
-    """SHACL's pre-binding: put the focus node into every triple pattern, then re-plan.
-
-    rdflib plans the join order of a pattern before it knows ``$this``, so a
-    constraint like "another node with the same label" would first scan every
-    label; with ``$this`` substituted, the planner starts from the focus node.
-    """
-    def rebuild(node):
-        if isinstance(node, Variable):
-            return bindings.get(node, node)
-        if isinstance(node, CompValue):
-            copy = type(node)(node.name)
-            copy.__dict__.update(node.__dict__)
-            evalfn = node.__dict__.get("_evalfn")
-            if isinstance(evalfn, MethodType):  # expressions evaluate through a method bound to themselves
-                copy._evalfn = MethodType(evalfn.__func__, copy)
-            for key, value in node.items():
-                # projections keep the variable: the bound value still comes from the bindings
-                copy[key] = value if key in ("PV", "_vars", "var") else rebuild(value)
-            if node.name == "BGP":
-                copy["triples"] = reorderTriples(copy["triples"])
-            return copy
-        if isinstance(node, (list, tuple)):
-            return type(node)(rebuild(item) for item in node)
-        return node
-
-    return Query(query.prologue, rebuild(query.algebra))
-
-
-@lru_cache(maxsize=512)
-def _prepared(text: str) -> Query:
-    return prepareQuery(text)
-
-
-def _pre_bind(query: Query, bindings: dict) -> Query:
-    """SHACL's pre-binding: put the bound values into the query, then re-plan its triple patterns.
-
-    rdflib plans the join order of a pattern before it knows the bindings, so
-    a query like "another node with the same label as ``$this``" would first
-    scan every label; with the value substituted, the planner starts from it.
-    Projections keep the variable: its value still comes from the bindings.
-    Blank nodes are not substituted: in a pattern they would act as variables.
-    """
-    bindings = {k: v for k, v in bindings.items() if not isinstance(v, BNode)}
-    if not bindings:
-        return query
-
-    def rebuild(node):
-        if isinstance(node, Variable):
-            return bindings.get(node, node)
-        if isinstance(node, CompValue):
-            copy = type(node)(node.name)
-            copy.__dict__.update(node.__dict__)
-            evalfn = node.__dict__.get("_evalfn")
-            if isinstance(evalfn, MethodType):  # expressions evaluate through a method bound to themselves
-                copy._evalfn = MethodType(evalfn.__func__, copy)
-            for key, value in node.items():
-                copy[key] = value if key in ("PV", "_vars", "var") else rebuild(value)
-            if node.name == "BGP":
-                copy["triples"] = reorderTriples(copy["triples"])
-            return copy
-        if isinstance(node, (list, tuple)):
-            return type(node)(rebuild(item) for item in node)
-        return node
-
-    return Query(query.prologue, rebuild(query.algebra))
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:

@@ -8,7 +8,7 @@ Two things make this fast enough for large architectures:
 
 * pyshacl hands each SPARQL constraint to rdflib as text, once per focus node,
   and rdflib parses it every time; the architecture's store
-  (:class:`jobarch.load.PreparedQueryMemory`) parses each text once and plans
+  (:class:`jobarch.rdfstore.PreparedQueryMemory`) parses each text once and plans
   it with the focus node bound.
 * ``only`` restricts validation to the nodes defined in some files plus the
   nodes that reference them (the ``--changed`` workflow). Blank nodes are
@@ -29,7 +29,8 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from .errors import JobarchError, Location
-from .load import Architecture, PreparedQueryMemory
+from .load import Architecture
+from .rdfstore import PreparedQueryMemory
 from .resources import resource_dir
 
 SEVERITIES = ("info", "warning", "violation")  # ascending
