@@ -126,6 +126,7 @@ class AdjacencyIndex:
     grade_span: float
     tree: nx.Graph = field(default_factory=nx.Graph)
     _scopes: dict[tuple, list[str]] = field(default_factory=dict, repr=False)
+    _levels: list[tuple[str, float]] = field(default_factory=list, repr=False)  # every (track, grade) in use
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -142,6 +143,7 @@ class AdjacencyIndex:
         for c in sorted(profiles.values(), key=lambda c: c.code):
             for scope in index._scope_keys(c):
                 index._scopes.setdefault((scope, c.track, c.grade), []).append(c.code)
+        index._levels = sorted({(c.track, c.grade) for c in profiles.values()})
         return index
 
     @classmethod
@@ -202,10 +204,9 @@ class AdjacencyIndex:
 
     # ------------------------------------------------------------------ nearest
     def _buckets(self, q: Coordinates) -> list[tuple[float, int, str, float]]:
-        tracks_grades = {(t, g) for (_, t, g) in self._scopes}
         buckets = []
         for ring in range(4):
-            for track, grade in tracks_grades:
+            for track, grade in self._levels:
                 total = (self.model.taxonomy_weight * self._ring_distance(ring)
                          + self.model.level_weight * self._level(q.grade, q.track, grade, track))
                 buckets.append((total, ring, track, grade))

@@ -142,3 +142,8 @@ def skill_labels(store: Store, skills) -> list[str]:
     """The names of some skills (by IRI), for messages such as "skills to gain"."""
     names = {str(r["skill"]): str(r["label"]) for r in store.select(internal("skill_labels"))}
     return [names.get(str(s), str(s)) for s in skills]
+
+
+def resolve_data_paths(data: Sequence[str | Path] = ()) -> list[Path]:
+    """The architecture's paths: options, then environment, then jobarch.toml, then the sample."""
+    return resolve(data).data

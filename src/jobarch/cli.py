@@ -366,5 +366,87 @@ def synth_command(profiles, seed, out) -> None:
     click.echo(f"wrote {profiles:,} profiles in {len(files)} files to {out}", err=True)
 
 
+@main.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
+@click.option("--drop-comments", is_flag=True, help="Allow dropping comments that cannot be kept (inside a statement).")
+@data_options
+def fmt_command(paths, check, drop_comments, data, store) -> None:
+    """Rewrite Turtle files in one canonical, diff-friendly layout (atomically; comments kept).
+
+    \b
+    Examples:
+      jobarch fmt data/
+      jobarch fmt --check data/
+    """
+    from .formatting import format_files
+    from .load import discover
+    files = discover(paths or data or [api.resolve_data_paths()[0]])
+    results = format_files(files, check=check, drop_comments=drop_comments)
+    changed = [r for r in results if r.changed]
+    for r in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {report_formats.display_path(r.path)}")
+        for line in r.dropped_comments:
+            click.echo(f"{report_formats.display_path(r.path)}:{line}: dropped a comment inside a statement", err=True)
+    click.echo(f"{len(changed)} of {len(results)} file{'s' if len(results) != 1 else ''} {'would change' if check else 'changed'}", err=True)
+    if check and changed:
+        sys.exit(1)
+
+
+@main.command("diff")
+@click.argument("sides", nargs=-1, type=click.Path())
+@click.option("--git", "revisions", metavar="REV1..REV2", help="Compare two git revisions of the given paths (REV2 empty: the working tree).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True)
+def diff_command(sides, revisions, fmt) -> None:
+    """A semantic diff by profile and section: two files, two directories, or --git REV1..REV2 PATH.
+
+    Exit status 1 when there are differences, as diff does.
+
+    \b
+    Examples:
+      jobarch diff old/ data/
+      jobarch diff --git HEAD~1.. data/
+    """
+    from . import diff as semantic_diff
+    if revisions:
+        if not sides:
+            raise click.UsageError("--git needs the paths to compare, e.g. jobarch diff --git HEAD~1.. data/")
+        changes = semantic_diff.diff_git(revisions, [Path(p) for p in sides])
+    else:
+        if len(sides) != 2:
+            raise click.UsageError("give two files or two directories (or --git REV1..REV2 PATH)")
+        changes = semantic_diff.diff([Path(sides[0])], [Path(sides[1])])
+    click.echo(semantic_diff.render(changes, fmt), nl=False)
+    if changes:
+        sys.exit(1)
+
+
+@main.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@data_options
+def stats_command(fmt, data, store) -> None:
+    """Counts per function, level and track; skills and sources per profile; quality, alias, mapping and rubric coverage.
+
+    \b
+    Example:
+      jobarch stats --format json
+    """
+    from .stats import architecture_stats
+    numbers = architecture_stats(api.open_architecture(data, store))
+    if fmt == "json":
+        click.echo(json.dumps(numbers, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+    table = Table("measure", "value", title="Architecture statistics")
+    for key, value in numbers.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, float):
+            value = f"{value:.1%}"
+        table.add_row(key, str(value))
+    Console().print(table)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -42,6 +42,7 @@ class Block:
 class LineIndex:
     subjects: dict[str, list[Block]] = field(default_factory=dict)
     strings: dict[str, list[int]] = field(default_factory=dict)
+    anonymous: list[Block] = field(default_factory=list)  # statements whose subject is a [ ... ] blank node
 
     def first_block(self, iri: str) -> Block | None:
         blocks = self.subjects.get(iri)
@@ -109,6 +110,7 @@ def scan(text: str, base: str = "") -> LineIndex:
                     block.bnode_lines.setdefault(predicate, []).append(start_line)
                 if tok == "[" and not stack and expect == "subject":
                     block, subject, predicate = Block(start_line), None, None
+                    index.anonymous.append(block)
                     tok = "[S"
                 stack.append(tok)
                 expect = "object" if tok == "(" else "predicate"
