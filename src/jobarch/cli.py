@@ -448,5 +448,30 @@ def stats_command(fmt, data, store) -> None:
     Console().print(table)
 
 
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["skos", "esco", "schema", "sssom", "csv", "rdf"]))
+@click.option("-o", "--out", type=click.Path(), help="Write here (atomically); for esco, a directory gets the RDF and the three CSV files.")
+@click.option("--rdf-format", type=click.Choice(["turtle", "nt", "json-ld", "xml"]), default="turtle", show_default=True,
+              help="Serialisation for the rdf format.")
+@data_options
+def export_command(fmt, out, rdf_format, data, store) -> None:
+    """Export to other ontologies and systems: skos, esco (RDF, or CSV files in a directory), schema (JSON-LD), sssom, csv, rdf.
+
+    Output is deterministic: the same architecture gives the same bytes.
+
+    \b
+    Examples:
+      jobarch export skos -o taxonomy.ttl
+      jobarch export esco -o esco/
+      jobarch export sssom -o mappings.sssom.tsv
+    """
+    from .exports import export
+    result = export(api.open_architecture(data, store), fmt, Path(out) if out else None, rdf_format)
+    if out is None:
+        click.echo(result, nl=False)
+    elif isinstance(result, list):
+        click.echo("wrote " + ", ".join(report_formats.display_path(p) for p in result), err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -195,7 +195,7 @@ def _subject_key(graph: Graph, subject, writer: _Writer) -> tuple:
 
 def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatResult:
     """The canonical form of a Turtle file's text (refusing rather than losing anything)."""
-    graph = to_canonical_graph(parse_file(path, text))  # blank-node names from content, not the parser
+    graph = parse_file(path, text)
     declared = dict(re.findall(r"(?im)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", text))
     prefixes = {**{k: str(v) for k, v in PREFIXES.items()}, **declared}
     header, attached, footer, unplaced = _comments(text)
@@ -203,6 +203,19 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
         raise JobarchError(
             f"cannot keep the comment on line {unplaced[0]} (it is inside a statement, not before a subject)",
             Location(path, unplaced[0]), hint="move it above the subject it is about, or pass --drop-comments")
+    result = canonical_turtle(graph, prefixes, header, attached, footer)
+    check = Graph().parse(data=result, format="turtle", publicID=path.resolve().as_uri())
+    if not isomorphic(check, graph):
+        raise JobarchError("formatting would change the graph; the file is left as it is", Location(path),
+                           hint="please report this file: it is a jobarch bug")
+    return FormatResult(path, result != text, result, unplaced if drop_comments else [])
+
+
+def canonical_turtle(graph: Graph, prefixes: dict[str, str], header: list[str] = (), attached: dict | None = None,
+                     footer: list[str] = ()) -> str:
+    """A graph in jobarch's canonical Turtle layout (deterministic: same graph, same bytes)."""
+    attached = attached or {}
+    graph = to_canonical_graph(graph)
     writer = _Writer(graph, prefixes)
     subjects = [s for s in set(graph.subjects()) if not (isinstance(s, BNode) and s in writer.inline)]
     body = []
@@ -222,11 +235,7 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
     if footer:
         out.append("\n".join(footer))
     result = "\n\n".join(out) + "\n"
-    check = Graph().parse(data=result, format="turtle", publicID=path.resolve().as_uri())
-    if not isomorphic(check, graph):
-        raise JobarchError("formatting would change the graph; the file is left as it is", Location(path),
-                           hint="please report this file: it is a jobarch bug")
-    return FormatResult(path, result != text, result, unplaced if drop_comments else [])
+    return result
 
 
 def format_files(paths: list[Path], check: bool = False, drop_comments: bool = False) -> list[FormatResult]:
