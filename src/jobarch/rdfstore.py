@@ -19,6 +19,71 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.processor import SPARQLResult
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.plugins.stores.memory import Memory
+from rdflib.store import Store
+from rdflib.term import URIRef
+
+SKOLEM = "urn:jobarch:bnode:"
+
+
+def _answer(graph: Graph, query, initBindings):  # noqa: N803 - rdflib's name
+    """Evaluate a query on ``graph`` with parse caching and pre-binding (shared by the stores below)."""
+    try:
+        prepared = _prepared(query) if isinstance(query, str) else query
+    except Exception:  # e.g. a prefix only initNs declares: rdflib's own processor handles it
+        raise NotImplementedError from None
+    if not isinstance(prepared, Query):
+        raise NotImplementedError
+    if initBindings:
+        prepared = _pre_bind(prepared, {Variable(k): v for k, v in initBindings.items()})
+    return SPARQLResult(evalQuery(graph, prepared, initBindings or {}))
+
+
+def skolem(node):
+    return URIRef(SKOLEM + str(node)) if isinstance(node, BNode) else node
+
+
+def unskolem(node):
+    if isinstance(node, URIRef) and str(node).startswith(SKOLEM):
+        return BNode(str(node)[len(SKOLEM):])
+    return node
+
+
+class SkolemView(Store):
+    """A read-only view of a graph in which every blank node appears as an IRI (``urn:jobarch:bnode:ID``).
+
+    pyshacl only accepts IRIs as requested focus nodes; this view lets a
+    validation focus on blank nodes without copying the architecture.
+    """
+
+    context_aware = True  # pyshacl wraps data graphs in a Dataset; every context sees the same union
+    graph_aware = True
+
+    def __init__(self, inner: Graph):
+        super().__init__()
+        self.inner = inner
+        self.graph: Graph | None = None
+
+    def triples(self, pattern, context=None):
+        s, p, o = pattern
+        for triple in self.inner.triples((unskolem(s), p, unskolem(o))):
+            yield (skolem(triple[0]), triple[1], skolem(triple[2])), iter(())
+
+    def __len__(self, context=None) -> int:
+        return len(self.inner)
+
+    def contexts(self, triple=None):
+        return iter(())
+
+    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 - rdflib's names
+        if self.graph is None or kwargs:
+            raise NotImplementedError
+        return _answer(self.graph, query, initBindings)
+
+    def add(self, triple, context=None, quoted=False):
+        raise TypeError("a SkolemView is read-only")
+
+    def add_graph(self, graph) -> None:
+        """Graphs are the inner dataset's business; nothing to record here."""
 
 
 class PreparedQueryMemory(Memory):
@@ -34,15 +99,7 @@ class PreparedQueryMemory(Memory):
     def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 - rdflib's names
         if self.graph is None or kwargs:
             raise NotImplementedError
-        try:
-            prepared = _prepared(query) if isinstance(query, str) else query
-        except Exception:  # e.g. a prefix only initNs declares: rdflib's own processor handles it
-            raise NotImplementedError from None
-        if not isinstance(prepared, Query):
-            raise NotImplementedError
-        if initBindings:
-            prepared = _pre_bind(prepared, {Variable(k): v for k, v in initBindings.items()})
-        return SPARQLResult(evalQuery(self.graph, prepared, initBindings or {}))
+        return _answer(self.graph, query, initBindings)
 
 
 @lru_cache(maxsize=512)

@@ -30,11 +30,10 @@ from rdflib.term import Node
 
 from .errors import JobarchError, Location
 from .load import Architecture
-from .rdfstore import PreparedQueryMemory
+from .rdfstore import SkolemView, skolem as _skolem, unskolem as _unskolem
 from .resources import resource_dir
 
 SEVERITIES = ("info", "warning", "violation")  # ascending
-_SKOLEM = "urn:jobarch:bnode:"
 
 
 @dataclass(frozen=True)
@@ -94,25 +93,12 @@ def shapes_graph() -> Graph:
     return graph
 
 
-def _skolem(node: Node) -> Node:
-    return URIRef(_SKOLEM + str(node)) if isinstance(node, BNode) else node
-
-
-def _unskolem(node: Node | None) -> Node | None:
-    if isinstance(node, URIRef) and str(node).startswith(_SKOLEM):
-        return BNode(str(node)[len(_SKOLEM):])
-    return node
-
-
 def data_graph(arch: Architecture) -> Graph:
-    """The union of all files and the ontology, blank nodes skolemised, as one graph for pyshacl."""
-    store = PreparedQueryMemory()
-    graph = Graph(store=store)
-    store.graph = graph
+    """The union of all files and the ontology with blank nodes seen as IRIs: a view, not a copy."""
+    view = SkolemView(arch.dataset)
+    graph = Graph(store=view)
+    view.graph = graph
     graph.namespace_manager = arch.dataset.namespace_manager
-    add = graph.add
-    for s, p, o in arch.dataset.triples((None, None, None)):
-        add((_skolem(s), p, _skolem(o)))
     return graph
 
 
