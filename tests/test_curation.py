@@ -59,6 +59,13 @@ def test_fmt_is_lossless_and_idempotent(tmp_path_factory, graph):
     assert format_text(path, once).text == once
 
 
+def test_fmt_keeps_multiline_text_exactly(tmp_path):
+    text = '@prefix ex: <https://example.org/x/> .\nex:a ex:p """line one\n  line two\n""", "x" .\n'
+    out = format_text(tmp_path / "m.ttl", text).text
+    values = {str(o) for o in Graph().parse(data=out, format="turtle").objects()}
+    assert values == {"line one\n  line two\n", "x"}
+
+
 def test_fmt_keeps_comments_with_their_subject(tmp_path):
     text = ("# header comment\n@prefix ex: <https://example.org/x/> .\n@prefix unused: <https://example.org/u/> .\n\n"
             "# about b\nex:b ex:p 2 .\n\n# about a\nex:a ex:p 1 .\n# the end\n")

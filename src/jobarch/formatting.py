@@ -130,12 +130,8 @@ class _Writer:
             return value
         if dt == XSD.boolean and value in ("true", "false"):
             return value
-        if "\n" in value:
-            body = '"""' + value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"') + '"""'
-            if body.endswith('""""'):
-                body = body[:-4] + '\\""""'
-        else:
-            body = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
+        # one line per literal: newlines are escaped, so re-indenting a block never touches a value
+        body = '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
         if lit.language:
             return f"{body}@{lit.language}"
         if dt is not None and dt != XSD.string:
