@@ -147,3 +147,49 @@ def test_export_on_oxigraph_matches_memory(runner, tmp_path):
     memory = run_export(runner, "csv")
     oxigraph = run_export(runner, "csv", "--store", f"oxigraph:{tmp_path / 'store'}")
     assert memory == oxigraph
+
+
+# ---------------------------------------------------------------------------- CSV import
+
+def test_csv_export_import_round_trip(runner, tmp_path):
+    first = tmp_path / "a.csv"
+    assert runner.invoke(main, ["export", "csv", "-o", str(first)]).exit_code == 0
+    result = runner.invoke(main, ["import", "csv", str(first), "-o", str(tmp_path / "imported")])
+    assert result.exit_code == 0, result.stderr
+    second = tmp_path / "b.csv"
+    assert runner.invoke(main, ["export", "csv", "--data", str(tmp_path / "imported"), "-o", str(second)]).exit_code == 0
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    # what the CSV does not carry (skill definitions) is a warning, never a violation
+    validation = runner.invoke(main, ["validate", str(tmp_path / "imported"), "--format", "json"])
+    assert validation.exit_code == 0 and json.loads(validation.output)["counts"]["violation"] == 0
+
+
+def test_csv_import_reports_every_bad_cell_and_writes_nothing(runner, tmp_path):
+    rows = list(csv.DictReader(io.StringIO(run_export(runner, "csv"))))
+    rows[0]["code"] = "WRONG.CODE.X"
+    rows[2]["status"] = "maybe"
+    rows[3]["quality"] = "Evidence=high"
+    rows[4]["mappings"] = "Nowhere:1:x"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "bad.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    result = runner.invoke(main, ["import", "csv", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"{path}:2: row 2, column 'code'" in result.stderr
+    for fragment in ("row 4, column 'status'", "row 5, column 'quality'", "row 6, column 'mappings'", "nothing was written"):
+        assert fragment in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_csv_import_hostile_input(runner, tmp_path):
+    missing = tmp_path / "missing.csv"
+    missing.write_text("name,title\nx,y\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", "csv", str(missing), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "missing column 'code'" in result.stderr
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"code,title\n\xff\xfe\x00\x01\n")
+    result = runner.invoke(main, ["import", "csv", str(binary), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .config import resolve
+from .config import resolve  # noqa: F401 - also part of the API: where the architecture is
 from .load import Architecture, discover, load
 from .adjacency import AdjacencyIndex, Neighbour
 from .compare import Comparison, compare
