@@ -13,7 +13,6 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from jobarch.cli import main
-from jobarch.errors import JobarchError
 from jobarch.formatting import format_text
 from jobarch.resources import sample_data_dir
 

@@ -226,7 +226,7 @@ def export_sssom(store: Store, mapping_set_id: str = "https://w3id.org/jobarch/m
                           "semapv:ManualMappingCuration" if text(r["extra"]) not in ("", "synth") else "semapv:UnspecifiedMatching",
                           confidence, text(r["extra"])])
     curie_map.update(bases)
-    header = [f"#curie_map:"] + [f"#  {k}: \"{v}\"" for k, v in sorted(curie_map.items())] + [
+    header = ["#curie_map:"] + [f"#  {k}: \"{v}\"" for k, v in sorted(curie_map.items())] + [
         f"#mapping_set_id: \"{mapping_set_id}\"", "#license: \"https://creativecommons.org/licenses/by/4.0/\"",
         "#mapping_set_description: \"Classification mappings of a jobarch job architecture\""]
     columns = ["subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification", "confidence", "author_label"]
