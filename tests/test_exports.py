@@ -193,3 +193,31 @@ def test_csv_import_hostile_input(runner, tmp_path):
     binary.write_bytes(b"code,title\n\xff\xfe\x00\x01\n")
     result = runner.invoke(main, ["import", "csv", str(binary), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "not UTF-8" in result.stderr
+
+
+# ---------------------------------------------------------------------------- page import
+
+def test_page_import_then_show_prints_the_page_again(runner, tmp_path):
+    from .test_reference_page import assert_contains_in_order, reference_lines
+    result = runner.invoke(main, ["import", "page", str(REFERENCE_PAGE), "-o", str(tmp_path / "imported")])
+    assert result.exit_code == 0, result.stderr
+    shown = runner.invoke(main, ["show", REFERENCE_CODE, "--data", str(tmp_path / "imported"), "--format", "text"])
+    assert shown.exit_code == 0, shown.stderr
+    assert_contains_in_order(shown.output, reference_lines())
+    # what the page does not carry is reported, not invented: grades for adjacency
+    assert "Not computed" in shown.output.split("Adjacent roles", 1)[1]
+
+
+def test_page_import_of_jobarchs_own_layout(runner, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(runner.invoke(main, ["show", REFERENCE_CODE, "--format", "text"]).output, encoding="utf-8")
+    assert runner.invoke(main, ["import", "page", str(page), "-o", str(tmp_path / "imported")]).exit_code == 0
+    shown = runner.invoke(main, ["show", REFERENCE_CODE, "--data", str(tmp_path / "imported"), "--format", "text"]).output
+    assert "Quality: pass — minimum 4 (Accuracy); Accuracy 4, Clarity 4, Evidence 5, Level differentiation 4, Specificity 5" in shown
+    assert "M2 — Manager II  ◀ your level" in shown
+
+
+def test_page_import_rejects_other_text(runner, write, tmp_path):
+    path = write("notes.txt", "Meeting notes\nnothing here\nreally\nnothing\n")
+    result = runner.invoke(main, ["import", "page", str(path), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "not a profile page" in result.stderr

@@ -474,21 +474,24 @@ def export_command(fmt, out, rdf_format, data, store) -> None:
 
 
 @main.command("import")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(["csv"]))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["csv", "page"]))
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--out", type=click.Path(file_okay=False), required=True, help="Directory for the Turtle files.")
 @click.option("--base", "base_iri", help="Base IRI for new resources (default: jobarch.toml's base_iri).")
 def import_command(fmt, source, out, base_iri) -> None:
-    """Turn external data into architecture files: csv (the layout of `jobarch export csv`).
+    """Turn external data into architecture files: csv (the layout of `jobarch export csv`), page (a profile page as text).
 
     Bad rows are reported by row and column and nothing is written.
 
     \b
-    Example:
+    Examples:
       jobarch import csv profiles.csv -o imported/
+      jobarch import page profile-page.txt -o imported/
     """
+    from .import_page import import_page
     from .imports import DEFAULT_BASE, import_csv
-    written = import_csv(Path(source), Path(out), base_iri or api.resolve().base_iri or DEFAULT_BASE)
+    base = base_iri or api.resolve().base_iri or DEFAULT_BASE
+    written = (import_csv if fmt == "csv" else import_page)(Path(source), Path(out), base)
     click.echo(f"wrote {len(written)} files to {out}", err=True)
 
 
