@@ -221,3 +221,46 @@ def test_page_import_rejects_other_text(runner, write, tmp_path):
     path = write("notes.txt", "Meeting notes\nnothing here\nreally\nnothing\n")
     result = runner.invoke(main, ["import", "page", str(path), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "not a profile page" in result.stderr
+
+
+# ---------------------------------------------------------------------------- SKOS import
+
+ISCO_LIKE = Path(__file__).parent / "fixtures" / "isco-like.ttl"
+
+
+def test_skos_import_of_a_classification_validates(runner, tmp_path):
+    result = runner.invoke(main, ["import", "skos", str(ISCO_LIKE), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    validation = json.loads(runner.invoke(main, ["validate", str(tmp_path / "out"), "--format", "json"]).output)
+    assert validation["counts"]["violation"] == 0
+    rows = runner.invoke(main, ["query", "taxonomy", "--data", str(tmp_path / "out"), "--format", "csv"]).output
+    assert "2,Professionals,21,Science and engineering professionals,213,Life science professionals,2" in rows
+    graph = Graph().parse(next((tmp_path / "out").glob("*.ttl")))
+    labels = {(str(o), o.language) for o in graph.objects(None, SKOS.prefLabel)}
+    assert ("Biologen", "de") in labels and ("Produktionsleiter", "de") in labels  # language tags kept
+    codes = {str(o) for o in graph.objects(None, URIRef("https://w3id.org/jobarch#code"))}
+    assert {"2.213.P1", "2.213.P2", "3.312.P2"} <= codes  # level from the last digit of the notation
+
+
+def test_skos_export_then_import_keeps_the_hierarchy(runner, tmp_path):
+    skos = tmp_path / "taxonomy.ttl"
+    assert runner.invoke(main, ["export", "skos", "-o", str(skos)]).exit_code == 0
+    result = runner.invoke(main, ["import", "skos", str(skos), "-o", str(tmp_path / "back"), "--level-from", "notation-suffix"])
+    assert result.exit_code == 0, result.stderr
+    original = runner.invoke(main, ["query", "taxonomy", "--format", "csv"]).output
+    again = runner.invoke(main, ["query", "taxonomy", "--data", str(tmp_path / "back"), "--format", "csv"]).output
+    assert again == original
+
+
+def test_skos_import_hostile_input(runner, write, tmp_path):
+    xxe = write("xxe.rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:a">&x;</rdf:Description></rdf:RDF>\n')
+    result = runner.invoke(main, ["import", "skos", str(xxe), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "DOCTYPE or entity declarations is refused" in result.stderr
+    cycle = write("cycle.ttl", "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<urn:a> skos:broader <urn:b> .\n<urn:b> skos:broader <urn:a> .\n")
+    result = runner.invoke(main, ["import", "skos", str(cycle), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "loops" in result.stderr
+    deep = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + "".join(f"<urn:c{i}> skos:broader <urn:c{i + 1}> .\n" for i in range(200))
+    result = runner.invoke(main, ["import", "skos", str(write("deep.ttl", deep)), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "deeper than" in result.stderr
+    assert not (tmp_path / "o").exists()

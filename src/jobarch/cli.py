@@ -474,12 +474,16 @@ def export_command(fmt, out, rdf_format, data, store) -> None:
 
 
 @main.command("import")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(["csv", "page"]))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["csv", "page", "skos"]))
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--out", type=click.Path(file_okay=False), required=True, help="Directory for the Turtle files.")
 @click.option("--base", "base_iri", help="Base IRI for new resources (default: jobarch.toml's base_iri).")
-def import_command(fmt, source, out, base_iri) -> None:
-    """Turn external data into architecture files: csv (the layout of `jobarch export csv`), page (a profile page as text).
+@click.option("--depths", default="1,2,3", show_default=True, help="skos: hierarchy depths of function, family, focus.")
+@click.option("--level-from", type=click.Choice(["last-digit", "notation-suffix"]), default="last-digit", show_default=True,
+              help="skos: how a concept below a focus gives its profile's level.")
+@click.option("--track", default="P", show_default=True, help="skos: the track of levels read from digits.")
+def import_command(fmt, source, out, base_iri, depths, level_from, track) -> None:
+    """Turn external data into architecture files: csv (the export's layout), page (a profile page as text), skos (a classification).
 
     Bad rows are reported by row and column and nothing is written.
 
@@ -487,11 +491,20 @@ def import_command(fmt, source, out, base_iri) -> None:
     Examples:
       jobarch import csv profiles.csv -o imported/
       jobarch import page profile-page.txt -o imported/
+      jobarch import skos isco.ttl -o imported/ --depths 1,2,3 --level-from last-digit
     """
     from .import_page import import_page
+    from .import_skos import SkosMapping, import_skos
     from .imports import DEFAULT_BASE, import_csv
     base = base_iri or api.resolve().base_iri or DEFAULT_BASE
-    written = (import_csv if fmt == "csv" else import_page)(Path(source), Path(out), base)
+    if fmt == "skos":
+        try:
+            fn_depth, fam_depth, focus_depth = (int(d) for d in depths.split(","))
+        except ValueError:
+            raise click.UsageError("--depths takes three numbers, e.g. 1,2,3") from None
+        written = import_skos(Path(source), Path(out), SkosMapping(fn_depth, fam_depth, focus_depth, level_from, track), base)
+    else:
+        written = (import_csv if fmt == "csv" else import_page)(Path(source), Path(out), base)
     click.echo(f"wrote {len(written)} files to {out}", err=True)
 
 
