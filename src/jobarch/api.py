@@ -69,9 +69,9 @@ def query(store: Store, name: str | None = None, *, text: str | None = None, par
     return run_query(store, text or "", None, allow_service=allow_service, timeout=timeout, source=source or "query")
 
 
-def reason(data: Sequence[str | Path] = ()) -> Inference:
-    """The data-level OWL-RL entailments of the architecture (what reasoning adds)."""
-    return infer(load(resolve(data).data))
+def reason(data: Sequence[str | Path] = (), engine: str = "auto") -> Inference:
+    """The data-level OWL-RL entailments of the architecture (what reasoning adds), by owlrl or the fast rules."""
+    return infer(load(resolve(data).data), engine)
 
 
 def profile(store: Store, code: str) -> Profile:

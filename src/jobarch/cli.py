@@ -185,8 +185,10 @@ def run_query_command(name, params, query_file, expr, fmt, reason, timeout, allo
 
 @main.command()
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Write the inferred triples here (Turtle). Default: standard output.")
+@click.option("--engine", type=click.Choice(["auto", "owlrl", "rules"]), default="auto", show_default=True,
+              help="owlrl (reference), rules (fast, semi-naive), auto (rules on large architectures).")
 @data_options
-def reason(out, data, store) -> None:
+def reason(out, engine, data, store) -> None:
     """Compute the OWL-RL closure (owlrl) and write only the new data triples.
 
     The curators' files are never touched; the summary goes to standard error.
@@ -195,7 +197,7 @@ def reason(out, data, store) -> None:
     Example:
       jobarch reason -o derived/inferred.ttl
     """
-    inference = api.reason(data)
+    inference = api.reason(data, engine)
     if out:
         target = Path(out).resolve()
         if any(target == p.resolve() for p in api.load_architecture(data).files):

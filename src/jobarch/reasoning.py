@@ -24,17 +24,22 @@ INFERRED_GRAPH = URIRef("urn:jobarch:inferred")
 _BOOKKEEPING_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 
 
+AUTO_THRESHOLD = 20_000  # data triples above which `auto` picks the fast rules
+
+
 @dataclass
 class Inference:
     graph: Graph
     data_triples: int
     by_predicate: Counter
+    engine: str = "owlrl"
+    note: str = ""
 
     def summary(self) -> str:
         top = ", ".join(f"{_short(p)} {n:,}" for p, n in self.by_predicate.most_common(6))
         share = len(self.graph) / self.data_triples if self.data_triples else 0
-        return (f"OWL-RL closure over {self.data_triples:,} data triples: {len(self.graph):,} new data triples "
-                f"({share:.0%} of the data){': ' + top if top else ''}")
+        return (f"OWL-RL closure ({self.engine}) over {self.data_triples:,} data triples: {len(self.graph):,} new data triples "
+                f"({share:.0%} of the data){': ' + top if top else ''}" + (f"\n{self.note}" if self.note else ""))
 
 
 def _short(p: URIRef) -> str:
@@ -56,27 +61,61 @@ def is_data_entailment(triple, data_resources: set) -> bool:
     return True
 
 
-def infer(arch: Architecture) -> Inference:
-    """The data-level entailments of owlrl's OWL-RL closure of ontology + data."""
+def data_and_ontology(arch: Architecture) -> tuple[Graph, Graph]:
     data = Graph()
     for path in arch.files:
         data += arch.graph_of(path)
+    ontology = Graph()
+    ontology += arch.dataset.graph(URIRef(ONTOLOGY_IRI))
+    return data, ontology
+
+
+def owlrl_closure(data: Graph, ontology: Graph) -> set:
+    """Everything owlrl's OWL-RL closure of data + ontology contains (the reference implementation)."""
     graph = Graph()
     graph += data
-    graph += arch.dataset.graph(URIRef(ONTOLOGY_IRI))
-    before = len(graph)
+    graph += ontology
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
-    ontology = arch.dataset.graph(URIRef(ONTOLOGY_IRI))
+    return set(graph)
+
+
+def data_entailments(closure: set, data: Graph, ontology: Graph) -> set:
+    """The triples of a closure that count as inferences about the data: what both engines are compared on."""
     vocabulary = set(ontology.subjects()) | set(data.objects(None, RDF.type)) | set(data.predicates())
     resources = (set(data.subjects()) | {o for o in data.objects() if not isinstance(o, Literal)}) - vocabulary
+    return {t for t in closure if t not in data and is_data_entailment(t, resources)}
+
+
+def infer(arch: Architecture, engine: str = "auto") -> Inference:
+    """The data-level entailments of the OWL-RL closure of ontology + data.
+
+    ``engine``: ``owlrl`` (the reference), ``rules`` (the fast path of
+    :mod:`jobarch.rules`), or ``auto`` (rules above AUTO_THRESHOLD data
+    triples). The fast path refuses ontologies with axioms it does not
+    support; ``auto`` then falls back to owlrl and says so.
+    """
+    from .errors import JobarchError
+    from .rules import compile_rules, infer_fast
+    data, ontology = data_and_ontology(arch)
+    chosen, note = engine, ""
+    if engine == "auto":
+        chosen = "rules" if len(data) > AUTO_THRESHOLD else "owlrl"
+    if chosen == "rules":
+        try:
+            closure = infer_fast(data, ontology, compile_rules(ontology)) | set(data)
+        except JobarchError as exc:
+            if engine == "rules":
+                raise
+            chosen, note = "owlrl", f"fell back to owlrl: {exc.message}"
+            closure = owlrl_closure(data, ontology)
+    else:
+        closure = owlrl_closure(data, ontology)
     inferred = Graph()
     for prefix, ns in arch.dataset.namespaces():
         inferred.bind(prefix, ns, override=False)
-    if len(graph) > before:
-        for triple in graph:
-            if triple not in data and is_data_entailment(triple, resources):
-                inferred.add(triple)
-    return Inference(inferred, len(data), Counter(p for _, p, _ in inferred))
+    for triple in data_entailments(closure, data, ontology):
+        inferred.add(triple)
+    return Inference(inferred, len(data), Counter(p for _, p, _ in inferred), chosen, note)
 
 
 def add_inferences(arch: Architecture, inference: Inference) -> None:

@@ -1,0 +1,150 @@
+"""The fast reasoning path: the OWL-RL rules the ontology actually uses, applied semi-naively.
+
+owlrl re-derives everything from the whole graph on every round. Here the
+ontology is read once into rules (subclass and subproperty, domain and range,
+inverse, symmetric and transitive properties, property chains, equivalent
+classes and properties), and the data is closed to a fixpoint where each round
+joins only the triples that are new. The result is compared with owlrl's
+data-level entailments (see :func:`jobarch.reasoning.is_data_entailment`).
+
+An axiom kind these rules do not cover (owl:sameAs, functional properties,
+restrictions, ...) makes :func:`compile_rules` refuse, so that the caller falls
+back to owlrl instead of silently inferring less.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .errors import JobarchError
+
+SUPPORTED = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.propertyChainAxiom,
+             OWL.equivalentClass, OWL.equivalentProperty}
+UNSUPPORTED_PREDICATES = {OWL.sameAs, OWL.hasKey, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue, OWL.onProperty,
+                          OWL.unionOf, OWL.intersectionOf, OWL.complementOf, OWL.oneOf, OWL.maxCardinality,
+                          OWL.maxQualifiedCardinality, OWL.propertyDisjointWith, OWL.disjointWith}
+UNSUPPORTED_TYPES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.IrreflexiveProperty,
+                     OWL.AsymmetricProperty, OWL.AllDisjointClasses, OWL.AllDifferent, OWL.Restriction}
+
+
+@dataclass
+class Rules:
+    superclasses: dict = field(default_factory=lambda: defaultdict(set))   # class -> all superclasses
+    superproperties: dict = field(default_factory=lambda: defaultdict(set))  # property -> all superproperties
+    domains: dict = field(default_factory=lambda: defaultdict(set))
+    ranges: dict = field(default_factory=lambda: defaultdict(set))
+    inverses: dict = field(default_factory=lambda: defaultdict(set))
+    symmetric: set = field(default_factory=set)
+    transitive: set = field(default_factory=set)
+    chains: list = field(default_factory=list)  # (result property, [p1, p2])
+
+
+def _closure(pairs: dict) -> dict:
+    closed = defaultdict(set)
+    for start in list(pairs):
+        seen, stack = set(), [start]
+        while stack:
+            node = stack.pop()
+            for nxt in pairs.get(node, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        closed[start] = seen
+    return closed
+
+
+def compile_rules(ontology: Graph) -> Rules:
+    """The rules an ontology implies, or JobarchError naming the first axiom they cannot honour."""
+    for p in UNSUPPORTED_PREDICATES:
+        if (None, p, None) in ontology:
+            raise JobarchError(f"the fast reasoner does not support {ontology.namespace_manager.normalizeUri(p)} axioms")
+    for t in UNSUPPORTED_TYPES:
+        if (None, RDF.type, t) in ontology:
+            raise JobarchError(f"the fast reasoner does not support {ontology.namespace_manager.normalizeUri(t)}")
+    sub_class, sub_prop = defaultdict(set), defaultdict(set)
+    for s, o in ontology.subject_objects(RDFS.subClassOf):
+        sub_class[s].add(o)
+    for s, o in ontology.subject_objects(OWL.equivalentClass):
+        sub_class[s].add(o)
+        sub_class[o].add(s)
+    for s, o in ontology.subject_objects(RDFS.subPropertyOf):
+        sub_prop[s].add(o)
+    for s, o in ontology.subject_objects(OWL.equivalentProperty):
+        sub_prop[s].add(o)
+        sub_prop[o].add(s)
+    rules = Rules()
+    rules.superclasses = _closure(sub_class)
+    rules.superproperties = _closure(sub_prop)
+    for s, o in ontology.subject_objects(RDFS.domain):
+        rules.domains[s].add(o)
+    for s, o in ontology.subject_objects(RDFS.range):
+        rules.ranges[s].add(o)
+    for s, o in ontology.subject_objects(OWL.inverseOf):
+        rules.inverses[s].add(o)
+        rules.inverses[o].add(s)
+    rules.symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
+    rules.transitive = set(ontology.subjects(RDF.type, OWL.TransitiveProperty))
+    for prop, head in ontology.subject_objects(OWL.propertyChainAxiom):
+        chain = list(Collection(ontology, head))
+        if len(chain) != 2:
+            raise JobarchError("the fast reasoner supports property chains of two properties only")
+        rules.chains.append((prop, chain))
+    return rules
+
+
+def infer_fast(data: Graph, ontology: Graph, rules: Rules | None = None) -> set:
+    """All triples the rules derive from data + ontology, to a fixpoint, joining only what is new each round."""
+    rules = rules or compile_rules(ontology)
+    facts: set = set(data) | set(ontology)
+    by_p_s: dict = defaultdict(lambda: defaultdict(set))  # p -> s -> {o}
+    by_p_o: dict = defaultdict(lambda: defaultdict(set))  # p -> o -> {s}
+    for s, p, o in facts:
+        by_p_s[p][s].add(o)
+        by_p_o[p][o].add(s)
+    delta = set(facts)
+    derived: set = set()
+    while delta:
+        new = set()
+        for s, p, o in delta:
+            if p == RDF.type:
+                for sup in rules.superclasses.get(o, ()):
+                    new.add((s, RDF.type, sup))
+                continue
+            for sup in rules.superproperties.get(p, ()):
+                new.add((s, sup, o))
+            for cls in rules.domains.get(p, ()):
+                new.add((s, RDF.type, cls))
+            # like owlrl, reason over generalised triples (a literal may stand as a subject on the way);
+            # such triples are dropped at the end, with the rest of owlrl's bookkeeping
+            for cls in rules.ranges.get(p, ()):
+                new.add((o, RDF.type, cls))
+            for inv in rules.inverses.get(p, ()):
+                new.add((o, inv, s))
+            if p in rules.symmetric:
+                new.add((o, p, s))
+            if p in rules.transitive:
+                for nxt in by_p_s[p].get(o, ()):
+                    new.add((s, p, nxt))
+                for prev in by_p_o[p].get(s, ()):
+                    new.add((prev, p, o))
+            for result, (p1, p2) in rules.chains:
+                if p == p1:
+                    for z in by_p_s[p2].get(o, ()):
+                        new.add((s, result, z))
+                if p == p2:
+                    for x in by_p_o[p1].get(s, ()):
+                        new.add((x, result, o))
+        new = {t for t in new if t not in facts}
+        for s, p, o in new:
+            by_p_s[p][s].add(o)
+            by_p_o[p][o].add(s)
+        facts |= new
+        derived |= new
+        delta = new
+    return derived
+
+

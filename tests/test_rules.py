@@ -1,0 +1,115 @@
+"""The fast reasoner gives exactly owlrl's data-level entailments, or refuses."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import BNode, Graph, Literal, Namespace
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS
+
+from jobarch.cli import main
+from jobarch.errors import JobarchError
+from jobarch.reasoning import data_and_ontology, data_entailments, infer, owlrl_closure
+from jobarch.rules import compile_rules, infer_fast
+
+EX = Namespace("https://example.org/t/")
+CLASSES = [EX[f"C{i}"] for i in range(4)]
+PROPS = [EX[f"p{i}"] for i in range(4)]
+NODES = [EX[f"n{i}"] for i in range(6)]
+
+
+@st.composite
+def ontologies(draw):
+    """Small ontologies using every axiom kind the fast path supports."""
+    g = Graph()
+    for _ in range(draw(st.integers(0, 4))):
+        g.add((draw(st.sampled_from(CLASSES)), RDFS.subClassOf, draw(st.sampled_from(CLASSES))))
+    for _ in range(draw(st.integers(0, 3))):
+        g.add((draw(st.sampled_from(PROPS)), RDFS.subPropertyOf, draw(st.sampled_from(PROPS))))
+    for axiom in (RDFS.domain, RDFS.range):
+        for _ in range(draw(st.integers(0, 2))):
+            g.add((draw(st.sampled_from(PROPS)), axiom, draw(st.sampled_from(CLASSES))))
+    if draw(st.booleans()):
+        g.add((draw(st.sampled_from(PROPS)), OWL.inverseOf, draw(st.sampled_from(PROPS))))
+    for kind in (OWL.SymmetricProperty, OWL.TransitiveProperty):
+        if draw(st.booleans()):
+            g.add((draw(st.sampled_from(PROPS)), RDF.type, kind))
+    if draw(st.booleans()):
+        g.add((draw(st.sampled_from(CLASSES)), OWL.equivalentClass, draw(st.sampled_from(CLASSES))))
+    if draw(st.booleans()):
+        g.add((draw(st.sampled_from(PROPS)), OWL.equivalentProperty, draw(st.sampled_from(PROPS))))
+    if draw(st.booleans()):
+        head = BNode()
+        Collection(g, head, [draw(st.sampled_from(PROPS)), draw(st.sampled_from(PROPS))])
+        g.add((draw(st.sampled_from(PROPS)), OWL.propertyChainAxiom, head))
+    for c in CLASSES:
+        g.add((c, RDF.type, OWL.Class))
+    for p in PROPS:
+        g.add((p, RDF.type, OWL.ObjectProperty))
+    return g
+
+
+@st.composite
+def datasets(draw):
+    g = Graph()
+    for _ in range(draw(st.integers(1, 12))):
+        s = draw(st.sampled_from(NODES))
+        if draw(st.integers(0, 3)) == 0:
+            g.add((s, RDF.type, draw(st.sampled_from(CLASSES))))
+        else:
+            o = draw(st.one_of(st.sampled_from(NODES), st.just(Literal("x"))))
+            g.add((s, draw(st.sampled_from(PROPS)), o))
+    return g
+
+
+@settings(max_examples=80, deadline=None)
+@given(ontologies(), datasets())
+def test_rules_equal_owlrl_on_generated_ontologies(ontology, data):
+    expected = data_entailments(owlrl_closure(data, ontology), data, ontology)
+    got = data_entailments(infer_fast(data, ontology) | set(data), data, ontology)
+    assert got == expected
+
+
+def test_rules_equal_owlrl_on_the_sample(sample_architecture):
+    slow, fast = infer(sample_architecture, "owlrl"), infer(sample_architecture, "rules")
+    assert set(slow.graph) == set(fast.graph) and len(fast.graph) == 1762
+    assert (slow.engine, fast.engine) == ("owlrl", "rules")
+
+
+def test_rules_equal_owlrl_on_a_synthetic_architecture(tmp_path):
+    from jobarch.load import load
+    from jobarch.synth import synthesize
+    synthesize(60, 3, tmp_path)
+    arch = load([tmp_path])
+    data, ontology = data_and_ontology(arch)
+    assert data_entailments(infer_fast(data, ontology) | set(data), data, ontology) == \
+        data_entailments(owlrl_closure(data, ontology), data, ontology)
+
+
+@pytest.mark.parametrize("axiom", [
+    (EX.p0, RDF.type, OWL.FunctionalProperty), (EX.a, OWL.sameAs, EX.b), (EX.C0, OWL.disjointWith, EX.C1),
+    (EX.r, OWL.someValuesFrom, EX.C0)])
+def test_unsupported_axioms_are_refused(axiom):
+    ontology = Graph()
+    ontology.add(axiom)
+    with pytest.raises(JobarchError, match="does not support"):
+        compile_rules(ontology)
+
+
+def test_auto_falls_back_to_owlrl_and_says_so(tmp_path, monkeypatch):
+    import jobarch.reasoning as reasoning
+    from jobarch.load import load
+    from jobarch.resources import sample_data_dir
+    arch = load([sample_data_dir()])
+    arch.dataset.graph(__import__("rdflib").URIRef("https://w3id.org/jobarch")).add((EX.p0, RDF.type, OWL.FunctionalProperty))
+    monkeypatch.setattr(reasoning, "AUTO_THRESHOLD", 0)
+    result = reasoning.infer(arch, "auto")
+    assert result.engine == "owlrl" and "fell back to owlrl" in result.note
+    with pytest.raises(JobarchError):
+        reasoning.infer(arch, "rules")
+
+
+def test_cli_engine_choice(runner):
+    result = runner.invoke(main, ["reason", "--engine", "rules", "-o", "/dev/null"])
+    assert result.exit_code == 0 and "OWL-RL closure (rules)" in result.stderr and "1,762 new data triples" in result.stderr
