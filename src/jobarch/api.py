@@ -147,3 +147,8 @@ def skill_labels(store: Store, skills) -> list[str]:
 def resolve_data_paths(data: Sequence[str | Path] = ()) -> list[Path]:
     """The architecture's paths: options, then environment, then jobarch.toml, then the sample."""
     return resolve(data).data
+
+
+def curator_files(data: Sequence[str | Path] = ()) -> list[Path]:
+    """The architecture's own files (found, not parsed): derived output must never overwrite one."""
+    return discover(resolve(data).data)

@@ -200,7 +200,7 @@ def reason(out, engine, data, store) -> None:
     inference = api.reason(data, engine)
     if out:
         target = Path(out).resolve()
-        if any(target == p.resolve() for p in api.load_architecture(data).files):
+        if any(target == p.resolve() for p in api.curator_files(data)):
             raise JobarchError("refusing to write inferences into a curator's file", hint="choose another -o path")
         atomic_write(target, inference.graph.serialize(format="turtle"))
     else:
@@ -324,7 +324,7 @@ def adjacency_command(out, k, data, store) -> None:
       jobarch adjacency -o derived/adjacency.ttl && jobarch query adjacent_profiles --data data --data derived/adjacency.ttl --param profile=MANUFA3.MANUFACT13A2.M2
     """
     target = Path(out).resolve()
-    if any(target == p.resolve() for p in api.load_architecture(data).files):
+    if any(target == p.resolve() for p in api.curator_files(data)):
         raise JobarchError("refusing to write derived adjacency into a curator's file", hint="choose another --out path")
     backend = api.open_architecture(data, store)
     count = api.adjacency_index(backend, data).write_turtle(target, k)
