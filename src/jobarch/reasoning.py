@@ -11,7 +11,7 @@ never into the curators' files.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import owlrl
 from rdflib import Graph, Literal, URIRef
@@ -29,16 +29,27 @@ AUTO_THRESHOLD = 20_000  # data triples above which `auto` picks the fast rules
 
 @dataclass
 class Inference:
-    graph: Graph
+    triples: set
     data_triples: int
     by_predicate: Counter
     engine: str = "owlrl"
     note: str = ""
+    namespaces: list = field(default_factory=list)
+    _graph: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """The inferred triples as a graph, built when first asked for (serialising needs it; counting does not)."""
+        if self._graph is None:
+            self._graph = _graph(self.triples)
+            for prefix, ns in self.namespaces:
+                self._graph.bind(prefix, ns, override=False)
+        return self._graph
 
     def summary(self) -> str:
         top = ", ".join(f"{_short(p)} {n:,}" for p, n in self.by_predicate.most_common(6))
-        share = len(self.graph) / self.data_triples if self.data_triples else 0
-        return (f"OWL-RL closure ({self.engine}) over {self.data_triples:,} data triples: {len(self.graph):,} new data triples "
+        share = len(self.triples) / self.data_triples if self.data_triples else 0
+        return (f"OWL-RL closure ({self.engine}) over {self.data_triples:,} data triples: {len(self.triples):,} new data triples "
                 f"({share:.0%} of the data){': ' + top if top else ''}" + (f"\n{self.note}" if self.note else ""))
 
 
@@ -61,28 +72,32 @@ def is_data_entailment(triple, data_resources: set) -> bool:
     return True
 
 
-def data_and_ontology(arch: Architecture) -> tuple[Graph, Graph]:
-    data = Graph()
+def data_and_ontology(arch: Architecture) -> tuple[set, set]:
+    """The curators' triples and the ontology's, as plain sets (fast to compare and join)."""
+    data: set = set()
     for path in arch.files:
-        data += arch.graph_of(path)
-    ontology = Graph()
-    ontology += arch.dataset.graph(URIRef(ONTOLOGY_IRI))
-    return data, ontology
+        data.update(arch.graph_of(path))
+    return data, set(arch.dataset.graph(URIRef(ONTOLOGY_IRI)))
 
 
-def owlrl_closure(data: Graph, ontology: Graph) -> set:
-    """Everything owlrl's OWL-RL closure of data + ontology contains (the reference implementation)."""
+def _graph(triples) -> Graph:
     graph = Graph()
-    graph += data
-    graph += ontology
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
+
+
+def owlrl_closure(data, ontology) -> set:
+    """Everything owlrl's OWL-RL closure of data + ontology contains (the reference implementation)."""
+    graph = _graph(set(data) | set(ontology))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     return set(graph)
 
 
-def data_entailments(closure: set, data: Graph, ontology: Graph) -> set:
+def data_entailments(closure: set, data, ontology) -> set:
     """The triples of a closure that count as inferences about the data: what both engines are compared on."""
-    vocabulary = set(ontology.subjects()) | set(data.objects(None, RDF.type)) | set(data.predicates())
-    resources = (set(data.subjects()) | {o for o in data.objects() if not isinstance(o, Literal)}) - vocabulary
+    data, ontology = set(data), set(ontology)
+    vocabulary = {s for s, _, _ in ontology} | {o for _, p, o in data if p == RDF.type} | {p for _, p, _ in data}
+    resources = ({s for s, _, _ in data} | {o for _, _, o in data if not isinstance(o, Literal)}) - vocabulary
     return {t for t in closure if t not in data and is_data_entailment(t, resources)}
 
 
@@ -102,7 +117,7 @@ def infer(arch: Architecture, engine: str = "auto") -> Inference:
         chosen = "rules" if len(data) > AUTO_THRESHOLD else "owlrl"
     if chosen == "rules":
         try:
-            closure = infer_fast(data, ontology, compile_rules(ontology)) | set(data)
+            closure = infer_fast(data, ontology, compile_rules(_graph(ontology))) | data
         except JobarchError as exc:
             if engine == "rules":
                 raise
@@ -110,12 +125,8 @@ def infer(arch: Architecture, engine: str = "auto") -> Inference:
             closure = owlrl_closure(data, ontology)
     else:
         closure = owlrl_closure(data, ontology)
-    inferred = Graph()
-    for prefix, ns in arch.dataset.namespaces():
-        inferred.bind(prefix, ns, override=False)
-    for triple in data_entailments(closure, data, ontology):
-        inferred.add(triple)
-    return Inference(inferred, len(data), Counter(p for _, p, _ in inferred), chosen, note)
+    inferred = data_entailments(closure, data, ontology)
+    return Inference(inferred, len(data), Counter(p for _, p, _ in inferred), chosen, note, list(arch.dataset.namespaces()))
 
 
 def add_inferences(arch: Architecture, inference: Inference) -> None:

@@ -57,6 +57,13 @@ def _closure(pairs: dict) -> dict:
     return closed
 
 
+def _as_graph(triples) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
 def compile_rules(ontology: Graph) -> Rules:
     """The rules an ontology implies, or JobarchError naming the first axiom they cannot honour."""
     for p in UNSUPPORTED_PREDICATES:
@@ -96,49 +103,62 @@ def compile_rules(ontology: Graph) -> Rules:
     return rules
 
 
-def infer_fast(data: Graph, ontology: Graph, rules: Rules | None = None) -> set:
-    """All triples the rules derive from data + ontology, to a fixpoint, joining only what is new each round."""
-    rules = rules or compile_rules(ontology)
+def infer_fast(data, ontology, rules: Rules | None = None) -> set:
+    """All triples the rules derive from data + ontology (graphs or sets of triples), to a fixpoint, joining only what is new each round."""
+    if rules is None:
+        rules = compile_rules(ontology if isinstance(ontology, Graph) else _as_graph(ontology))
     facts: set = set(data) | set(ontology)
     by_p_s: dict = defaultdict(lambda: defaultdict(set))  # p -> s -> {o}
     by_p_o: dict = defaultdict(lambda: defaultdict(set))  # p -> o -> {s}
     for s, p, o in facts:
         by_p_s[p][s].add(o)
         by_p_o[p][o].add(s)
-    delta = set(facts)
+    first_link, second_link = defaultdict(list), defaultdict(list)
+    for result, (p1, p2) in rules.chains:
+        first_link[p1].append((result, p2))
+        second_link[p2].append((result, p1))
+    superclasses, superproperties = rules.superclasses, rules.superproperties
+    domains, ranges, inverses = rules.domains, rules.ranges, rules.inverses
+    symmetric, transitive, rdf_type = rules.symmetric, rules.transitive, RDF.type
+    is_type = {rdf_type}  # set membership hashes first: no slow term comparison for other predicates
+    active = (set(superproperties) | set(domains) | set(ranges) | set(inverses) | symmetric | transitive
+              | set(first_link) | set(second_link))  # predicates some rule reads; the rest pass untouched
+    delta = {t for t in facts if t[1] in active or t[1] in is_type}
     derived: set = set()
     while delta:
         new = set()
+        add = new.add
         for s, p, o in delta:
-            if p == RDF.type:
-                for sup in rules.superclasses.get(o, ()):
-                    new.add((s, RDF.type, sup))
+            if p not in active and p not in is_type:
                 continue
-            for sup in rules.superproperties.get(p, ()):
-                new.add((s, sup, o))
-            for cls in rules.domains.get(p, ()):
-                new.add((s, RDF.type, cls))
+            if p in is_type:
+                for sup in superclasses.get(o, ()):
+                    add((s, rdf_type, sup))
+                continue
+            for sup in superproperties.get(p, ()):
+                add((s, sup, o))
+            for cls in domains.get(p, ()):
+                add((s, rdf_type, cls))
             # like owlrl, reason over generalised triples (a literal may stand as a subject on the way);
             # such triples are dropped at the end, with the rest of owlrl's bookkeeping
-            for cls in rules.ranges.get(p, ()):
-                new.add((o, RDF.type, cls))
-            for inv in rules.inverses.get(p, ()):
-                new.add((o, inv, s))
-            if p in rules.symmetric:
-                new.add((o, p, s))
-            if p in rules.transitive:
+            for cls in ranges.get(p, ()):
+                add((o, rdf_type, cls))
+            for inv in inverses.get(p, ()):
+                add((o, inv, s))
+            if p in symmetric:
+                add((o, p, s))
+            if p in transitive:
                 for nxt in by_p_s[p].get(o, ()):
-                    new.add((s, p, nxt))
+                    add((s, p, nxt))
                 for prev in by_p_o[p].get(s, ()):
-                    new.add((prev, p, o))
-            for result, (p1, p2) in rules.chains:
-                if p == p1:
-                    for z in by_p_s[p2].get(o, ()):
-                        new.add((s, result, z))
-                if p == p2:
-                    for x in by_p_o[p1].get(s, ()):
-                        new.add((x, result, o))
-        new = {t for t in new if t not in facts}
+                    add((prev, p, o))
+            for result, p2 in first_link.get(p, ()):
+                for z in by_p_s[p2].get(o, ()):
+                    add((s, result, z))
+            for result, p1 in second_link.get(p, ()):
+                for x in by_p_o[p1].get(s, ()):
+                    add((x, result, o))
+        new -= facts
         for s, p, o in new:
             by_p_s[p][s].add(o)
             by_p_o[p][o].add(s)
