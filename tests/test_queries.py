@@ -16,7 +16,6 @@ from jobarch.store import open_store
 from .conftest import REFERENCE_CODE, REFERENCE_PAGE
 
 BACKENDS = ["memory", "oxigraph", "sparql"]  # every store backend; each must give the same rows
-TESTED: set[str] = set()
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -32,7 +31,6 @@ def store(request, sample_architecture, tmp_path_factory):
 
 
 def rows(store, name, **params):
-    TESTED.add(name)
     result = api.query(store, name, params={k: str(v) for k, v in params.items()}, timeout=None)
     return [tuple("" if t is None else str(t) for t in row) for row in result.rows]
 
