@@ -118,6 +118,7 @@ def main() -> None:
             query_rows.append((f"{size:,}", f"{statistics.median(ratios.values()):.1f}x", f"{min(ratios.values()):.1f}x",
                                f"{max(ratios.values()):.1f}x", f"{sum(rd_q.values()):.1f}", f"{sum(ox_q.values()):.1f}"))
             del memory
+            print(f"{size:,}: load {load_rows[-1]}, queries {query_rows[-1]}", flush=True)
         else:
             load_rows.append((f"{size:,}", f"{triples:,}", "-", f"{ox_time:.1f}", "-", "-", f"{ox_mem:,.0f}", "-"))
             query_rows.append((f"{size:,}", "-", "-", "-", "-", f"{sum(ox_q.values()):.1f} (all {len(ox_q)} answered)"))
