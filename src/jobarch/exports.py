@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from .errors import JobarchError
 from .formatting import canonical_turtle
 from .model import number, text
-from .namespaces import ONTOLOGY_IRI, PREFIXES
+from .namespaces import ONTOLOGY_IRI, PREFIX_IRIS
 from .resources import resource_dir
 from .store import Store
 from .query import internal, with_standard_prefixes
@@ -29,7 +29,7 @@ LIST_SEPARATOR = " | "
 CSV_COLUMNS = ["code", "title", "definition", "status", "function_code", "function", "family_code", "family",
                "focus_code", "focus", "level_code", "level", "track", "grade", "min_years", "max_years",
                "aliases", "responsibilities", "skills", "sources", "quality", "mappings"]
-ESCO_PREFIXES = {**{k: str(v) for k, v in PREFIXES.items()}, "esco": "http://data.europa.eu/esco/model#"}
+ESCO_PREFIXES = {**PREFIX_IRIS, "esco": "http://data.europa.eu/esco/model#"}
 
 
 def _export_query(name: str) -> str:
@@ -59,7 +59,7 @@ def export_skos(store: Store) -> str:
     if problems:
         raise JobarchError(f"the SKOS export fails its integrity checks: {problems[0][0]} ({problems[0][1]})",
                            hint=f"{len(problems)} problem(s); run jobarch validate")
-    return canonical_turtle(graph, {k: str(v) for k, v in PREFIXES.items()}, ["# SKOS export of a jobarch architecture."])
+    return canonical_turtle(graph, PREFIX_IRIS, ["# SKOS export of a jobarch architecture."])
 
 
 # ---------------------------------------------------------------------------- per-profile rows
@@ -244,7 +244,7 @@ def export_rdf(store: Store, fmt: str = "turtle") -> str:
     query = with_standard_prefixes(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_IRI}>) }}")
     graph = store.query(query).graph or Graph()
     if fmt == "turtle":
-        return canonical_turtle(graph, {k: str(v) for k, v in PREFIXES.items()})
+        return canonical_turtle(graph, PREFIX_IRIS)
     if fmt == "nt":
         return "".join(sorted(line + "\n" for line in graph.serialize(format="nt").splitlines() if line.strip()))
     return graph.serialize(format=RDF_FORMATS[fmt])

@@ -24,7 +24,7 @@ from rdflib.namespace import RDF, XSD
 from .errors import JobarchError, Location
 from .lines import _TOKEN, scan
 from .load import parse_file, read_text
-from .namespaces import JA, PREFIXES
+from .namespaces import JA, PREFIX_IRIS, PREFIXES
 from .writer import atomic_write
 
 TYPE_ORDER = [JA.JobArchitecture, JA.AdjacencyModel, JA.QualityPolicy, JA.Track, JA.Level, JA.RubricDimension,
@@ -193,7 +193,7 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
     """The canonical form of a Turtle file's text (refusing rather than losing anything)."""
     graph = parse_file(path, text)
     declared = dict(re.findall(r"(?im)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", text))
-    prefixes = {**{k: str(v) for k, v in PREFIXES.items()}, **declared}
+    prefixes = {**PREFIX_IRIS, **declared}
     header, attached, footer, unplaced = _comments(text)
     if unplaced and not drop_comments:
         raise JobarchError(

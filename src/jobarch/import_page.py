@@ -18,7 +18,7 @@ from .errors import JobarchError, Location
 from .formatting import canonical_turtle
 from .imports import DEFAULT_BASE, TRACK_NAMES, _schemes, _slug
 from .load import read_text
-from .namespaces import JA, PREFIXES
+from .namespaces import JA, PREFIX_IRIS
 from .resources import ontology_path
 from .writer import atomic_write
 
@@ -255,7 +255,7 @@ def parse_page(path: Path, base: str = DEFAULT_BASE, lang: str = "en") -> Graph:
 
 def import_page(path: Path, out_dir: Path, base: str = DEFAULT_BASE) -> list[Path]:
     graph = parse_page(path, base)
-    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    prefixes = PREFIX_IRIS
     target = out_dir / f"{_slug(path.stem)}.ttl"
     out_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(target, canonical_turtle(graph, prefixes, [f"# Imported from the profile page {path.name}."]))

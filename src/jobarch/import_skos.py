@@ -24,7 +24,7 @@ from .errors import JobarchError, Location
 from .formatting import canonical_turtle
 from .imports import DEFAULT_BASE, TRACK_NAMES, _slug
 from .load import parse_file, read_text
-from .namespaces import JA, PREFIXES
+from .namespaces import JA, PREFIX_IRIS
 from .writer import atomic_write
 
 MAX_DEPTH = 32
@@ -173,7 +173,7 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping = SkosMapping(),
             g.add((other, RDF.type, JA.Track))
             g.add((other, JA.code, Literal(letters)))
             g.add((other, SKOS.prefLabel, Literal(TRACK_NAMES.get(letters, letters), lang="en")))
-    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    prefixes = PREFIX_IRIS
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{_slug(path.stem)}.ttl"
     atomic_write(target, canonical_turtle(g, prefixes, [f"# Imported from the SKOS classification {path.name}."]))

@@ -21,7 +21,7 @@ from .errors import JobarchError, Location
 from .exports import CSV_COLUMNS, LIST_SEPARATOR
 from .formatting import canonical_turtle
 from .load import read_text
-from .namespaces import JA, PREFIXES
+from .namespaces import JA, PREFIX_IRIS
 from .resources import ontology_path
 from .writer import atomic_write
 
@@ -203,7 +203,7 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
     for seqs in sequences.values():
         for node, position in _consistent_order(seqs).items():
             shared.add((node, JA.order, Literal(position)))
-    prefixes = {**{k: str(v) for k, v in PREFIXES.items()}, **{k: str(v) for k, v in ns.items()}, "arch": base}
+    prefixes = {**PREFIX_IRIS, **{k: str(v) for k, v in ns.items()}, "arch": base}
     written = []
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "architecture.ttl"

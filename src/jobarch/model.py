@@ -167,20 +167,18 @@ def profile_codes(store: Store) -> list[str]:
     return sorted(text(r["code"]) for r in store.select(internal("profile_codes")))
 
 
-def find_profile_iri(store: Store, code: str) -> URIRef:
-    rows = store.select(internal("profile"), code=Literal(code))
-    if not rows:
-        close = difflib.get_close_matches(code, profile_codes(store), n=5, cutoff=0.5)
-        hint = ("did you mean: " + ", ".join(close)) if close else "list the codes with: jobarch query profiles_at_level"
-        raise JobarchError(f"no profile with code {code!r}", hint=hint)
-    return rows[0]["profile"]
+def unknown_profile(store: Store, code: str) -> JobarchError:
+    """The error for a code that names no profile, with the closest existing codes."""
+    close = difflib.get_close_matches(code, profile_codes(store), n=5, cutoff=0.5)
+    hint = ("did you mean: " + ", ".join(close)) if close else "list the codes with: jobarch query profiles"
+    return JobarchError(f"no profile with code {code!r}", hint=hint)
 
 
 def get_profile(store: Store, code: str) -> Profile:
     """Read one profile, with everything its page shows, from the store."""
     rows = store.select(internal("profile"), code=Literal(code))
     if not rows:
-        find_profile_iri(store, code)  # raises with suggestions
+        raise unknown_profile(store, code)
     row = rows[0]
     iri = row["profile"]
     function = TaxonNode(row["function"], text(row["functionCode"]), text(row["functionLabel"]), text(row["functionDef"]))

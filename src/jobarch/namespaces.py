@@ -20,4 +20,7 @@ PREFIXES = {
     "esco": ESCO,
 }
 
-__all__ = ["JA", "SCHEMA", "ESCO", "SKOS", "PROV", "DCTERMS", "RDF", "RDFS", "OWL", "XSD", "PREFIXES", "ONTOLOGY_IRI"]
+#: The same prefixes as plain strings, for writers (canonical Turtle, exports, imports).
+PREFIX_IRIS = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+__all__ = ["PREFIX_IRIS", "JA", "SCHEMA", "ESCO", "SKOS", "PROV", "DCTERMS", "RDF", "RDFS", "OWL", "XSD", "PREFIXES", "ONTOLOGY_IRI"]

@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .load import Architecture
+from .rules import graph_of
 from .namespaces import ONTOLOGY_IRI
 
 INFERRED_GRAPH = URIRef("urn:jobarch:inferred")
@@ -41,7 +42,7 @@ class Inference:
     def graph(self) -> Graph:
         """The inferred triples as a graph, built when first asked for (serialising needs it; counting does not)."""
         if self._graph is None:
-            self._graph = _graph(self.triples)
+            self._graph = graph_of(self.triples)
             for prefix, ns in self.namespaces:
                 self._graph.bind(prefix, ns, override=False)
         return self._graph
@@ -80,15 +81,9 @@ def data_and_ontology(arch: Architecture) -> tuple[set, set]:
     return data, set(arch.dataset.graph(URIRef(ONTOLOGY_IRI)))
 
 
-def _graph(triples) -> Graph:
-    graph = Graph()
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    return graph
-
-
 def owlrl_closure(data, ontology) -> set:
     """Everything owlrl's OWL-RL closure of data + ontology contains (the reference implementation)."""
-    graph = _graph(set(data) | set(ontology))
+    graph = graph_of(set(data) | set(ontology))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     return set(graph)
 
@@ -117,7 +112,7 @@ def infer(arch: Architecture, engine: str = "auto") -> Inference:
         chosen = "rules" if len(data) > AUTO_THRESHOLD else "owlrl"
     if chosen == "rules":
         try:
-            closure = infer_fast(data, ontology, compile_rules(_graph(ontology))) | data
+            closure = infer_fast(data, ontology, compile_rules(graph_of(ontology))) | data
         except JobarchError as exc:
             if engine == "rules":
                 raise

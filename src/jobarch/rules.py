@@ -57,10 +57,10 @@ def _closure(pairs: dict) -> dict:
     return closed
 
 
-def _as_graph(triples) -> Graph:
+def graph_of(triples) -> Graph:
+    """A graph holding the given triples (the reasoners work on plain sets)."""
     graph = Graph()
-    for triple in triples:
-        graph.add(triple)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph
 
 
@@ -106,7 +106,7 @@ def compile_rules(ontology: Graph) -> Rules:
 def infer_fast(data, ontology, rules: Rules | None = None) -> set:
     """All triples the rules derive from data + ontology (graphs or sets of triples), to a fixpoint, joining only what is new each round."""
     if rules is None:
-        rules = compile_rules(ontology if isinstance(ontology, Graph) else _as_graph(ontology))
+        rules = compile_rules(ontology if isinstance(ontology, Graph) else graph_of(ontology))
     facts: set = set(data) | set(ontology)
     by_p_s: dict = defaultdict(lambda: defaultdict(set))  # p -> s -> {o}
     by_p_o: dict = defaultdict(lambda: defaultdict(set))  # p -> o -> {s}
