@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from jobarch.errors import JobarchError
+
 from jobarch import api
 from jobarch.cli import main
 from jobarch.model import get_profile
@@ -73,6 +75,25 @@ def test_oxigraph_store_reloads_only_changed_files(tmp_path, runner):
     names = {str(r[0]) for r in store.query("SELECT ?l WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }").rows}
     assert "People Management" in names and "People Leadership" not in names
     assert store.query("ASK { ?s a <https://w3id.org/jobarch#JobPostingSource> }").boolean is False
+
+
+def test_oxigraph_keeps_what_loaded_when_one_file_is_broken(tmp_path):
+    """A syntax error in one file names it; the files that did load are not parsed again once it is fixed."""
+    import shutil
+    from jobarch.load import discover, load
+    from jobarch.resources import sample_data_dir
+    from jobarch.store_oxigraph import OxigraphStore
+    data = tmp_path / "arch"
+    shutil.copytree(sample_data_dir(), data)
+    good = (data / "skills.ttl").read_text(encoding="utf-8")
+    (data / "skills.ttl").write_text(good + "\nskill:broken skos:prefLabel \"open .\n", encoding="utf-8")
+    store = OxigraphStore(tmp_path / "store")
+    with pytest.raises(JobarchError) as error:
+        store.sync(discover([data]))
+    assert "skills.ttl" in str(error.value.location)
+    (data / "skills.ttl").write_text(good, encoding="utf-8")
+    assert [p.name for p in store.sync(discover([data])).loaded] == ["skills.ttl"]
+    assert len(store) == sum(len(g) for g in load([data]).dataset.graphs())
 
 
 def test_oxigraph_cli_reports_syntax_errors_like_the_memory_store(runner, write, tmp_path):

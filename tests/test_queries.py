@@ -75,6 +75,28 @@ def test_focus_ladder_takes_the_most_specific_cell(store):
     assert m2_years[2:4] == ("5", "8")
 
 
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_focus_ladder_prefers_focus_over_family_over_function(backend, write, tmp_path):
+    """A cell written for the focus beats one for its family, which beats the function's."""
+    from jobarch.resources import sample_data_dir
+    extra = write("overrides.ttl", """
+@prefix ja: <https://w3id.org/jobarch#> .
+@prefix rubric: <https://example.org/jobarch/sample/rubric/> .
+@prefix lvl: <https://example.org/jobarch/sample/level/> .
+@prefix fam: <https://example.org/jobarch/sample/family/> .
+@prefix focus: <https://example.org/jobarch/sample/focus/> .
+rubric:fam-M2 a ja:RubricCell ; ja:level lvl:M2 ; ja:dimension rubric:years ; ja:appliesTo fam:MANUFACT13 ; ja:text "family text"@en .
+rubric:fam-M3 a ja:RubricCell ; ja:level lvl:M3 ; ja:dimension rubric:years ; ja:appliesTo fam:MANUFACT13 ; ja:text "family M3 text"@en .
+rubric:focus-M2 a ja:RubricCell ; ja:level lvl:M2 ; ja:dimension rubric:years ; ja:appliesTo focus:MANUFACT13A2 ; ja:text "focus text"@en .
+""")
+    store = api.open_architecture([sample_data_dir(), extra], store="memory" if backend == "memory" else f"oxigraph:{tmp_path / 'ox'}")
+    got = rows(store, "focus_ladder", focus="MANUFACT13A2")
+    years = {r[0]: (r[5], r[6]) for r in got if r[4] == "Typical Degree & Years"}
+    assert years["M2"] == ("focus text", "Production Supervision (Upstream Processing)")
+    assert years["M3"] == ("family M3 text", "Production Supervision")
+    assert len(got) == 12  # one cell per level and dimension, no duplicates from the overridden ones
+
+
 def test_profile_skills_are_the_pages_skills(store):
     got = rows(store, "profile_skills", profile=REFERENCE_CODE)
     page = page_section("Skills", "Provenance")[0::2]  # name, definition, name, ...
