@@ -113,3 +113,49 @@ def test_auto_falls_back_to_owlrl_and_says_so(tmp_path, monkeypatch):
 def test_cli_engine_choice(runner):
     result = runner.invoke(main, ["reason", "--engine", "rules", "-o", "/dev/null"])
     assert result.exit_code == 0 and "OWL-RL closure (rules)" in result.stderr and "1,762 new data triples" in result.stderr
+
+
+# ---------------------------------------------------------------------------- inside the Oxigraph store
+
+@pytest.mark.parametrize("engine", ["owlrl", "rules"])
+def test_store_reasoning_gives_the_memory_entailments(engine, tmp_path):
+    """Reasoning on Oxigraph's terms gives the same graph as on rdflib's (blank nodes are named differently)."""
+    from collections import Counter
+    from jobarch.load import discover, load
+    from jobarch.reasoning import refresh_inferences
+    from jobarch.resources import sample_data_dir
+    from jobarch.store_oxigraph import OxigraphStore
+    in_store = refresh_inferences(OxigraphStore(tmp_path / "store"), discover([sample_data_dir()]), engine)
+    in_memory = infer(load([sample_data_dir()]), engine)
+    assert in_store.engine == engine and len(in_store.triples) == len(in_memory.triples) == 1762
+    named = lambda g: {t for t in g if not isinstance(t[0], BNode)}  # noqa: E731
+    about_blank_nodes = lambda g: Counter((p, o) for s, p, o in g if isinstance(s, BNode))  # noqa: E731
+    assert named(in_store.graph) == named(in_memory.graph)
+    assert about_blank_nodes(in_store.graph) == about_blank_nodes(in_memory.graph)
+
+
+def test_store_inferences_are_refreshed_only_when_a_file_changes(tmp_path, runner):
+    import shutil
+    from jobarch.resources import sample_data_dir
+    data = tmp_path / "arch"
+    shutil.copytree(sample_data_dir(), data)
+    store = f"oxigraph:{tmp_path / 'store'}"
+    first = runner.invoke(main, ["reason", "--data", str(data), "--store", store, "--engine", "rules", "-o", str(tmp_path / "a.ttl")])
+    assert first.exit_code == 0 and "1,762 new data triples" in first.stderr and "up to date" not in first.stderr
+    del first
+    again = runner.invoke(main, ["reason", "--data", str(data), "--store", store, "-o", str(tmp_path / "b.ttl")])
+    assert again.exit_code == 0 and "up to date" in again.stderr and "1,762 new data triples" in again.stderr
+    del again
+    assert len(Graph().parse(tmp_path / "b.ttl")) == 1762
+
+    # a curator drops the direct skill of one profile: after the next load the stale inference is gone
+    inherited = ("PREFIX ja: <https://w3id.org/jobarch#> SELECT (COUNT(*) AS ?n) "
+                 "WHERE { GRAPH <urn:jobarch:inferred> { ?p ja:hasProfile ?x } }")
+    def count(*extra: str) -> str:  # keeps no Result: its traceback would hold the store open
+        return runner.invoke(main, ["query", "-e", inherited, "--format", "csv", "--data", str(data), "--store", store, *extra]).output.splitlines()[1]
+    before = count()
+    assert int(before) > 0
+    text = (data / "manufacturing-operations.ttl").read_text(encoding="utf-8")
+    (data / "manufacturing-operations.ttl").write_text(text + "\n# edited\n", encoding="utf-8")
+    assert count() == "0"  # the edit invalidated the stored inferences
+    assert count("--reason") == before  # recomputed on demand

@@ -15,7 +15,7 @@ from .adjacency import AdjacencyIndex, Neighbour
 from .compare import Comparison, compare
 from .model import Profile, get_profile
 from .query import bind_params, find_query, internal, run_query
-from .reasoning import INFERRED_GRAPH, Inference, add_inferences, infer
+from .reasoning import INFERRED_GRAPH, Inference, add_inferences, infer, refresh_inferences
 from .render import render_profile
 from .errors import JobarchError
 from .store import QueryResult, Store, open_store
@@ -32,8 +32,10 @@ def open_architecture(data: Sequence[str | Path] = (), store: str | None = None,
     """
     settings = resolve(data, store)
     backend = open_store(settings.store, settings.graph_store)
-    if isinstance(backend, OxigraphStore) and not reason:
+    if isinstance(backend, OxigraphStore):
         backend.sync(discover(settings.data))  # Oxigraph parses; unchanged files are not read again
+        if reason:
+            refresh_inferences(backend, discover(settings.data))  # recomputed only when a file changed
     elif isinstance(backend, SparqlStore):
         if reason:
             arch = load(settings.data)
@@ -69,9 +71,17 @@ def query(store: Store, name: str | None = None, *, text: str | None = None, par
     return run_query(store, text or "", None, allow_service=allow_service, timeout=timeout, source=source or "query")
 
 
-def reason(data: Sequence[str | Path] = (), engine: str = "auto") -> Inference:
-    """The data-level OWL-RL entailments of the architecture (what reasoning adds), by owlrl or the fast rules."""
-    return infer(load(resolve(data).data), engine)
+def reason(data: Sequence[str | Path] = (), engine: str = "auto", store: str | None = None) -> Inference:
+    """The data-level OWL-RL entailments of the architecture (what reasoning adds), by owlrl or the fast rules.
+
+    With an Oxigraph store, the inferences are kept in the store's inferred
+    graph and recomputed only when a file changed since the last run.
+    """
+    settings = resolve(data, store)
+    backend = open_store(settings.store, settings.graph_store)
+    if isinstance(backend, OxigraphStore):
+        return refresh_inferences(backend, discover(settings.data), engine)
+    return infer(load(settings.data), engine)
 
 
 def profile(store: Store, code: str) -> Profile:

@@ -25,6 +25,8 @@ class JobarchGroup(click.Group):
     """Turns every JobarchError into a one-line message and exit status 2."""
 
     def invoke(self, ctx: click.Context):
+        from .store import close_stores
+        ctx.call_on_close(close_stores)  # an open Oxigraph store locks its directory until closed
         try:
             return super().invoke(ctx)
         except JobarchError as exc:
@@ -192,12 +194,16 @@ def reason(out, engine, data, store) -> None:
     """Compute the OWL-RL closure (owlrl) and write only the new data triples.
 
     The curators' files are never touched; the summary goes to standard error.
+    With --store oxigraph:PATH the inferences live in the store's own graph
+    (queried with `jobarch query --reason`) and are recomputed only when a
+    file changed since the last run.
 
     \b
-    Example:
+    Examples:
       jobarch reason -o derived/inferred.ttl
+      jobarch reason --store oxigraph:.jobarch/store -o /dev/null
     """
-    inference = api.reason(data, engine)
+    inference = api.reason(data, engine, store)
     if out:
         target = Path(out).resolve()
         if any(target == p.resolve() for p in api.curator_files(data)):

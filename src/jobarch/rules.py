@@ -13,7 +13,9 @@ back to owlrl instead of silently inferring less.
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rdflib import Graph
@@ -41,6 +43,15 @@ class Rules:
     symmetric: set = field(default_factory=set)
     transitive: set = field(default_factory=set)
     chains: list = field(default_factory=list)  # (result property, [p1, p2])
+    rdf_type: object = RDF.type
+
+    def map(self, convert) -> "Rules":
+        """The same rules over another term type (Oxigraph's terms hash and compare in Rust)."""
+        terms = lambda xs: {convert(x) for x in xs}  # noqa: E731
+        table = lambda d: defaultdict(set, {convert(k): terms(v) for k, v in d.items()})  # noqa: E731
+        return Rules(table(self.superclasses), table(self.superproperties), table(self.domains), table(self.ranges),
+                     table(self.inverses), terms(self.symmetric), terms(self.transitive),
+                     [(convert(r), [convert(p) for p in chain]) for r, chain in self.chains], convert(self.rdf_type))
 
 
 def _closure(pairs: dict) -> dict:
@@ -103,68 +114,96 @@ def compile_rules(ontology: Graph) -> Rules:
     return rules
 
 
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector: building sets of millions of tuples
+    otherwise triggers full collections that rescan them all (they hold no cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def infer_fast(data, ontology, rules: Rules | None = None) -> set:
-    """All triples the rules derive from data + ontology (graphs or sets of triples), to a fixpoint, joining only what is new each round."""
+    """All triples the rules derive from data + ontology (graphs or sets of triples), to a fixpoint, joining only what is new each round.
+
+    Only what a rule can read or write is indexed: triples whose predicate no
+    rule mentions can neither start a derivation nor be derived again, so
+    they are never copied, hashed or joined.
+    """
     if rules is None:
         rules = compile_rules(ontology if isinstance(ontology, Graph) else graph_of(ontology))
-    facts: set = set(data) | set(ontology)
-    by_p_s: dict = defaultdict(lambda: defaultdict(set))  # p -> s -> {o}
-    by_p_o: dict = defaultdict(lambda: defaultdict(set))  # p -> o -> {s}
-    for s, p, o in facts:
-        by_p_s[p][s].add(o)
-        by_p_o[p][o].add(s)
     first_link, second_link = defaultdict(list), defaultdict(list)
     for result, (p1, p2) in rules.chains:
         first_link[p1].append((result, p2))
         second_link[p2].append((result, p1))
     superclasses, superproperties = rules.superclasses, rules.superproperties
     domains, ranges, inverses = rules.domains, rules.ranges, rules.inverses
-    symmetric, transitive, rdf_type = rules.symmetric, rules.transitive, RDF.type
+    symmetric, transitive, rdf_type = rules.symmetric, rules.transitive, rules.rdf_type
     is_type = {rdf_type}  # set membership hashes first: no slow term comparison for other predicates
-    active = (set(superproperties) | set(domains) | set(ranges) | set(inverses) | symmetric | transitive
-              | set(first_link) | set(second_link))  # predicates some rule reads; the rest pass untouched
-    delta = {t for t in facts if t[1] in active or t[1] in is_type}
-    derived: set = set()
-    while delta:
-        new = set()
-        add = new.add
-        for s, p, o in delta:
-            if p not in active and p not in is_type:
-                continue
-            if p in is_type:
-                for sup in superclasses.get(o, ()):
-                    add((s, rdf_type, sup))
-                continue
-            for sup in superproperties.get(p, ()):
-                add((s, sup, o))
-            for cls in domains.get(p, ()):
-                add((s, rdf_type, cls))
-            # like owlrl, reason over generalised triples (a literal may stand as a subject on the way);
-            # such triples are dropped at the end, with the rest of owlrl's bookkeeping
-            for cls in ranges.get(p, ()):
-                add((o, rdf_type, cls))
-            for inv in inverses.get(p, ()):
-                add((o, inv, s))
-            if p in symmetric:
-                add((o, p, s))
-            if p in transitive:
-                for nxt in by_p_s[p].get(o, ()):
-                    add((s, p, nxt))
-                for prev in by_p_o[p].get(s, ()):
-                    add((prev, p, o))
-            for result, p2 in first_link.get(p, ()):
-                for z in by_p_s[p2].get(o, ()):
-                    add((s, result, z))
-            for result, p1 in second_link.get(p, ()):
-                for x in by_p_o[p1].get(s, ()):
-                    add((x, result, o))
-        new -= facts
-        for s, p, o in new:
-            by_p_s[p][s].add(o)
-            by_p_o[p][o].add(s)
-        facts |= new
-        derived |= new
-        delta = new
+    reads = (set(superproperties) | set(domains) | set(ranges) | set(inverses) | symmetric | transitive
+             | set(first_link) | set(second_link) | is_type)  # predicates some rule reads
+    writes = ({sup for sups in superproperties.values() for sup in sups} | {i for invs in inverses.values() for i in invs}
+              | symmetric | transitive | {result for result, _ in rules.chains} | is_type)  # predicates a rule can derive
+    forward = transitive | {p2 for _, (_, p2) in rules.chains}   # joined from the subject: p -> s -> {o}
+    backward = transitive | {p1 for _, (p1, _) in rules.chains}  # joined from the object: p -> o -> {s}
+    with gc_paused():
+        delta, facts = set(), set()
+        for source in (data, ontology):
+            for t in source:
+                if t[1] in reads:
+                    delta.add(t)
+                if t[1] in writes:
+                    facts.add(t)
+        by_p_s: dict = {p: defaultdict(set) for p in forward}
+        by_p_o: dict = {p: defaultdict(set) for p in backward}
+
+        def index(triples) -> None:
+            for s, p, o in triples:
+                if p in by_p_s:
+                    by_p_s[p][s].add(o)
+                if p in by_p_o:
+                    by_p_o[p][o].add(s)
+
+        index(delta)
+        derived: set = set()
+        while delta:
+            new = set()
+            add = new.add
+            for s, p, o in delta:
+                if p in is_type:
+                    for sup in superclasses.get(o, ()):
+                        add((s, rdf_type, sup))
+                    continue
+                for sup in superproperties.get(p, ()):
+                    add((s, sup, o))
+                for cls in domains.get(p, ()):
+                    add((s, rdf_type, cls))
+                # like owlrl, reason over generalised triples (a literal may stand as a subject on the way);
+                # such triples are dropped at the end, with the rest of owlrl's bookkeeping
+                for cls in ranges.get(p, ()):
+                    add((o, rdf_type, cls))
+                for inv in inverses.get(p, ()):
+                    add((o, inv, s))
+                if p in symmetric:
+                    add((o, p, s))
+                if p in transitive:
+                    for nxt in by_p_s[p].get(o, ()):
+                        add((s, p, nxt))
+                    for prev in by_p_o[p].get(s, ()):
+                        add((prev, p, o))
+                for result, p2 in first_link.get(p, ()):
+                    for z in by_p_s[p2].get(o, ()):
+                        add((s, result, z))
+                for result, p1 in second_link.get(p, ()):
+                    for x in by_p_o[p1].get(s, ()):
+                        add((x, result, o))
+            new -= facts
+            index(new)
+            facts |= new
+            derived |= new
+            delta = {t for t in new if t[1] in reads}
     return derived
-
-

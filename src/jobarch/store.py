@@ -7,6 +7,7 @@ so every command runs unchanged on each.
 from __future__ import annotations
 
 import re
+import weakref
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -80,6 +81,9 @@ class Store(ABC):
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         """Answer a read-only query over the union of all graphs, with pre-bound variables."""
 
+    def close(self) -> None:
+        """Release what the backend holds (Oxigraph's lock on its directory); the handle is unusable after."""
+
     def for_child(self) -> "Store":
         """The handle a forked worker process should query (see ``query.run_with_timeout``)."""
         return self
@@ -116,8 +120,23 @@ class MemoryStore(Store):
 SELECTORS = "memory, oxigraph:PATH (embedded, on disk), sparql:URL (a SPARQL 1.1 endpoint)"
 
 
+_opened: "weakref.WeakSet[Store]" = weakref.WeakSet()
+
+
+def close_stores() -> None:
+    """Close every store opened so far (the CLI does this when a command ends, even on error)."""
+    for store in list(_opened):
+        store.close()
+
+
 def open_store(selector: str = "memory", graph_store: str | None = None) -> Store:
     """Create the backend a selector names, the way OAK picks an adapter."""
+    store = _open_store(selector, graph_store)
+    _opened.add(store)
+    return store
+
+
+def _open_store(selector: str, graph_store: str | None) -> Store:
     kind, _, argument = selector.partition(":")
     if kind == "memory" and not argument:
         return MemoryStore()

@@ -25,6 +25,7 @@ from .resources import ontology_path
 from .store import QueryResult, Store, inject_values
 
 MANIFEST = "jobarch-manifest.json"
+INFERRED_STAMP = "jobarch-inferred.json"
 LOAD_THREADS = 4  # measured best on 2 cores: the bulk loader waits on I/O part of the time
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}
 
@@ -130,6 +131,8 @@ class OxigraphStore(Store):
                     report.loaded.append(stale[uri][0])
                 else:
                     failures.append(future.exception())
+        if report.loaded or report.removed:
+            self.drop_inferences()  # computed from files that changed: stale is worse than absent
         self._store.flush() if self.path else None
         self._save_manifest(manifest)
         if failures:
@@ -166,6 +169,45 @@ class OxigraphStore(Store):
         self._store.remove_graph(ox.NamedNode(str(name)))
         self._add_rdflib_graph(graph, ox.NamedNode(str(name)))
 
+    # ------------------------------------------------------------------ inferences
+    def file_stamps(self) -> dict:
+        """Which file versions the store holds (graph IRI -> [mtime_ns, size])."""
+        return dict(self._manifest())
+
+    def triples_of(self, graph_iri: str) -> set:
+        """One graph's triples as tuples of Oxigraph terms (for reasoning without rdflib)."""
+        return {(q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))}
+
+    def inferred_from(self) -> dict | None:
+        """The file stamps the stored inferences were computed from, or None when there are none."""
+        if self.path:
+            stamp = self.path / INFERRED_STAMP
+            return json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else None
+        return getattr(self, "_memory_inferred_from", None)
+
+    def put_inferences(self, graph_iri: str, triples, stamps: dict, engine: str) -> None:
+        """Replace the inferred graph and remember which file versions it follows from."""
+        graph = ox.NamedNode(graph_iri)
+        record = {"graph": graph_iri, "files": stamps, "engine": engine}
+        self._store.remove_graph(graph)
+        self._store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+        if self.path:
+            from .writer import atomic_write
+            self._store.flush()
+            atomic_write(self.path / INFERRED_STAMP, json.dumps(record, indent=1, sort_keys=True))
+        else:
+            self._memory_inferred_from = record
+
+    def drop_inferences(self) -> None:
+        stamp = self.inferred_from()
+        if stamp is None:
+            return
+        self._store.remove_graph(ox.NamedNode(stamp["graph"]))
+        if self.path:
+            (self.path / INFERRED_STAMP).unlink(missing_ok=True)
+        else:
+            self._memory_inferred_from = None
+
     def __len__(self) -> int:
         return len(self._store)
 
@@ -178,6 +220,11 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise JobarchError(f"Oxigraph failed: {exc}") from None
         return result_from_ox(result)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.flush() if self.path else None
+            self._store = None  # the last reference: RocksDB closes and releases its lock
 
     def for_child(self):
         """A handle a forked child can use: a fresh read-only view of the same directory."""
