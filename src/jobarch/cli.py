@@ -337,6 +337,26 @@ def adjacency_command(out, k, data, store) -> None:
     click.echo(f"wrote {count:,} adjacencies to {out}", err=True)
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on; loopback unless you mean to share it.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds a /sparql query may run.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True, help="Largest /sparql answer, in rows.")
+@data_options
+def serve_command(host, port, query_timeout, max_rows, data, store) -> None:
+    """Serve profile pages, compare, browse, search and a read-only SPARQL endpoint.
+
+    \b
+    Examples:
+      jobarch serve                       # http://127.0.0.1:8000/
+      jobarch serve --store oxigraph:.jobarch/store --port 8080
+    """
+    from .server import Settings, serve
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}: anyone who can reach it can read the architecture", err=True)
+    serve(data, store, host, port, Settings(query_timeout=query_timeout, max_rows=max_rows))
+
+
 @main.command("load")
 @data_options
 def load_command(data, store) -> None:
