@@ -28,7 +28,7 @@ from jobarch.reasoning import infer  # noqa: E402
 
 def _in_store(size: int, queue) -> None:
     from jobarch.load import discover
-    from jobarch.reasoning import refresh_inferences
+    from jobarch.reasoning_store import refresh_inferences
     from jobarch.store_oxigraph import OxigraphStore
     root = synthetic(size)
     store = OxigraphStore(Path(tempfile.mkdtemp(prefix="jobarch-reason-")))

@@ -122,7 +122,7 @@ def test_store_reasoning_gives_the_memory_entailments(engine, tmp_path):
     """Reasoning on Oxigraph's terms gives the same graph as on rdflib's (blank nodes are named differently)."""
     from collections import Counter
     from jobarch.load import discover, load
-    from jobarch.reasoning import refresh_inferences
+    from jobarch.reasoning_store import refresh_inferences
     from jobarch.resources import sample_data_dir
     from jobarch.store_oxigraph import OxigraphStore
     in_store = refresh_inferences(OxigraphStore(tmp_path / "store"), discover([sample_data_dir()]), engine)

@@ -15,7 +15,8 @@ from .adjacency import AdjacencyIndex, Neighbour
 from .compare import Comparison, compare
 from .model import Profile, get_profile
 from .query import bind_params, find_query, internal, run_query
-from .reasoning import INFERRED_GRAPH, Inference, add_inferences, infer, refresh_inferences
+from .reasoning import INFERRED_GRAPH, Inference, add_inferences, infer
+from .reasoning_store import refresh_inferences
 from .render import render_profile
 from .errors import JobarchError
 from .store import QueryResult, Store, open_store

@@ -208,9 +208,9 @@ def reason(out, engine, data, store) -> None:
         target = Path(out).resolve()
         if any(target == p.resolve() for p in api.curator_files(data)):
             raise JobarchError("refusing to write inferences into a curator's file", hint="choose another -o path")
-        atomic_write(target, inference.graph.serialize(format="turtle"))
+        atomic_write(target, inference.turtle())
     else:
-        click.echo(inference.graph.serialize(format="turtle"), nl=False)
+        click.echo(inference.turtle(), nl=False)
     click.echo(inference.summary(), err=True)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import owlrl
 from rdflib import Graph, Literal, URIRef
@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .load import Architecture
 from .rules import graph_of
-from .namespaces import ONTOLOGY_IRI, PREFIXES
+from .namespaces import ONTOLOGY_IRI
 
 INFERRED_GRAPH = URIRef("urn:jobarch:inferred")
 _BOOKKEEPING_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
@@ -37,17 +37,21 @@ class Inference:
     engine: str = "owlrl"
     note: str = ""
     namespaces: list = field(default_factory=list)
-    to_rdflib: object = None  # converts a triple of another term type (Oxigraph's) for serialising
+    build_graph: Callable[[set], Graph] = graph_of  # triples of another term type bring their own
+    turtle_source: Callable[[], str] | None = None  # a faster serialiser, when the triples live in a store
     _graph: Graph | None = field(default=None, repr=False)
 
     @property
     def graph(self) -> Graph:
-        """The inferred triples as a graph, built when first asked for (serialising needs it; counting does not)."""
+        """The inferred triples as an rdflib graph, built when first asked for (counting does not need it)."""
         if self._graph is None:
-            self._graph = graph_of(self.triples if self.to_rdflib is None else map(self.to_rdflib, self.triples))
+            self._graph = self.build_graph(self.triples)
             for prefix, ns in self.namespaces:
                 self._graph.bind(prefix, ns, override=False)
         return self._graph
+
+    def turtle(self) -> str:
+        return self.turtle_source() if self.turtle_source else self.graph.serialize(format="turtle")
 
     def summary(self) -> str:
         top = ", ".join(f"{_short(p)} {n:,}" for p, n in self.by_predicate.most_common(6))
@@ -64,20 +68,22 @@ def _short(p: URIRef) -> str:
 
 
 class Terms(NamedTuple):
-    """The few terms the data-entailment rule names, in one term type (rdflib's or Oxigraph's)."""
+    """The few terms the data-entailment rule names, in one term type (rdflib's, or N-Triples strings)."""
     rdf_type: object
     same_as: object
     bookkeeping: frozenset
-    literal: type
+    is_literal: Callable[[object], bool]
 
 
-RDFLIB_TERMS = Terms(RDF.type, OWL.sameAs, frozenset(_BOOKKEEPING_TYPES), Literal)
+RDFLIB_TERMS = Terms(RDF.type, OWL.sameAs, frozenset(_BOOKKEEPING_TYPES), lambda t: isinstance(t, Literal))
+NTRIPLES_TERMS = Terms(RDF.type.n3(), OWL.sameAs.n3(), frozenset(t.n3() for t in _BOOKKEEPING_TYPES),
+                       lambda t: t[0] == '"')  # IRIs as <...>, the form Oxigraph writes too
 
 
 def is_data_entailment(triple, data_resources: set, terms: Terms = RDFLIB_TERMS) -> bool:
     """The rule for what counts as an inference about the data (see the module docstring)."""
     s, p, o = triple
-    if isinstance(s, terms.literal) or s not in data_resources:
+    if terms.is_literal(s) or s not in data_resources:
         return False
     if p == terms.same_as and s == o:
         return False
@@ -104,10 +110,22 @@ def owlrl_closure(data, ontology) -> set:
 def data_entailments(closure: set, data, ontology, terms: Terms = RDFLIB_TERMS) -> set:
     """The triples of a closure that count as inferences about the data: what both engines are compared on."""
     data, ontology = set(data), set(ontology)
-    rdf_type, literal = terms.rdf_type, terms.literal
-    vocabulary = {s for s, _, _ in ontology} | {o for _, p, o in data if p == rdf_type} | {p for _, p, _ in data}
-    resources = ({s for s, _, _ in data} | {o for _, _, o in data if not isinstance(o, literal)}) - vocabulary
+    resources = data_resources(data, ontology, terms)
     return {t for t in closure if t not in data and is_data_entailment(t, resources, terms)}
+
+
+def data_resources(data, ontology, terms: Terms = RDFLIB_TERMS) -> set:
+    """The resources the data describes: its subjects and non-literal objects, minus the vocabulary it uses."""
+    rdf_type, is_literal = terms.rdf_type, terms.is_literal
+    resources, vocabulary = set(), {s for s, _, _ in ontology}
+    for s, p, o in data:
+        resources.add(s)
+        vocabulary.add(p)
+        if p == rdf_type:
+            vocabulary.add(o)
+        elif not is_literal(o):
+            resources.add(o)
+    return resources - vocabulary
 
 
 def infer(arch: Architecture, engine: str = "auto") -> Inference:
@@ -143,55 +161,3 @@ def add_inferences(arch: Architecture, inference: Inference) -> None:
     """Put inferred triples into the architecture's dataset as their own named graph."""
     target = arch.dataset.graph(INFERRED_GRAPH)
     target += inference.graph
-
-
-def refresh_inferences(store, files, engine: str = "auto", force: bool = False) -> Inference:
-    """Bring the inferences inside an Oxigraph store up to date with the files, and return them.
-
-    The store parses each file once (unchanged files are not read again) and
-    drops its inferences whenever a file changes; when no file changed since
-    the last run, the stored inferences are returned as they are. The fast
-    rules run on Oxigraph's own terms, which hash and compare in Rust, without
-    building an rdflib graph; owlrl (small architectures, or ``--engine
-    owlrl``) gets the same triples converted to rdflib terms.
-    """
-    import pyoxigraph as ox
-
-    from .errors import JobarchError
-    from .rules import compile_rules, gc_paused, infer_fast
-    from .store_oxigraph import from_ox, to_ox
-    store.sync(files)
-    stamps = store.file_stamps()
-    to_rdflib = lambda t: (from_ox(t[0]), from_ox(t[1]), from_ox(t[2]))  # noqa: E731
-    with gc_paused():
-        data = set().union(*(store.triples_of(uri) for uri in stamps if uri != ONTOLOGY_IRI))
-        previous = store.inferred_from() or {}
-        if not force and previous.get("files") == stamps and engine in ("auto", previous.get("engine")):
-            inferred = store.triples_of(previous["graph"])
-            return _ox_inference(inferred, data, previous["engine"], "up to date: no file changed since the last run", to_rdflib)
-        ontology = store.triples_of(ONTOLOGY_IRI)
-        rdf_ontology = graph_of(map(to_rdflib, ontology))
-        chosen, note, inferred = engine, "", None
-        if engine == "auto":
-            chosen = "rules" if len(data) > AUTO_THRESHOLD else "owlrl"
-        if chosen == "rules":
-            try:
-                rules = compile_rules(rdf_ontology).map(to_ox)
-                terms = Terms(to_ox(RDF.type), to_ox(OWL.sameAs), frozenset(map(to_ox, _BOOKKEEPING_TYPES)), ox.Literal)
-                inferred = data_entailments(infer_fast(data, ontology, rules), data, ontology, terms)
-            except JobarchError as exc:
-                if engine == "rules":
-                    raise
-                chosen, note = "owlrl", f"fell back to owlrl: {exc.message}"
-        if inferred is None:
-            rdf_data = set(map(to_rdflib, data))
-            closure = owlrl_closure(rdf_data, set(rdf_ontology))
-            inferred = {tuple(map(to_ox, t)) for t in data_entailments(closure, rdf_data, set(rdf_ontology))}
-        store.put_inferences(str(INFERRED_GRAPH), inferred, stamps, chosen)
-    return _ox_inference(inferred, data, chosen, note, to_rdflib)
-
-
-def _ox_inference(inferred: set, data: set, engine: str, note: str, to_rdflib) -> Inference:
-    from .store_oxigraph import from_ox
-    by_predicate = Counter({from_ox(p): n for p, n in Counter(p for _, p, _ in inferred).items()})
-    return Inference(inferred, len(data), by_predicate, engine, note, list(PREFIXES.items()), to_rdflib)

@@ -45,6 +45,16 @@ class Rules:
     chains: list = field(default_factory=list)  # (result property, [p1, p2])
     rdf_type: object = RDF.type
 
+    def reads(self) -> set:
+        """The predicates some rule reads (a triple with any other predicate starts no derivation)."""
+        return (set(self.superproperties) | set(self.domains) | set(self.ranges) | set(self.inverses) | self.symmetric
+                | self.transitive | {p for _, chain in self.chains for p in chain} | {self.rdf_type})
+
+    def writes(self) -> set:
+        """The predicates a rule can derive (a triple with any other predicate is never derived again)."""
+        return ({sup for sups in self.superproperties.values() for sup in sups} | {i for invs in self.inverses.values() for i in invs}
+                | self.symmetric | self.transitive | {result for result, _ in self.chains} | {self.rdf_type})
+
     def map(self, convert) -> "Rules":
         """The same rules over another term type (Oxigraph's terms hash and compare in Rust)."""
         terms = lambda xs: {convert(x) for x in xs}  # noqa: E731
@@ -144,10 +154,7 @@ def infer_fast(data, ontology, rules: Rules | None = None) -> set:
     domains, ranges, inverses = rules.domains, rules.ranges, rules.inverses
     symmetric, transitive, rdf_type = rules.symmetric, rules.transitive, rules.rdf_type
     is_type = {rdf_type}  # set membership hashes first: no slow term comparison for other predicates
-    reads = (set(superproperties) | set(domains) | set(ranges) | set(inverses) | symmetric | transitive
-             | set(first_link) | set(second_link) | is_type)  # predicates some rule reads
-    writes = ({sup for sups in superproperties.values() for sup in sups} | {i for invs in inverses.values() for i in invs}
-              | symmetric | transitive | {result for result, _ in rules.chains} | is_type)  # predicates a rule can derive
+    reads, writes = rules.reads(), rules.writes()
     forward = transitive | {p2 for _, (_, p2) in rules.chains}   # joined from the subject: p -> s -> {o}
     backward = transitive | {p1 for _, (p1, _) in rules.chains}  # joined from the object: p -> o -> {s}
     with gc_paused():

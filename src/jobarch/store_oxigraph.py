@@ -174,9 +174,24 @@ class OxigraphStore(Store):
         """Which file versions the store holds (graph IRI -> [mtime_ns, size])."""
         return dict(self._manifest())
 
-    def triples_of(self, graph_iri: str) -> set:
-        """One graph's triples as tuples of Oxigraph terms (for reasoning without rdflib)."""
-        return {(q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))}
+    def ntriples_of(self, graph_iri: str):
+        """One graph's triples as (subject, predicate, object) N-Triples strings, written by Oxigraph in Rust.
+
+        Subjects and predicates hold no space and a line ends in " .", so a
+        split is a parse; equal terms give equal strings.
+        """
+        text = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri)).decode("utf-8")
+        for line in text.splitlines():
+            s, p, rest = line.split(" ", 2)
+            yield s, p, rest[:-2]
+
+    def triple_count(self, graph_iri: str) -> int:
+        result = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(result))[0].value)
+
+    def turtle_of(self, graph_iri: str) -> str:
+        from .namespaces import PREFIX_IRIS
+        return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph_iri), prefixes=PREFIX_IRIS).decode("utf-8")
 
     def inferred_from(self) -> dict | None:
         """The file stamps the stored inferences were computed from, or None when there are none."""
@@ -185,12 +200,18 @@ class OxigraphStore(Store):
             return json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else None
         return getattr(self, "_memory_inferred_from", None)
 
-    def put_inferences(self, graph_iri: str, triples, stamps: dict, engine: str) -> None:
-        """Replace the inferred graph and remember which file versions it follows from."""
+    def put_inferences(self, graph_iri: str, triples, record: dict) -> None:
+        """Replace the inferred graph with N-Triples-string triples, and remember what they follow from.
+
+        They go through Oxigraph's parser (not its bulk loader, which would
+        rename blank nodes) so that an inference about a blank node of a file
+        stays about that node.
+        """
         graph = ox.NamedNode(graph_iri)
-        record = {"graph": graph_iri, "files": stamps, "engine": engine}
+        record = {**record, "graph": graph_iri}
+        text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
         self._store.remove_graph(graph)
-        self._store.bulk_extend(ox.Quad(s, p, o, graph) for s, p, o in triples)
+        self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(text, ox.RdfFormat.N_TRIPLES))
         if self.path:
             from .writer import atomic_write
             self._store.flush()

@@ -1,0 +1,105 @@
+"""Reasoning inside the Oxigraph store: no rdflib parse, refreshed only when a file changed.
+
+The store holds every file as its own graph and drops its inferences when a
+file changes (see :meth:`OxigraphStore.sync`). Here the fast rules run over
+the store's triples read as N-Triples text, one string per term: Oxigraph
+writes the text in Rust, Python strings hash once and compare by identity
+once interned, and only the triples whose predicate a rule reads or writes
+are kept. The data-level entailments go back into the store's inferred graph
+with the file versions they follow from, so that an unchanged architecture
+costs nothing the next time.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from .errors import JobarchError
+from .namespaces import ONTOLOGY_IRI, PREFIXES
+from .reasoning import (AUTO_THRESHOLD, INFERRED_GRAPH, NTRIPLES_TERMS, Inference, data_entailments, data_resources,
+                        is_data_entailment, owlrl_closure)
+from .rules import compile_rules, gc_paused, graph_of, infer_fast
+from .store_oxigraph import OxigraphStore, from_ox, to_ox
+
+
+def rdflib_triples(triples: Iterable[tuple[str, str, str]]) -> list[tuple]:
+    """N-Triples-string triples as rdflib terms; Oxigraph's parser keeps blank-node labels (rdflib's would not)."""
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+    return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
+
+
+def ntriples_graph(triples: Iterable[tuple[str, str, str]]) -> Graph:
+    return graph_of(rdflib_triples(triples))
+
+
+def as_ntriples(triple) -> tuple[str, str, str]:
+    """An rdflib triple as the strings Oxigraph writes for its terms."""
+    return tuple(str(to_ox(term)) for term in triple)
+
+
+def refresh_inferences(store: OxigraphStore, files, engine: str = "auto", force: bool = False) -> Inference:
+    """Bring the inferences inside an Oxigraph store up to date with the files, and return them.
+
+    ``engine`` as in :func:`jobarch.reasoning.infer`. With no file changed
+    since the last run (and the same engine, or ``auto``), the stored
+    inferences are returned as they are.
+    """
+    store.sync(files)
+    stamps = store.file_stamps()
+    graph = str(INFERRED_GRAPH)
+    previous = store.inferred_from() or {}
+    with gc_paused():
+        if not force and previous.get("files") == stamps and engine in ("auto", previous.get("engine")):
+            inferred = set(store.ntriples_of(previous["graph"]))
+            return _inference(store, inferred, previous.get("data_triples", 0), previous["engine"],
+                              "up to date: no file changed since the last run")
+        ontology = set(store.ntriples_of(ONTOLOGY_IRI))
+        rdf_ontology = set(rdflib_triples(ontology))
+        data_files = [uri for uri in stamps if uri != ONTOLOGY_IRI]
+        count = sum(store.triple_count(uri) for uri in data_files)
+        chosen, note, inferred = engine, "", None
+        if engine == "auto":
+            chosen = "rules" if count > AUTO_THRESHOLD else "owlrl"
+        if chosen == "rules":
+            try:
+                rules = compile_rules(graph_of(rdf_ontology)).map(lambda term: str(to_ox(term)))
+            except JobarchError as exc:
+                if engine == "rules":
+                    raise
+                chosen, note = "owlrl", f"fell back to owlrl: {exc.message}"
+            else:
+                inferred = _rules(store, data_files, ontology, rules)
+        if inferred is None:  # owlrl works on rdflib terms
+            data = set(rdflib_triples(t for uri in data_files for t in store.ntriples_of(uri)))
+            inferred = set(map(as_ntriples, data_entailments(owlrl_closure(data, rdf_ontology), data, rdf_ontology)))
+        store.put_inferences(graph, inferred, {"files": stamps, "engine": chosen, "data_triples": count})
+    return _inference(store, inferred, count, chosen, note)
+
+
+def _rules(store: OxigraphStore, files: list[str], ontology: set, rules) -> set:
+    """Read each file's triples once: keep what the rules need, and find the resources the data describes."""
+    relevant = rules.reads() | rules.writes()
+    kept: set = set()
+    interned: dict[str, str] = {}
+    share = interned.setdefault  # one string per term: less memory, and set lookups that end at identity
+
+    def stream():
+        for uri in files:
+            for s, p, o in store.ntriples_of(uri):
+                triple = (share(s, s), share(p, p), share(o, o))
+                if p in relevant:
+                    kept.add(triple)
+                yield triple
+
+    resources = data_resources(stream(), ontology, NTRIPLES_TERMS)
+    derived = infer_fast(kept, ontology, rules)
+    return {t for t in derived if is_data_entailment(t, resources, NTRIPLES_TERMS)}
+
+
+def _inference(store: OxigraphStore, triples: set, data_triples: int, engine: str, note: str) -> Inference:
+    by_predicate = Counter({URIRef(p[1:-1]): n for p, n in Counter(p for _, p, _ in triples).items()})
+    return Inference(triples, data_triples, by_predicate, engine, note, list(PREFIXES.items()), ntriples_graph,
+                     lambda: store.turtle_of(str(INFERRED_GRAPH)))
