@@ -20,17 +20,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import synthetic, table  # noqa: E402
+from common import peak_rss_mib, synthetic, table  # noqa: E402
 
 from jobarch.load import load  # noqa: E402
 from jobarch.reasoning import infer  # noqa: E402
 
 
-def _in_store(size: int, queue) -> None:
+def _in_store(root: Path, queue) -> None:
     from jobarch.load import discover
     from jobarch.reasoning_store import refresh_inferences
     from jobarch.store_oxigraph import OxigraphStore
-    root = synthetic(size)
     store = OxigraphStore(Path(tempfile.mkdtemp(prefix="jobarch-reason-")))
     start = time.perf_counter()
     store.sync(discover([root]))
@@ -41,8 +40,8 @@ def _in_store(size: int, queue) -> None:
     start = time.perf_counter()
     refresh_inferences(store, discover([root]), "rules")
     again = time.perf_counter() - start
-    queue.put((size, inference.data_triples, loaded, reasoned, again, len(inference.triples),
-               resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20))
+    queue.put((inference.data_triples, loaded, reasoned, again, len(inference.triples),
+               peak_rss_mib() / 1024))
 
 
 def main() -> None:
@@ -76,9 +75,9 @@ def main() -> None:
     for size in args.store_sizes:
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
-        proc = ctx.Process(target=_in_store, args=(size, queue))
+        proc = ctx.Process(target=_in_store, args=(synthetic(size), queue))  # generated outside the measured process
         proc.start()
-        size, triples, loaded, reasoned, again, inferred, rss = queue.get()
+        triples, loaded, reasoned, again, inferred, rss = queue.get()
         proc.join()
         store_rows.append((f"{size:,}", f"{triples:,}", f"{loaded:.1f}", f"{reasoned:.2f}", f"{again:.2f}", f"{inferred:,}", f"{rss:.2f}"))
         print(store_rows[-1], flush=True)

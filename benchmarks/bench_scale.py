@@ -20,33 +20,35 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import synthetic, table  # noqa: E402
+from common import peak_rss_mib, synthetic, table  # noqa: E402
 
 EXAMPLES = {"level": "M2", "track": "M", "focus": None, "profile": None, "skill": "skill 7", "group": "none",
             "from": None, "to": None, "code": "51-1011", "text": "alias", "minimum": "3"}
 
 
-def _rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _current_rss_mib() -> float:
+    """RSS right now (the baseline: imports done, nothing loaded)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
 def _load_rdflib(files, queue):
     from rdflib import Graph
-    start_rss = _rss_mib()
+    start_rss = _current_rss_mib()
     start = time.perf_counter()
     graph = Graph()
     for f in files:
         graph.parse(f, format="turtle")
-    queue.put((time.perf_counter() - start, _rss_mib() - start_rss, len(graph)))
+    queue.put((time.perf_counter() - start, peak_rss_mib() - start_rss, len(graph)))
 
 
 def _load_oxigraph(files, queue):
     from jobarch.store_oxigraph import OxigraphStore
-    start_rss = _rss_mib()
+    start_rss = _current_rss_mib()
     start = time.perf_counter()
     store = OxigraphStore(Path(tempfile.mkdtemp(prefix="jobarch-ox-")))
     store.sync([Path(f) for f in files])
-    queue.put((time.perf_counter() - start, _rss_mib() - start_rss, len(store)))
+    queue.put((time.perf_counter() - start, peak_rss_mib() - start_rss, len(store)))
 
 
 def in_fresh_process(target, files):
@@ -122,7 +124,7 @@ def main() -> None:
         else:
             load_rows.append((f"{size:,}", f"{triples:,}", "-", f"{ox_time:.1f}", "-", "-", f"{ox_mem:,.0f}", "-"))
             query_rows.append((f"{size:,}", "-", "-", "-", "-", f"{sum(ox_q.values()):.1f} (all {len(ox_q)} answered)"))
-    print("\nLoad: rdflib Graph.parse vs Oxigraph bulk load (fresh process each; memory = peak RSS growth)")
+    print("\nLoad: rdflib Graph.parse vs Oxigraph bulk load (fresh process each; memory = peak RSS minus RSS before loading)")
     print(table(load_rows, ("profiles", "triples", "rdflib s", "oxigraph s", "speed-up", "rdflib MiB", "oxigraph MiB", "memory ratio")))
     print("\nNamed queries: rdflib (memory store) vs Oxigraph, per-query time ratio")
     print(table(query_rows, ("profiles", "median speed-up", "min", "max", "rdflib total s", "oxigraph total s")))

@@ -44,6 +44,16 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def peak_rss_mib() -> float:
+    """This process's own peak RSS. Not ru_maxrss: Linux carries that across exec, so a
+    spawned child would report its parent's peak when the parent's was higher."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return rss_mib()
+
+
 def machine() -> str:
     return f"{os.cpu_count()} cores, Python {os.sys.version.split()[0]}"
 

@@ -150,6 +150,8 @@ def test_content_negotiation_prefers_quality_and_refuses_the_unknown(client):
     weighted = client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": "text/html;q=0.5, text/turtle"})
     assert weighted.headers["content-type"].startswith("text/turtle")
     assert client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": "image/png"}).status_code == 406
+    missing = client.get("/profiles/MANUFA3.MANUFACT13A2.M9", headers={"Accept": "text/turtle"})
+    assert missing.status_code == 404 and REFERENCE_CODE in missing.text
     assert client.get(f"/profiles/{REFERENCE_CODE}?format=json-ld").headers["content-type"].startswith("application/ld+json")
     assert negotiate("", {"a/b": "x", "c/d": "y"}) == "a/b" and negotiate("c/*", {"a/b": "x", "c/d": "y"}) == "c/d"
 
@@ -265,3 +267,34 @@ def test_serve_works_on_oxigraph(tmp_path):
     assert json.loads(client.get("/sparql", params={"query": COUNT}).text)["results"]["bindings"][0]["n"]["value"] == "71"
     store.close()
 
+
+
+def test_jobarch_serve_command_end_to_end(tmp_path):
+    """The real command: starts, answers on loopback, stops on a signal."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "jobarch.cli", "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline, body = time.monotonic() + 60, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/profiles/{REFERENCE_CODE}", timeout=5) as response:
+                    body = response.read().decode("utf-8")
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                time.sleep(0.2)
+        assert body is not None and "Production Supervision (Upstream Processing)" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/profiles", timeout=5) as response:
+            assert response.url.endswith(f"127.0.0.1:{port}/")  # /profiles leads to browsing
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)

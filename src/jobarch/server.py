@@ -21,6 +21,7 @@ from rdflib import Literal
 from . import api
 from .adjacency import AdjacencyIndex
 from .errors import JobarchError
+from .model import unknown_profile
 from .namespaces import PREFIXES
 from .query import internal, run_query
 from .resources import resource_dir
@@ -113,16 +114,19 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Sett
         kind = negotiate(request.headers.get("accept", ""), PROFILE_TYPES, request.query_params.get("format"))
         if kind is None:
             return PlainTextResponse("406: this profile is available as " + ", ".join(PROFILE_TYPES), 406)
-        try:
-            found = api.profile(store, code)
-        except JobarchError as exc:
-            return not_found(exc.message, exc.hint or "")
         if kind != "text/html":
             graph = store.query(internal("profile_graph"), {"code": Literal(code)}).graph
+            if not len(graph):
+                exc = unknown_profile(store, code)
+                return PlainTextResponse(f"{exc.message}\n{exc.hint or ''}\n", 404)
             for prefix, ns in PREFIXES.items():
                 graph.bind(prefix, ns)
             body = graph.serialize(format=PROFILE_TYPES[kind])
             return Response(body, media_type=kind, headers={"Vary": "Accept"})
+        try:
+            found = api.profile(store, code)
+        except JobarchError as exc:
+            return not_found(exc.message, exc.hint or "")
         neighbours, note = None, "Not computed: the adjacency model is missing."
         if (idx := adjacency()) is not None:
             try:
