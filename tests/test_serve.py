@@ -136,6 +136,8 @@ def test_profile_as_linked_data(client, accept, fmt):
     assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
     assert response.headers["vary"] == "Accept"
     graph = Graph().parse(data=response.text, format=fmt)
+    if fmt == "json-ld":  # compact, with the prefixes as its inline @context (nothing fetched)
+        assert json.loads(response.text)["@context"]["ja"] == "https://w3id.org/jobarch#"
     profile = next(graph.subjects(JA.code, Literal(REFERENCE_CODE)))
     assert len(list(graph.objects(profile, JA.responsibility))) == 5
     scores = list(graph.objects(None, JA.score))  # the blank nodes of the quality assessment come along

@@ -19,6 +19,7 @@ from .errors import JobarchError
 from .formatting import canonical_turtle
 from .model import number, text
 from .namespaces import ONTOLOGY_IRI, PREFIX_IRIS
+from .output import serialize_graph
 from .resources import resource_dir
 from .store import Store
 from .query import internal, with_standard_prefixes
@@ -247,7 +248,7 @@ def export_rdf(store: Store, fmt: str = "turtle") -> str:
         return canonical_turtle(graph, PREFIX_IRIS)
     if fmt == "nt":
         return "".join(sorted(line + "\n" for line in graph.serialize(format="nt").splitlines() if line.strip()))
-    return graph.serialize(format=RDF_FORMATS[fmt])
+    return serialize_graph(graph, RDF_FORMATS[fmt])
 
 
 def export(store: Store, fmt: str, out: Path | None, rdf_format: str = "turtle") -> str | list[Path]:

@@ -8,6 +8,7 @@ import json
 from rdflib import BNode, URIRef
 from rdflib.namespace import XSD
 
+from .namespaces import PREFIX_IRIS
 from .store import QueryResult
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -72,11 +73,19 @@ def rich_table(result: QueryResult, title: str | None = None):
     return table
 
 
+def serialize_graph(graph, fmt: str) -> str:
+    """A graph as Turtle, N-Triples, RDF/XML or JSON-LD, with jobarch's prefixes (JSON-LD: as its compact @context)."""
+    for prefix, ns in PREFIX_IRIS.items():
+        graph.bind(prefix, ns, override=False)
+    if fmt == "json-ld":
+        return graph.serialize(format="json-ld", context=dict(PREFIX_IRIS), auto_compact=True)
+    return graph.serialize(format=fmt)
+
+
 def render_result(result: QueryResult, fmt: str) -> str:
     """Text for every format but the rich table (which prints itself)."""
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
-        fmt = fmt if fmt in GRAPH_FORMATS else "turtle"
-        return result.graph.serialize(format=fmt)
+        return serialize_graph(result.graph, fmt if fmt in GRAPH_FORMATS else "turtle")
     if result.kind == "ASK":
         return sparql_json(result) if fmt == "json" else ("true\n" if result.boolean else "false\n")
     if fmt == "json":
@@ -90,4 +99,4 @@ def render_result(result: QueryResult, fmt: str) -> str:
     raise ValueError(fmt)
 
 
-__all__ = ["SELECT_FORMATS", "GRAPH_FORMATS", "render_result", "rich_table", "sparql_json"]
+__all__ = ["SELECT_FORMATS", "GRAPH_FORMATS", "render_result", "rich_table", "serialize_graph", "sparql_json"]

@@ -23,6 +23,7 @@ from .adjacency import AdjacencyIndex
 from .errors import JobarchError
 from .model import unknown_profile
 from .namespaces import PREFIXES
+from .output import serialize_graph
 from .query import internal, run_query
 from .resources import resource_dir
 from .sparql_protocol import RESULT_TYPES, negotiate, serialize_result
@@ -119,10 +120,7 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Sett
             if not len(graph):
                 exc = unknown_profile(store, code)
                 return PlainTextResponse(f"{exc.message}\n{exc.hint or ''}\n", 404)
-            for prefix, ns in PREFIXES.items():
-                graph.bind(prefix, ns)
-            body = graph.serialize(format=PROFILE_TYPES[kind])
-            return Response(body, media_type=kind, headers={"Vary": "Accept"})
+            return Response(serialize_graph(graph, PROFILE_TYPES[kind]), media_type=kind, headers={"Vary": "Accept"})
         try:
             found = api.profile(store, code)
         except JobarchError as exc:

@@ -10,8 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, URIRef
 from rdflib.namespace import XSD
 
-from .namespaces import PREFIXES
-from .output import delimited, sparql_json
+from .output import delimited, serialize_graph, sparql_json
 from .store import QueryResult
 
 RESULT_TYPES = {
@@ -66,10 +65,7 @@ def negotiate(accept: str, offered: dict[str, str], override: str | None = None)
 def serialize_result(result: QueryResult, media_type: str) -> str:
     """The result in the media type negotiated from RESULT_TYPES."""
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
-        graph = result.graph
-        for prefix, ns in PREFIXES.items():
-            graph.bind(prefix, ns, override=False)
-        return graph.serialize(format=RESULT_TYPES["graph"][media_type])
+        return serialize_graph(result.graph, RESULT_TYPES["graph"][media_type])
     fmt = RESULT_TYPES["table"][media_type]
     if fmt == "json":
         return sparql_json(result)
