@@ -71,6 +71,16 @@ def test_rules_equal_owlrl_on_generated_ontologies(ontology, data):
     assert got == expected
 
 
+@settings(max_examples=120, deadline=None)
+@given(ontologies(), datasets(), datasets())
+def test_incremental_rules_equal_a_full_run_after_additions(ontology, before, more):
+    """Deriving only from the added triples, on top of what was derived before, gives the full closure."""
+    old, new = set(before), set(before) | set(more)
+    known = infer_fast(old, ontology)
+    incremental = known | infer_fast(new, ontology, known=known, added=set(more) - old)
+    assert incremental | new == infer_fast(new, ontology) | new
+
+
 def test_rules_equal_owlrl_on_the_sample(sample_architecture):
     slow, fast = infer(sample_architecture, "owlrl"), infer(sample_architecture, "rules")
     assert set(slow.graph) == set(fast.graph) and len(fast.graph) == 1762
@@ -148,7 +158,8 @@ def test_store_inferences_are_refreshed_only_when_a_file_changes(tmp_path, runne
     del again
     assert len(Graph().parse(tmp_path / "b.ttl")) == 1762
 
-    # a curator drops the direct skill of one profile: after the next load the stale inference is gone
+    # a curator saves a family file: reloaded, its blank nodes get new labels, so the
+    # inferences about the old ones must go (only a pure addition is followed incrementally)
     inherited = ("PREFIX ja: <https://w3id.org/jobarch#> SELECT (COUNT(*) AS ?n) "
                  "WHERE { GRAPH <urn:jobarch:inferred> { ?p ja:hasProfile ?x } }")
     def count(*extra: str) -> str:  # keeps no Result: its traceback would hold the store open
@@ -159,3 +170,41 @@ def test_store_inferences_are_refreshed_only_when_a_file_changes(tmp_path, runne
     (data / "manufacturing-operations.ttl").write_text(text + "\n# edited\n", encoding="utf-8")
     assert count() == "0"  # the edit invalidated the stored inferences
     assert count("--reason") == before  # recomputed on demand
+
+
+def test_store_inferences_follow_additions_incrementally_and_deletions_in_full(tmp_path):
+    """After an edit that only adds, the refresh derives from the additions alone and equals a full run."""
+    import shutil
+    from jobarch.load import discover
+    from jobarch.reasoning_store import refresh_inferences
+    from jobarch.resources import sample_data_dir
+    from jobarch.store_oxigraph import OxigraphStore
+    data = tmp_path / "arch"
+    shutil.copytree(sample_data_dir(), data)
+    store = OxigraphStore(tmp_path / "store")
+    first = refresh_inferences(store, discover([data]), "rules")
+
+    (data / "more.ttl").write_text("""
+@prefix ja: <https://w3id.org/jobarch#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix s: <https://example.org/jobarch/sample/> .
+<https://example.org/jobarch/sample/profile/NEW.MANUFACT13A2.M9> a ja:JobProfile ; ja:code "NEW.MANUFACT13A2.M9" ;
+    ja:focus <https://example.org/jobarch/sample/focus/MANUFACT13A2> ;
+    ja:requiresSkill <https://example.org/jobarch/sample/skill/aseptic-technique> .
+<https://example.org/jobarch/sample/profile/MANUFA3.MANUFACT13A2.M2>
+    ja:requiresSkill <https://example.org/jobarch/sample/skill/aseptic-technique> .  # was inferred: now data
+""", encoding="utf-8")
+    grown = refresh_inferences(store, discover([data]), "rules")
+    fresh = refresh_inferences(OxigraphStore(tmp_path / "fresh"), discover([data]), "rules")
+    assert grown.note.startswith("incremental: 5 added data triples") and not fresh.note
+    assert len(grown.triples) == len(fresh.triples) > len(first.triples)
+    named = lambda inference: {t for t in inference.triples if not t[0].startswith("_:")}  # noqa: E731
+    assert named(grown) == named(fresh)
+    assert set(store.ntriples_of("urn:jobarch:inferred")) == grown.triples  # the store holds exactly that
+
+    text = (data / "more.ttl").read_text(encoding="utf-8")
+    (data / "more.ttl").write_text(text.replace(" ;\n    ja:requiresSkill <https://example.org/jobarch/sample/skill/aseptic-technique>", ""), encoding="utf-8")
+    shrunk = refresh_inferences(store, discover([data]), "rules")
+    again = refresh_inferences(OxigraphStore(tmp_path / "fresh2"), discover([data]), "rules")
+    assert not shrunk.note.startswith("incremental") and named(shrunk) == named(again) != named(grown)
+    assert len(shrunk.triples) == len(again.triples)

@@ -45,7 +45,10 @@ def refresh_inferences(store: OxigraphStore, files, engine: str = "auto", force:
 
     ``engine`` as in :func:`jobarch.reasoning.infer`. With no file changed
     since the last run (and the same engine, or ``auto``), the stored
-    inferences are returned as they are.
+    inferences are returned as they are. When the files only gained triples
+    since the fast rules last ran, only what follows from those triples is
+    derived (the rules are monotone: the earlier derivations still hold).
+    Anything else recomputes from the store.
     """
     store.sync(files)
     stamps = store.file_stamps()
@@ -71,16 +74,29 @@ def refresh_inferences(store: OxigraphStore, files, engine: str = "auto", force:
                     raise
                 chosen, note = "owlrl", f"fell back to owlrl: {exc.message}"
             else:
-                inferred = _rules(store, data_files, ontology, rules)
+                added = None if force or previous.get("engine") != "rules" else store.pending_additions()
+                old = set() if added is None else set(store.ntriples_of(graph))
+                derived, resources = _rules(store, data_files, ontology, rules, old | store.inferred_rest(), added)
+                inferred = {t for t in derived if is_data_entailment(t, resources, NTRIPLES_TERMS)}
+                record = {"files": stamps, "engine": chosen, "data_triples": count}
+                if added is not None:
+                    store.put_inferences(graph, inferred - old, record, derived - inferred, remove=old - inferred)
+                    return _inference(store, inferred, count, chosen,
+                                      f"incremental: {len(added):,} added data triples, {len(inferred - old):,} new inferences")
+                store.put_inferences(graph, inferred, record, derived - inferred)
         if inferred is None:  # owlrl works on rdflib terms
             data = set(rdflib_triples(t for uri in data_files for t in store.ntriples_of(uri)))
             inferred = set(map(as_ntriples, data_entailments(owlrl_closure(data, rdf_ontology), data, rdf_ontology)))
-        store.put_inferences(graph, inferred, {"files": stamps, "engine": chosen, "data_triples": count})
+            store.put_inferences(graph, inferred, {"files": stamps, "engine": chosen, "data_triples": count})
     return _inference(store, inferred, count, chosen, note)
 
 
-def _rules(store: OxigraphStore, files: list[str], ontology: set, rules) -> set:
-    """Read each file's triples once: keep what the rules need, and find the resources the data describes."""
+def _rules(store: OxigraphStore, files: list[str], ontology: set, rules, known: set, added: set | None) -> tuple[set, set]:
+    """Everything the rules derive (with ``added``: ``known`` plus what follows from ``added``), and the data's resources.
+
+    Each file's triples are read once: what the rules need is kept, and the
+    resources the data describes are collected on the way.
+    """
     relevant = rules.reads() | rules.writes()
     kept: set = set()
     interned: dict[str, str] = {}
@@ -95,8 +111,10 @@ def _rules(store: OxigraphStore, files: list[str], ontology: set, rules) -> set:
                 yield triple
 
     resources = data_resources(stream(), ontology, NTRIPLES_TERMS)
-    derived = infer_fast(kept, ontology, rules)
-    return {t for t in derived if is_data_entailment(t, resources, NTRIPLES_TERMS)}
+    if added is None:
+        return infer_fast(kept, ontology, rules), resources
+    # what was derived and has since been written into the files is data now, not an inference
+    return (known - kept) | infer_fast(kept, ontology, rules, known=known, added=added), resources
 
 
 def _inference(store: OxigraphStore, triples: set, data_triples: int, engine: str, note: str) -> Inference:

@@ -137,12 +137,17 @@ def gc_paused():
             gc.enable()
 
 
-def infer_fast(data, ontology, rules: Rules | None = None) -> set:
+def infer_fast(data, ontology, rules: Rules | None = None, known=(), added=None) -> set:
     """All triples the rules derive from data + ontology (graphs or sets of triples), to a fixpoint, joining only what is new each round.
 
     Only what a rule can read or write is indexed: triples whose predicate no
     rule mentions can neither start a derivation nor be derived again, so
     they are never copied, hashed or joined.
+
+    Incrementally: when ``data`` grew by the triples ``added`` and ``known``
+    is what was derived before they came, the rules are monotone, so the old
+    derivations still hold and only what follows from ``added`` is new: the
+    fixpoint starts from ``added`` alone and returns just those triples.
     """
     if rules is None:
         rules = compile_rules(ontology if isinstance(ontology, Graph) else graph_of(ontology))
@@ -158,13 +163,14 @@ def infer_fast(data, ontology, rules: Rules | None = None) -> set:
     forward = transitive | {p2 for _, (_, p2) in rules.chains}   # joined from the subject: p -> s -> {o}
     backward = transitive | {p1 for _, (p1, _) in rules.chains}  # joined from the object: p -> o -> {s}
     with gc_paused():
-        delta, facts = set(), set()
-        for source in (data, ontology):
+        readable, facts = set(), set()
+        for source in (data, ontology, known):
             for t in source:
                 if t[1] in reads:
-                    delta.add(t)
+                    readable.add(t)
                 if t[1] in writes:
                     facts.add(t)
+        delta = readable if added is None else {t for t in added if t[1] in reads}
         by_p_s: dict = {p: defaultdict(set) for p in forward}
         by_p_o: dict = {p: defaultdict(set) for p in backward}
 
@@ -175,7 +181,7 @@ def infer_fast(data, ontology, rules: Rules | None = None) -> set:
                 if p in by_p_o:
                     by_p_o[p][o].add(s)
 
-        index(delta)
+        index(readable)
         derived: set = set()
         while delta:
             new = set()

@@ -26,6 +26,8 @@ from .store import QueryResult, Store, inject_values
 
 MANIFEST = "jobarch-manifest.json"
 INFERRED_STAMP = "jobarch-inferred.json"
+INFERRED_REST = "jobarch-inferred-rest.json"
+PENDING_ADDITIONS = "jobarch-added.json"
 LOAD_THREADS = 4  # measured best on 2 cores: the bulk loader waits on I/O part of the time
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}
 
@@ -102,6 +104,8 @@ class OxigraphStore(Store):
         """
         report = SyncReport()
         manifest = self._manifest()
+        before = dict(manifest)
+        track = self.inferred_from() is not None  # with inferences, an edit that only adds can be followed incrementally
         wanted = {p.resolve().as_uri(): p for p in files}
         wanted[ONTOLOGY_IRI] = ontology_path()
         for uri in sorted(set(manifest) - set(wanted)):
@@ -118,21 +122,29 @@ class OxigraphStore(Store):
                 manifest.pop(uri, None)
                 stale[uri] = (path, stamp)
 
-        def reload(uri: str) -> None:
+        def reload(uri: str) -> tuple[set, set]:
             graph = ox.NamedNode(uri)
+            old = set(self.ntriples_of(uri)) if track and uri in before else set()
             self._store.remove_graph(graph)  # also clears what an interrupted earlier load left
             self._load_file(stale[uri][0], graph)
+            return old, set(self.ntriples_of(uri)) if track else set()
 
-        failures = []
+        failures, added, only_additions = [], set(), not report.removed
         with ThreadPoolExecutor(max_workers=LOAD_THREADS) as pool:
             for uri, future in [(uri, pool.submit(reload, uri)) for uri in stale]:
                 if future.exception() is None:
                     manifest[uri] = stale[uri][1]
                     report.loaded.append(stale[uri][0])
+                    old, new = future.result()
+                    only_additions = only_additions and old <= new
+                    added |= new - old
                 else:
                     failures.append(future.exception())
         if report.loaded or report.removed:
-            self.drop_inferences()  # computed from files that changed: stale is worse than absent
+            if track and only_additions and not failures:
+                self._note_additions(added)  # what was inferred still holds; the next refresh adds what follows
+            else:
+                self.drop_inferences()  # computed from triples that are gone: stale is worse than absent
         self._store.flush() if self.path else None
         self._save_manifest(manifest)
         if failures:
@@ -185,6 +197,11 @@ class OxigraphStore(Store):
             s, p, rest = line.split(" ", 2)
             yield s, p, rest[:-2]
 
+    def _quads(self, triples, graph) -> list:
+        """N-Triples-string triples as quads of one graph, through Oxigraph's parser (which keeps blank-node labels)."""
+        text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
+
     def triple_count(self, graph_iri: str) -> int:
         result = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
         return int(next(iter(result))[0].value)
@@ -195,39 +212,65 @@ class OxigraphStore(Store):
 
     def inferred_from(self) -> dict | None:
         """The file stamps the stored inferences were computed from, or None when there are none."""
-        if self.path:
-            stamp = self.path / INFERRED_STAMP
-            return json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else None
-        return getattr(self, "_memory_inferred_from", None)
+        return self._read_side(INFERRED_STAMP)
 
-    def put_inferences(self, graph_iri: str, triples, record: dict) -> None:
-        """Replace the inferred graph with N-Triples-string triples, and remember what they follow from.
+    def put_inferences(self, graph_iri: str, triples, record: dict, rest=(), remove=None) -> None:
+        """Write the inferred graph and remember which file versions it follows from.
 
-        They go through Oxigraph's parser (not its bulk loader, which would
-        rename blank nodes) so that an inference about a blank node of a file
+        ``rest`` is what the rules derived that is not a data entailment (kept
+        aside, for an incremental refresh to join with). With ``remove``, the
+        graph is updated in place: ``triples`` are added and ``remove`` taken
+        out; without it, the graph is replaced.
+        They go through Oxigraph's parser, not its bulk loader (which would
+        rename blank nodes), so an inference about a blank node of a file
         stays about that node.
         """
         graph = ox.NamedNode(graph_iri)
-        record = {**record, "graph": graph_iri}
-        text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
-        self._store.remove_graph(graph)
-        self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(text, ox.RdfFormat.N_TRIPLES))
-        if self.path:
-            from .writer import atomic_write
-            self._store.flush()
-            atomic_write(self.path / INFERRED_STAMP, json.dumps(record, indent=1, sort_keys=True))
+        if remove is None:
+            self._store.remove_graph(graph)
         else:
-            self._memory_inferred_from = record
+            for quad in self._quads(remove, graph):
+                self._store.remove(quad)
+        self._store.bulk_extend(self._quads(triples, graph))
+        self._write_side(INFERRED_STAMP, {**record, "graph": graph_iri})
+        self._write_side(INFERRED_REST, sorted(rest))
+        self._write_side(PENDING_ADDITIONS, None)
+        self._store.flush() if self.path else None
+
+    def inferred_rest(self) -> set:
+        return {tuple(t) for t in self._read_side(INFERRED_REST) or ()}
+
+    def pending_additions(self) -> set | None:
+        """Triples added since the inferences were computed, when nothing was taken away; else None."""
+        pending = self._read_side(PENDING_ADDITIONS)
+        return None if pending is None else {tuple(t) for t in pending}
+
+    def _note_additions(self, added: set) -> None:
+        self._write_side(PENDING_ADDITIONS, sorted((self.pending_additions() or set()) | added))
 
     def drop_inferences(self) -> None:
         stamp = self.inferred_from()
         if stamp is None:
             return
         self._store.remove_graph(ox.NamedNode(stamp["graph"]))
-        if self.path:
-            (self.path / INFERRED_STAMP).unlink(missing_ok=True)
+        for name in (INFERRED_STAMP, INFERRED_REST, PENDING_ADDITIONS):
+            self._write_side(name, None)
+
+    def _read_side(self, name: str):
+        if self.path is None:
+            return getattr(self, "_side", {}).get(name)
+        path = self.path / name
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def _write_side(self, name: str, value) -> None:
+        """A small JSON file beside the store (None removes it); in memory for a store without a path."""
+        if self.path is None:
+            self._side = {**getattr(self, "_side", {}), name: value}
+        elif value is None:
+            (self.path / name).unlink(missing_ok=True)
         else:
-            self._memory_inferred_from = None
+            from .writer import atomic_write
+            atomic_write(self.path / name, json.dumps(value, separators=(",", ":"), sort_keys=True))
 
     def __len__(self) -> int:
         return len(self._store)
