@@ -233,5 +233,10 @@ def serve(data: Sequence = (), store: str | None = None, host: str = DEFAULT_HOS
     """Load the architecture and serve it until interrupted (loopback unless told otherwise)."""
     import uvicorn
     backend = api.open_architecture(data, store)
-    app = create_app(backend, settings=settings, data=data)
+    try:
+        index = api.adjacency_index(backend, data)  # built now, not on the first visitor's time
+    except JobarchError as exc:
+        print(f"adjacency not available: {exc.message}; pages will say so", flush=True)
+        index = None
+    app = create_app(backend, index, settings=settings, data=data)
     uvicorn.run(app, host=host, port=port, log_level="info")
