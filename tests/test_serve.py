@@ -197,7 +197,8 @@ def test_sparql_post_forms_ask_and_construct(client):
     ({"params": {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}}, 400, "SERVICE is refused"),
     ({"params": {"query": "SELECT * FROM <http://example.org/x> WHERE { ?s ?p ?o }"}}, 400, "FROM / FROM NAMED is refused"),
     ({"params": {"query": "SELECT * WHERE { ?s ?p "}}, 400, "syntax error"),
-    ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}}, 400, "above this endpoint's limit of 500"),
+    ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}}, 400, "rows, above this endpoint's limit of 500"),
+    ({"params": {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}}, 400, "triples, above this endpoint's limit of 500"),
     ({"content": "x" * 200_000, "headers": {"Content-Type": "application/sparql-query"}}, 413, "limited to"),
     ({"content": "{}", "headers": {"Content-Type": "application/json"}}, 415, "application/sparql-query"),
 ])

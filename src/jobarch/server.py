@@ -172,8 +172,10 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Sett
         except JobarchError as exc:
             status = 503 if "longer than" in exc.message else 400
             return PlainTextResponse(f"{exc.message}\n" + (f"hint: {exc.hint}\n" if exc.hint else ""), status)
-        if result.kind == "SELECT" and len(result.rows) > settings.max_rows:
-            return PlainTextResponse(f"the answer has {len(result.rows):,} rows, above this endpoint's limit of "
+        size = len(result.rows) if result.kind == "SELECT" else len(result.graph) if result.graph is not None else 0
+        if size > settings.max_rows:
+            unit = "rows" if result.kind == "SELECT" else "triples"
+            return PlainTextResponse(f"the answer has {size:,} {unit}, above this endpoint's limit of "
                                      f"{settings.max_rows:,}\nhint: add LIMIT and OFFSET to page through it\n", 400)
         override = request.query_params.get("format")
         if override and _family(result) == "graph":
