@@ -36,7 +36,7 @@ def open_architecture(data: Sequence[str | Path] = (), store: str | None = None,
     if isinstance(backend, OxigraphStore):
         backend.sync(discover(settings.data))  # Oxigraph parses; unchanged files are not read again
         if reason:
-            refresh_inferences(backend, discover(settings.data))  # recomputed only when a file changed
+            refresh_inferences(backend, discover(settings.data), read_back=False)  # recomputed only when a file changed
     elif isinstance(backend, SparqlStore):
         if reason:
             arch = load(settings.data)

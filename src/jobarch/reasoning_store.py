@@ -40,7 +40,8 @@ def as_ntriples(triple) -> tuple[str, str, str]:
     return tuple(str(to_ox(term)) for term in triple)
 
 
-def refresh_inferences(store: OxigraphStore, files, engine: str = "auto", force: bool = False) -> Inference:
+def refresh_inferences(store: OxigraphStore, files, engine: str = "auto", force: bool = False,
+                       read_back: bool = True) -> Inference | None:
     """Bring the inferences inside an Oxigraph store up to date with the files, and return them.
 
     ``engine`` as in :func:`jobarch.reasoning.infer`. With no file changed
@@ -48,7 +49,9 @@ def refresh_inferences(store: OxigraphStore, files, engine: str = "auto", force:
     inferences are returned as they are. When the files only gained triples
     since the fast rules last ran, only what follows from those triples is
     derived (the rules are monotone: the earlier derivations still hold).
-    Anything else recomputes from the store.
+    Anything else recomputes from the store. ``read_back=False`` skips
+    reading up-to-date inferences out of the store (and returns None) for a
+    caller that only needs them to be there.
     """
     store.sync(files)
     stamps = store.file_stamps()
@@ -56,6 +59,8 @@ def refresh_inferences(store: OxigraphStore, files, engine: str = "auto", force:
     previous = store.inferred_from() or {}
     with gc_paused():
         if not force and previous.get("files") == stamps and engine in ("auto", previous.get("engine")):
+            if not read_back:
+                return None
             inferred = set(store.ntriples_of(previous["graph"]))
             return _inference(store, inferred, previous.get("data_triples", 0), previous["engine"],
                               "up to date: no file changed since the last run")
