@@ -215,31 +215,37 @@ def run_query(store: Store, text: str, bindings: dict[str, Identifier] | None = 
     text = with_standard_prefixes(text)
     if not timeout:
         return store.query(text, bindings)
-    return run_with_timeout(lambda: store.for_child().query(text, bindings), timeout, what=f"query {source}")
+    task, start = store.query_task(text, bindings)
+    return run_with_timeout(task, timeout, what=f"query {source}", start=start)
 
 
-def run_with_timeout(task, timeout: float, what: str):
-    """Run ``task`` in a forked child and kill it after ``timeout`` seconds.
+def _worker(task, send) -> None:
+    try:
+        send.send(("ok", task()))
+    except JobarchError as exc:
+        send.send(("jobarch", (exc.message, exc.location, exc.hint)))
+    except BaseException as exc:  # report, do not hang the parent
+        send.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        send.close()
+
+
+def run_with_timeout(task, timeout: float, what: str, start: str = "fork"):
+    """Run ``task`` in a worker process and kill it after ``timeout`` seconds.
 
     rdflib and pyoxigraph cannot interrupt a running query, so a runaway one is
     stopped by ending the process that runs it; the result comes back pickled.
+    ``start`` is the multiprocessing start method: ``fork`` shares the
+    parent's memory (an in-memory store), ``forkserver`` needs a picklable
+    task but inherits nothing.
     """
-    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    if ctx is None:  # no fork (Windows): run in process, without a limit
+    if start not in multiprocessing.get_all_start_methods():  # no fork (Windows): run in process, without a limit
         return task()
+    ctx = multiprocessing.get_context(start)
+    if start == "forkserver":
+        ctx.set_forkserver_preload(["jobarch.store_oxigraph"])  # workers start with the imports done
     receive, send = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            send.send(("ok", task()))
-        except JobarchError as exc:
-            send.send(("jobarch", (exc.message, exc.location, exc.hint)))
-        except BaseException as exc:  # report, do not hang the parent
-            send.send(("error", f"{type(exc).__name__}: {exc}"))
-        finally:
-            send.close()
-
-    proc = ctx.Process(target=child, daemon=True)
+    proc = ctx.Process(target=_worker, args=(task, send), daemon=True)
     proc.start()
     send.close()
     try:

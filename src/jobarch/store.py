@@ -10,7 +10,8 @@ import re
 import weakref
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Mapping
+from functools import partial
+from typing import Callable, Mapping
 
 from rdflib import Graph
 from rdflib.term import Identifier, Node, Variable
@@ -84,9 +85,13 @@ class Store(ABC):
     def close(self) -> None:
         """Release what the backend holds (Oxigraph's lock on its directory); the handle is unusable after."""
 
-    def for_child(self) -> "Store":
-        """The handle a forked worker process should query (see ``query.run_with_timeout``)."""
-        return self
+    def query_task(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> tuple[Callable[[], QueryResult], str]:
+        """The query as a task for a worker process, and how to start that process (see ``query.run_with_timeout``).
+
+        By default the worker is forked and queries this very handle (an
+        in-memory store exists nowhere else).
+        """
+        return partial(self.query, sparql, bindings), "fork"
 
     def select(self, sparql: str, **bindings: Identifier) -> list[dict[str, Node | None]]:
         """Run a SELECT with keyword bindings and return rows as dicts."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Mapping
 
@@ -18,6 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
+from .blank_nodes import match_blank_nodes, rename
 from .errors import JobarchError, Location
 from .load import RDF_FORMATS, Architecture, parse_file, read_text
 from .namespaces import ONTOLOGY_IRI
@@ -122,26 +124,37 @@ class OxigraphStore(Store):
                 manifest.pop(uri, None)
                 stale[uri] = (path, stamp)
 
-        def reload(uri: str) -> tuple[set, set]:
+        def reload(uri: str):
+            """Load one file; with inferences to keep, also what it gained (None: it lost something)."""
             graph = ox.NamedNode(uri)
-            old = set(self.ntriples_of(uri)) if track and uri in before else set()
+            old = list(self.ntriples_of(uri)) if track and uri in before else []
             self._store.remove_graph(graph)  # also clears what an interrupted earlier load left
             self._load_file(stale[uri][0], graph)
-            return old, set(self.ntriples_of(uri)) if track else set()
+            if not track:
+                return None
+            new = set(self.ntriples_of(uri))
+            renaming = match_blank_nodes(old, new)  # the reload gave the blank nodes new labels
+            if renaming is None or not rename(old, renaming) <= new:
+                return None
+            return new - rename(old, renaming), renaming
 
-        failures, added, only_additions = [], set(), not report.removed
+        failures, added, renamings, only_additions = [], set(), {}, not report.removed
         with ThreadPoolExecutor(max_workers=LOAD_THREADS) as pool:
             for uri, future in [(uri, pool.submit(reload, uri)) for uri in stale]:
                 if future.exception() is None:
                     manifest[uri] = stale[uri][1]
                     report.loaded.append(stale[uri][0])
-                    old, new = future.result()
-                    only_additions = only_additions and old <= new
-                    added |= new - old
+                    gained = future.result()
+                    only_additions = only_additions and gained is not None
+                    if gained is not None:
+                        added |= gained[0]
+                        renamings.update(gained[1])
                 else:
                     failures.append(future.exception())
         if report.loaded or report.removed:
+            self._dirty = True
             if track and only_additions and not failures:
+                self._rename_in_inferences(renamings)
                 self._note_additions(added)  # what was inferred still holds; the next refresh adds what follows
             else:
                 self.drop_inferences()  # computed from triples that are gone: stale is worse than absent
@@ -164,6 +177,7 @@ class OxigraphStore(Store):
         self._add_rdflib_graph(parse_file(path, text), graph)  # JSON-LD: through rdflib
 
     def _add_rdflib_graph(self, rdf: Graph, graph) -> None:
+        self._dirty = True
         self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in rdf)
 
     def load(self, architecture: Architecture) -> None:
@@ -178,6 +192,7 @@ class OxigraphStore(Store):
                 self._add_rdflib_graph(graph, ox.NamedNode(name))
 
     def add_graph(self, name: URIRef, graph: Graph) -> None:
+        self._dirty = True
         self._store.remove_graph(ox.NamedNode(str(name)))
         self._add_rdflib_graph(graph, ox.NamedNode(str(name)))
 
@@ -226,6 +241,7 @@ class OxigraphStore(Store):
         stays about that node.
         """
         graph = ox.NamedNode(graph_iri)
+        self._dirty = True
         if remove is None:
             self._store.remove_graph(graph)
         else:
@@ -245,6 +261,21 @@ class OxigraphStore(Store):
         pending = self._read_side(PENDING_ADDITIONS)
         return None if pending is None else {tuple(t) for t in pending}
 
+    def _rename_in_inferences(self, renaming: dict[str, str]) -> None:
+        """Follow reloaded blank nodes to their new labels in the inferred graph and its side files."""
+        if not renaming:
+            return
+        graph = ox.NamedNode(self.inferred_from()["graph"])
+        self._dirty = True
+        moved = {t for t in self.ntriples_of(graph.value) if t[0] in renaming or t[2] in renaming}
+        for quad in self._quads(moved, graph):
+            self._store.remove(quad)
+        self._store.bulk_extend(self._quads(rename(moved, renaming), graph))
+        self._write_side(INFERRED_REST, sorted(rename(self.inferred_rest(), renaming)))
+        pending = self.pending_additions()
+        if pending is not None:
+            self._write_side(PENDING_ADDITIONS, sorted(rename(pending, renaming)))
+
     def _note_additions(self, added: set) -> None:
         self._write_side(PENDING_ADDITIONS, sorted((self.pending_additions() or set()) | added))
 
@@ -252,6 +283,7 @@ class OxigraphStore(Store):
         stamp = self.inferred_from()
         if stamp is None:
             return
+        self._dirty = True
         self._store.remove_graph(ox.NamedNode(stamp["graph"]))
         for name in (INFERRED_STAMP, INFERRED_REST, PENDING_ADDITIONS):
             self._write_side(name, None)
@@ -290,14 +322,30 @@ class OxigraphStore(Store):
             self._store.flush() if self.path else None
             self._store = None  # the last reference: RocksDB closes and releases its lock
 
-    def for_child(self):
-        """A handle a forked child can use: a fresh read-only view of the same directory."""
+    def query_task(self, sparql: str, bindings: Mapping[str, Identifier] | None = None):
+        """On disk: a worker opens the directory read-only. It is started from a fork server, never
+        forked from this process, whose RocksDB threads may hold locks a forked copy would wait on forever."""
         if self.path is None:
-            return self
-        copy = object.__new__(OxigraphStore)
-        copy.path, copy.selector = self.path, self.selector
-        copy._store = ox.Store.read_only(str(self.path))
-        return copy
+            return super().query_task(sparql, bindings)
+        if getattr(self, "_dirty", False):  # let RocksDB finish compacting what this process wrote, so
+            self._store.flush()             # a read-only view does not meet files it is about to delete
+            self._store.optimize()
+            self._dirty = False
+        return partial(_query_read_only, str(self.path), sparql, dict(bindings or {})), "forkserver"
+
+
+def _query_read_only(path: str, sparql: str, bindings: dict, attempts: int = 3) -> QueryResult:
+    import time
+    for attempt in range(attempts):
+        store = object.__new__(OxigraphStore)
+        store.path, store.selector = Path(path), f"oxigraph:{path}"
+        try:
+            store._store = ox.Store.read_only(path)
+            return store.query(sparql, bindings)
+        except (OSError, RuntimeError, JobarchError) as exc:  # a file compacted away under a read-only view: look again
+            if "No such file" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
 
 
 def result_from_ox(result) -> QueryResult:
