@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import resource
 import statistics
 import sys
 import tempfile
@@ -20,21 +19,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import peak_rss_mib, synthetic, table  # noqa: E402
+from common import current_rss_mib, peak_rss_mib, synthetic, table  # noqa: E402
 
 EXAMPLES = {"level": "M2", "track": "M", "focus": None, "profile": None, "skill": "skill 7", "group": "none",
             "from": None, "to": None, "code": "51-1011", "text": "alias", "minimum": "3"}
 
 
-def _current_rss_mib() -> float:
-    """RSS right now (the baseline: imports done, nothing loaded)."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
-
-
 def _load_rdflib(files, queue):
     from rdflib import Graph
-    start_rss = _current_rss_mib()
+    start_rss = current_rss_mib()
     start = time.perf_counter()
     graph = Graph()
     for f in files:
@@ -44,7 +37,7 @@ def _load_rdflib(files, queue):
 
 def _load_oxigraph(files, queue):
     from jobarch.store_oxigraph import OxigraphStore
-    start_rss = _current_rss_mib()
+    start_rss = current_rss_mib()
     start = time.perf_counter()
     store = OxigraphStore(Path(tempfile.mkdtemp(prefix="jobarch-ox-")))
     store.sync([Path(f) for f in files])

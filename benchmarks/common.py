@@ -44,6 +44,12 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def current_rss_mib() -> float:
+    """RSS right now (a baseline: imports done, nothing loaded yet)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
 def peak_rss_mib() -> float:
     """This process's own peak RSS. Not ru_maxrss: Linux carries that across exec, so a
     spawned child would report its parent's peak when the parent's was higher."""

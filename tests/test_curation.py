@@ -73,10 +73,9 @@ def test_fmt_keeps_comments_with_their_subject(tmp_path):
                    "# about b\nex:b\n    ex:p 2 .\n\n# the end\n")
 
 
-def test_fmt_refuses_a_comment_it_cannot_place(runner, tmp_path):
-    path = tmp_path / "inside.ttl"
+def test_fmt_refuses_a_comment_it_cannot_place(runner, write):
     text = "@prefix ex: <https://example.org/x/> .\nex:a\n    # inside the statement\n    ex:p 1 .\n"
-    path.write_text(text, encoding="utf-8")
+    path = write("inside.ttl", text)
     result = runner.invoke(main, ["fmt", str(path)])
     assert result.exit_code == 2 and f"{path}:3: cannot keep the comment on line 3" in result.stderr
     assert path.read_text(encoding="utf-8") == text  # untouched
@@ -85,10 +84,9 @@ def test_fmt_refuses_a_comment_it_cannot_place(runner, tmp_path):
     assert "#" not in path.read_text(encoding="utf-8")
 
 
-def test_fmt_reports_a_file_that_does_not_parse_and_leaves_it(runner, tmp_path):
-    path = tmp_path / "bad.ttl"
+def test_fmt_reports_a_file_that_does_not_parse_and_leaves_it(runner, write):
     text = "@prefix ex: <https://example.org/x/> .\nex:a ex:p \"open .\n"
-    path.write_text(text, encoding="utf-8")
+    path = write("bad.ttl", text)
     result = runner.invoke(main, ["fmt", str(path)])
     assert result.exit_code == 2 and f"{path}:2:" in result.stderr
     assert path.read_text(encoding="utf-8") == text

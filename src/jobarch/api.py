@@ -34,9 +34,11 @@ def open_architecture(data: Sequence[str | Path] = (), store: str | None = None,
     settings = resolve(data, store)
     backend = open_store(settings.store, settings.graph_store)
     if isinstance(backend, OxigraphStore):
-        backend.sync(discover(settings.data))  # Oxigraph parses; unchanged files are not read again
-        if reason:
-            refresh_inferences(backend, discover(settings.data), read_back=False)  # recomputed only when a file changed
+        files = discover(settings.data)
+        if reason:  # syncs, then recomputes inferences only if a file changed
+            refresh_inferences(backend, files, read_back=False)
+        else:
+            backend.sync(files)  # Oxigraph parses; unchanged files are not read again
     elif isinstance(backend, SparqlStore):
         if reason:
             arch = load(settings.data)

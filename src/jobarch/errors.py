@@ -41,3 +41,7 @@ class JobarchError(Exception):
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message
         return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class QueryTimeout(JobarchError):
+    """A query stopped at its time limit (the SPARQL endpoint answers 503, not 400)."""

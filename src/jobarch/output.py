@@ -19,28 +19,25 @@ def _plain(term) -> str:
     return "" if term is None else str(term)
 
 
+def term_binding(term) -> dict[str, str]:
+    """One bound term as the SPARQL results formats describe it: type, value, and a literal's language or datatype."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    entry = {"type": "literal", "value": str(term)}
+    if term.language:
+        entry["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        entry["datatype"] = str(term.datatype)
+    return entry
+
+
 def sparql_json(result: QueryResult) -> str:
     """The W3C SPARQL 1.1 Query Results JSON format."""
     if result.kind == "ASK":
         return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
-    bindings = []
-    for row in result.rows:
-        item = {}
-        for var, term in zip(result.vars, row):
-            if term is None:
-                continue
-            if isinstance(term, URIRef):
-                item[var] = {"type": "uri", "value": str(term)}
-            elif isinstance(term, BNode):
-                item[var] = {"type": "bnode", "value": str(term)}
-            else:
-                entry = {"type": "literal", "value": str(term)}
-                if term.language:
-                    entry["xml:lang"] = term.language
-                elif term.datatype and term.datatype != XSD.string:
-                    entry["datatype"] = str(term.datatype)
-                item[var] = entry
-        bindings.append(item)
+    bindings = [{var: term_binding(term) for var, term in zip(result.vars, row) if term is not None} for row in result.rows]
     return json.dumps({"head": {"vars": result.vars}, "results": {"bindings": bindings}},
                       indent=2, ensure_ascii=False) + "\n"
 

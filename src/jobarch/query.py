@@ -28,7 +28,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
 
-from .errors import JobarchError, Location
+from .errors import JobarchError, QueryTimeout, Location
 from .namespaces import PREFIXES
 from .resources import resource_dir
 from .store import QueryResult, Store
@@ -250,7 +250,7 @@ def run_with_timeout(task, timeout: float, what: str, start: str = "fork"):
     send.close()
     try:
         if not receive.poll(timeout):
-            raise JobarchError(f"{what} took longer than {timeout:g} s and was stopped",
+            raise QueryTimeout(f"{what} took longer than {timeout:g} s and was stopped",
                                hint="raise the limit with --timeout, or make the query more selective")
         status, payload = receive.recv()
     except EOFError:

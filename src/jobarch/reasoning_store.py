@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .errors import JobarchError
@@ -22,13 +21,12 @@ from .namespaces import ONTOLOGY_IRI, PREFIXES
 from .reasoning import (AUTO_THRESHOLD, INFERRED_GRAPH, NTRIPLES_TERMS, Inference, data_entailments, data_resources,
                         is_data_entailment, owlrl_closure)
 from .rules import compile_rules, gc_paused, graph_of, infer_fast
-from .store_oxigraph import OxigraphStore, from_ox, to_ox
+from .store_oxigraph import OxigraphStore, from_ox, parse_ntriples, to_ox
 
 
 def rdflib_triples(triples: Iterable[tuple[str, str, str]]) -> list[tuple]:
-    """N-Triples-string triples as rdflib terms; Oxigraph's parser keeps blank-node labels (rdflib's would not)."""
-    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
-    return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
+    """N-Triples-string triples as rdflib terms, blank-node labels kept (rdflib's own parser would rename them)."""
+    return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in parse_ntriples(triples)]
 
 
 def ntriples_graph(triples: Iterable[tuple[str, str, str]]) -> Graph:

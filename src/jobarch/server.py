@@ -20,9 +20,8 @@ from rdflib import Literal
 
 from . import api
 from .adjacency import AdjacencyIndex
-from .errors import JobarchError
-from .model import unknown_profile
-from .namespaces import PREFIXES
+from .errors import JobarchError, QueryTimeout
+from .model import text, unknown_profile
 from .output import serialize_graph
 from .query import internal, run_query
 from .resources import resource_dir
@@ -46,7 +45,6 @@ class Settings:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("jobarch", "templates/web"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "j2"], default=True), trim_blocks=True, lstrip_blocks=True)
-    env.globals["prefixes"] = PREFIXES
     return env
 
 
@@ -85,10 +83,10 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Sett
         rows = api.query(store, "taxonomy", timeout=None).dicts()
         functions: dict[str, dict] = {}
         for r in rows:
-            fn = functions.setdefault(str(r["functionCode"]), {"label": _s(r["function"]), "families": {}, "profiles": 0})
-            fam = fn["families"].setdefault(str(r["familyCode"]), {"label": _s(r["family"]), "foci": [], "profiles": 0})
+            fn = functions.setdefault(str(r["functionCode"]), {"label": text(r["function"]), "families": {}, "profiles": 0})
+            fam = fn["families"].setdefault(str(r["familyCode"]), {"label": text(r["family"]), "foci": [], "profiles": 0})
             count = int(r["profiles"].toPython())
-            fam["foci"].append({"code": str(r["focusCode"]), "label": _s(r["focus"]), "profiles": count})
+            fam["foci"].append({"code": str(r["focusCode"]), "label": text(r["focus"]), "profiles": count})
             fam["profiles"] += count
             fn["profiles"] += count
         levels = api.query(store, "levels", timeout=None).dicts()
@@ -100,7 +98,7 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Sett
         if not rows:
             return not_found(f"No focus with code {code!r}.", "Browse the architecture from the home page.")
         head = rows[0]
-        return page("focus.html.j2", title=_s(head["focusLabel"]) or code, code=code, head=head,
+        return page("focus.html.j2", title=text(head["focusLabel"]) or code, code=code, head=head,
                     profiles=[r for r in rows if r["code"] is not None])
 
     def level(request: Request) -> HTMLResponse:
@@ -150,12 +148,12 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Sett
         return page("compare.html.j2", title="Compare " + " · ".join(codes), comparison=result, codes=codes)
 
     def search(request: Request) -> HTMLResponse:
-        text = request.query_params.get("q", "").strip()
+        q = request.query_params.get("q", "").strip()
         profiles, skills = [], []
-        if text:
-            profiles = store.select(internal("search_profiles"), text=Literal(text))
-            skills = store.select(internal("search_skills"), text=Literal(text))
-        return page("search.html.j2", title=f"Search: {text}" if text else "Search", q=text,
+        if q:
+            profiles = store.select(internal("search_profiles"), text=Literal(q))
+            skills = store.select(internal("search_skills"), text=Literal(q))
+        return page("search.html.j2", title=f"Search: {q}" if q else "Search", q=q,
                     profiles=profiles[:SEARCH_LIMIT], more=len(profiles) > SEARCH_LIMIT, skills=skills)
 
     def skill(request: Request) -> HTMLResponse:
@@ -166,11 +164,11 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Sett
     async def sparql(request: Request) -> Response:
         query = await _sparql_text(request)
         if query is None:
-            return page("sparql.html.j2", title="SPARQL", prefixes=PREFIXES)
+            return page("sparql.html.j2", title="SPARQL")
         try:
             result = run_query(store, query, timeout=settings.query_timeout, source="query")
         except JobarchError as exc:
-            status = 503 if "longer than" in exc.message else 400
+            status = 503 if isinstance(exc, QueryTimeout) else 400
             return PlainTextResponse(f"{exc.message}\n" + (f"hint: {exc.hint}\n" if exc.hint else ""), status)
         size = len(result.rows) if result.kind == "SELECT" else len(result.graph) if result.graph is not None else 0
         if size > settings.max_rows:
@@ -224,10 +222,6 @@ PROFILE_TYPES = {"text/html": "html", "text/turtle": "turtle", "application/ld+j
 
 def _family(result: QueryResult) -> str:
     return "graph" if result.kind in ("CONSTRUCT", "DESCRIBE") else "table"
-
-
-def _s(term) -> str:
-    return "" if term is None else str(term)
 
 
 def serve(data: Sequence = (), store: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,

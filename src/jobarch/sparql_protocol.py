@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import BNode, URIRef
-from rdflib.namespace import XSD
-
-from .output import delimited, serialize_graph, sparql_json
+from .output import delimited, serialize_graph, sparql_json, term_binding
 from .store import QueryResult
 
 RESULT_TYPES = {
@@ -89,16 +86,9 @@ def sparql_xml(result: QueryResult) -> str:
         for var, term in zip(result.vars, row):
             if term is None:
                 continue
-            if isinstance(term, URIRef):
-                value = f"<uri>{escape(str(term))}</uri>"
-            elif isinstance(term, BNode):
-                value = f"<bnode>{escape(str(term))}</bnode>"
-            elif term.language:
-                value = f"<literal xml:lang={quoteattr(term.language)}>{escape(str(term))}</literal>"
-            elif term.datatype and term.datatype != XSD.string:
-                value = f"<literal datatype={quoteattr(str(term.datatype))}>{escape(str(term))}</literal>"
-            else:
-                value = f"<literal>{escape(str(term))}</literal>"
+            binding = term_binding(term)
+            attributes = "".join(f" {name}={quoteattr(binding[name])}" for name in ("xml:lang", "datatype") if name in binding)
+            value = f"<{binding['type']}{attributes}>{escape(binding['value'])}</{binding['type']}>"
             out.append(f"      <binding name={quoteattr(var)}>{value}</binding>")
         out.append("    </result>")
     out += ["  </results>", "</sparql>"]

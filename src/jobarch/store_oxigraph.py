@@ -134,9 +134,10 @@ class OxigraphStore(Store):
                 return None
             new = set(self.ntriples_of(uri))
             renaming = match_blank_nodes(old, new)  # the reload gave the blank nodes new labels
-            if renaming is None or not rename(old, renaming) <= new:
+            kept = None if renaming is None else rename(old, renaming)
+            if kept is None or not kept <= new:
                 return None
-            return new - rename(old, renaming), renaming
+            return new - kept, renaming
 
         failures, added, renamings, only_additions = [], set(), {}, not report.removed
         with ThreadPoolExecutor(max_workers=LOAD_THREADS) as pool:
@@ -213,9 +214,7 @@ class OxigraphStore(Store):
             yield s, p, rest[:-2]
 
     def _quads(self, triples, graph) -> list:
-        """N-Triples-string triples as quads of one graph, through Oxigraph's parser (which keeps blank-node labels)."""
-        text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
-        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(text, ox.RdfFormat.N_TRIPLES)]
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parse_ntriples(triples)]
 
     def triple_count(self, graph_iri: str) -> int:
         result = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
@@ -346,6 +345,12 @@ def _query_read_only(path: str, sparql: str, bindings: dict, attempts: int = 3) 
             if "No such file" not in str(exc) or attempt == attempts - 1:
                 raise
             time.sleep(0.2)
+
+
+def parse_ntriples(triples):
+    """Triples of N-Triples strings as Oxigraph triples; its parser keeps blank-node labels (its bulk loader would not)."""
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+    return ox.parse(text, ox.RdfFormat.N_TRIPLES)
 
 
 def result_from_ox(result) -> QueryResult:
