@@ -21,15 +21,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import synthetic, table, timed  # noqa: E402
 
-from jobarch.adjacency import AdjacencyIndex  # noqa: E402
-from jobarch.load import discover  # noqa: E402
-from jobarch.store_oxigraph import OxigraphStore  # noqa: E402
+from jobarch.domain.adjacency import AdjacencyIndex  # noqa: E402
+from jobarch.graph.sources import discover  # noqa: E402
+from jobarch.store import open_store  # noqa: E402
 
 
 def index_for(profiles: int) -> tuple[AdjacencyIndex, dict]:
     r: dict = {}
     root = synthetic(profiles)
-    store = OxigraphStore(Path(tempfile.mkdtemp(prefix="jobarch-adj-store-")))
+    store = open_store("oxigraph:" + tempfile.mkdtemp(prefix="jobarch-adj-store-"))
     with timed("load", r):
         store.sync(discover([root]))
     with timed("index", r):

@@ -22,23 +22,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from common import peak_rss_mib, synthetic, table  # noqa: E402
 
-from jobarch.load import load  # noqa: E402
-from jobarch.reasoning import infer  # noqa: E402
+from jobarch.graph.architecture import load  # noqa: E402
+from jobarch.reasoning import infer_architecture as infer  # noqa: E402
 
 
 def _in_store(root: Path, queue) -> None:
-    from jobarch.load import discover
-    from jobarch.reasoning_store import refresh_inferences
-    from jobarch.store_oxigraph import OxigraphStore
-    store = OxigraphStore(Path(tempfile.mkdtemp(prefix="jobarch-reason-")))
+    from jobarch.graph.sources import discover
+    from jobarch.store import open_store
+    store = open_store("oxigraph:" + tempfile.mkdtemp(prefix="jobarch-reason-"))
     start = time.perf_counter()
     store.sync(discover([root]))
     loaded = time.perf_counter() - start
     start = time.perf_counter()
-    inference = refresh_inferences(store, discover([root]), "rules")
+    inference = store.sync(discover([root]), reason="rules").inference
     reasoned = time.perf_counter() - start
     start = time.perf_counter()
-    refresh_inferences(store, discover([root]), "rules")
+    store.sync(discover([root]), reason="rules")
     again = time.perf_counter() - start
     queue.put((inference.data_triples, loaded, reasoned, again, len(inference.triples),
                peak_rss_mib() / 1024))

@@ -36,10 +36,10 @@ def _load_rdflib(files, queue):
 
 
 def _load_oxigraph(files, queue):
-    from jobarch.store_oxigraph import OxigraphStore
+    from jobarch.store import open_store
     start_rss = current_rss_mib()
     start = time.perf_counter()
-    store = OxigraphStore(Path(tempfile.mkdtemp(prefix="jobarch-ox-")))
+    store = open_store("oxigraph:" + tempfile.mkdtemp(prefix="jobarch-ox-"))
     store.sync([Path(f) for f in files])
     queue.put((time.perf_counter() - start, peak_rss_mib() - start_rss, len(store)))
 
@@ -67,7 +67,7 @@ def query_params(store) -> dict:
 def time_queries(store, params, limit: float | None = None) -> dict[str, float]:
     """Seconds per named query; a query stopped at ``limit`` counts as ``limit`` (so its ratio is a lower bound)."""
     from jobarch import api
-    from jobarch.errors import JobarchError
+    from jobarch.core.errors import JobarchError
     from jobarch.query import named_queries
     times = {}
     for name, q in named_queries().items():
@@ -88,17 +88,17 @@ def main() -> None:
     parser.add_argument("--rdflib-max", type=int, default=10000, help="largest size to run the rdflib baseline at")
     parser.add_argument("--query-limit", type=float, default=120.0, help="stop an rdflib query after this many seconds (lower-bound ratio)")
     args = parser.parse_args()
-    from jobarch.load import load
-    from jobarch.store import MemoryStore
-    from jobarch.store_oxigraph import OxigraphStore
-    from jobarch.load import discover
+    from jobarch.graph.architecture import load
+    from jobarch.graph.sources import discover
+    from jobarch.store import open_store
+    from jobarch.store.memory import MemoryStore
 
     load_rows, query_rows = [], []
     for size in args.sizes:
         root = synthetic(size)
         files = [str(f) for f in sorted(root.rglob("*.ttl"))]
         ox_time, ox_mem, triples = in_fresh_process(_load_oxigraph, files)
-        store = OxigraphStore(Path(tempfile.mkdtemp(prefix="jobarch-oxq-")))
+        store = open_store("oxigraph:" + tempfile.mkdtemp(prefix="jobarch-oxq-"))
         store.sync(discover([root]))
         params = query_params(store)
         ox_q = time_queries(store, params)
@@ -106,8 +106,7 @@ def main() -> None:
             rd_time, rd_mem, _ = in_fresh_process(_load_rdflib, files)
             load_rows.append((f"{size:,}", f"{triples:,}", f"{rd_time:.1f}", f"{ox_time:.1f}", f"{rd_time / ox_time:.1f}x",
                               f"{rd_mem:,.0f}", f"{ox_mem:,.0f}", f"{ox_mem / rd_mem:.2f}x"))
-            memory = MemoryStore()
-            memory.load(load([root]))
+            memory = MemoryStore(load([root]))
             rd_q = time_queries(memory, params, limit=args.query_limit)
             ratios = {n: rd_q[n] / ox_q[n] for n in ox_q}
             query_rows.append((f"{size:,}", f"{statistics.median(ratios.values()):.1f}x", f"{min(ratios.values()):.1f}x",

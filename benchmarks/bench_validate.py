@@ -20,15 +20,15 @@ from common import synthetic, table, timed  # noqa: E402
 import pyshacl  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from jobarch.load import load  # noqa: E402
-from jobarch.validate import shapes_graph, validate  # noqa: E402
+from jobarch.graph.architecture import load  # noqa: E402
+from jobarch.validation import shapes_graph, validate  # noqa: E402
 
 
 def _plain(files: list[str], queue) -> None:
     graph = Graph()
     for f in files:
         graph.parse(f, format="turtle")
-    from jobarch.resources import ontology_path
+    from jobarch.core.resources import ontology_path
     graph.parse(ontology_path(), format="turtle")
     start = time.perf_counter()
     conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none")

@@ -14,7 +14,7 @@ import tracemalloc
 from contextlib import contextmanager
 from pathlib import Path
 
-from jobarch.synth import synthesize
+from jobarch.io.synth import synthesize
 
 
 @contextmanager

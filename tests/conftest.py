@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled sample loaded once, and a CLI runner."""
+"""Shared fixtures: the bundled sample loaded once, every store backend filled with it, a real Oxigraph server, a CLI runner."""
 from __future__ import annotations
 
 import sys
@@ -7,13 +7,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from jobarch.load import load
-from jobarch.resources import sample_data_dir
-from jobarch.store import MemoryStore
+from jobarch.core.resources import sample_data_dir
+from jobarch.graph.architecture import load
+from jobarch.graph.sources import discover
+from jobarch.store import open_store, register
+from jobarch.store.memory import MemoryStore
 
-REPO = Path(__file__).resolve().parent.parent
-REFERENCE_CODE = "MANUFA3.MANUFACT13A2.M2"
-REFERENCE_PAGE = Path(__file__).parent / "reference" / f"profile-page-{REFERENCE_CODE}.txt"
+#: Every backend the equality tests run on: the three built in, and a fourth registered by the tests
+#: (tests/store/wrapped.py) to show that a new backend needs nothing outside jobarch.store.
+BACKENDS = ["memory", "oxigraph", "sparql", "wrapped"]
+register("wrapped", "tests.store.wrapped:open_wrapped", "wrapped", "a test backend that wraps in-memory Oxigraph")
 
 
 @pytest.fixture(scope="session")
@@ -22,10 +25,42 @@ def sample_architecture():
 
 
 @pytest.fixture(scope="session")
-def memory_store(sample_architecture):
-    store = MemoryStore()
-    store.load(sample_architecture)
+def sample_files():
+    return discover([sample_data_dir()])
+
+
+@pytest.fixture(scope="session")
+def memory_store(sample_architecture, sample_files):
+    store = MemoryStore(sample_architecture)
+    store.sync(sample_files)
     return store
+
+
+def open_backend(kind: str, request, tmp_path_factory, sample_architecture):
+    """A store of one backend kind, empty (the memory store starts from the parsed sample)."""
+    if kind == "memory":
+        return MemoryStore(sample_architecture)
+    if kind == "oxigraph":
+        return open_store(f"oxigraph:{tmp_path_factory.mktemp('ox')}")
+    if kind == "sparql":
+        return open_store("sparql:" + request.getfixturevalue("oxigraph_server") + "/query", load=True)
+    return open_store(kind)
+
+
+@pytest.fixture(scope="session")
+def backends(request, tmp_path_factory, sample_architecture, sample_files):
+    """Every backend, each synced with the sample: the equality tests compare them with memory."""
+    stores = {}
+    for kind in BACKENDS:
+        stores[kind] = open_backend(kind, request, tmp_path_factory, sample_architecture)
+        stores[kind].sync(sample_files)
+    return stores
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request, backends):
+    """One backend at a time (a test using it runs once per backend)."""
+    return backends[request.param]
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from jobarch.namespaces import JA
-from jobarch.resources import ontology_path
+from jobarch.core.namespaces import JA
+from jobarch.core.resources import ontology_path
 
 TERM_CLASSES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 
@@ -50,6 +50,7 @@ def test_no_functional_properties_that_could_merge_resources(ontology):
     assert list(ontology.subjects(RDF.type, OWL.InverseFunctionalProperty)) == []
 
 
+@pytest.mark.slow
 def test_owl_rl_closure_adds_only_intended_data_triples(sample_architecture, ontology):
     """Reason with owlrl and inspect what it adds about the data (not its own axioms)."""
     data = Graph()

@@ -1,7 +1,14 @@
-"""jobarch: a knowledge-graph engine for job architectures."""
-from .api import open_architecture, profile, profile_page
-from .errors import JobarchError, Location
-from .load import Architecture, load
+"""jobarch: a knowledge-graph engine for job architectures.
 
-__version__ = "0.1.0"
-__all__ = ["open_architecture", "profile", "profile_page", "load", "Architecture", "JobarchError", "Location", "__version__"]
+The package is layered (see ARCHITECTURE.md): a small ``core``, then
+``graph``, ``reasoning``, ``store``, ``query``, ``validation``, ``domain``,
+``io`` and ``present``, with :mod:`jobarch.api` as the one facade the CLI and
+the web server call.
+"""
+from .api import open_architecture, profile, profile_page
+from .core.errors import JobarchError, Location
+from .core.version import __version__
+from .graph.architecture import Architecture, load
+
+__all__ = ["Architecture", "JobarchError", "Location", "__version__", "load", "open_architecture", "profile",
+           "profile_page"]

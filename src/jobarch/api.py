@@ -1,65 +1,73 @@
-"""The Python face of every command: what the CLI calls, callable from code.
+"""The Python face of every command: what the CLI and the web server call, callable from code.
 
 >>> import jobarch
 >>> store = jobarch.open_architecture()            # the bundled sample
 >>> page = jobarch.profile_page(store, "MANUFA3.MANUFACT13A2.M2", fmt="text")
+
+Every function resolves where the architecture is (options, then the
+environment, then ``jobarch.toml``, then the sample), opens the store a
+selector names, and brings it up to date with the files; no function here
+knows which backend it holds.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
-from .config import resolve  # noqa: F401 - also part of the API: where the architecture is
-from .load import Architecture, discover, load
-from .adjacency import AdjacencyIndex, Neighbour
-from .compare import Comparison, compare
-from .model import Profile, get_profile
+from rdflib import Graph, Literal
+
+from .core.config import Settings, resolve
+from .core.errors import JobarchError
+from .core.vcs import changed_files
+from .domain.adjacency import AdjacencyIndex, Neighbour
+from .domain.compare import Comparison, compare
+from .domain.paths import Step, career_path
+from .domain.profile import Profile, get_profile, unknown_profile
+from .domain.stats import architecture_stats
+from .graph.architecture import Architecture, load
+from .graph.sources import discover
+from .present.pages import render_profile
 from .query import bind_params, find_query, internal, run_query
-from .reasoning import INFERRED_GRAPH, Inference, add_inferences, infer
-from .reasoning_store import refresh_inferences
-from .render import render_profile
-from .errors import JobarchError
+from .reasoning import Inference
 from .store import QueryResult, Store, open_store
-from .store_oxigraph import OxigraphStore
-from .store_sparql import SparqlStore
-from .validate import ValidationReport, validate
-from .vcs import changed_files
+from .validation import ValidationReport, validate
+
+
+def settings(data: Sequence[str | Path] = (), store: str | None = None) -> Settings:
+    """Where the architecture is and which store holds it: options, environment, jobarch.toml, the sample."""
+    return resolve(data, store)
 
 
 def open_architecture(data: Sequence[str | Path] = (), store: str | None = None, *, reason: bool = False) -> Store:
-    """Load the architecture (options, then environment, then jobarch.toml, then the sample) into a store.
+    """Open the store a selector names and bring it up to date with the architecture's files.
 
-    With ``reason``, the OWL-RL inferences are added as their own named graph.
+    With ``reason``, the OWL-RL inferences are kept in the store as their own graph.
     """
-    settings = resolve(data, store)
-    backend = open_store(settings.store, settings.graph_store)
-    if isinstance(backend, OxigraphStore):
-        files = discover(settings.data)
-        if reason:  # syncs, then recomputes inferences only if a file changed
-            refresh_inferences(backend, files, read_back=False)
-        else:
-            backend.sync(files)  # Oxigraph parses; unchanged files are not read again
-    elif isinstance(backend, SparqlStore):
-        if reason:
-            arch = load(settings.data)
-            backend.put_graph(str(INFERRED_GRAPH), infer(arch).graph.serialize(format="turtle").encode("utf-8"))
-    else:
-        arch = load(settings.data)
-        if reason:
-            add_inferences(arch, infer(arch))
-        backend.load(arch)
+    config = resolve(data, store)
+    backend = open_store(config.store, graph_store=config.graph_store)
+    backend.sync(discover(config.data), reason="auto" if reason else None)
     return backend
 
 
 def load_into_store(store: str, data: Sequence[str | Path] = ()) -> tuple[Store, int]:
     """Put the architecture's files into a persistent store (Oxigraph on disk, or a SPARQL server); returns files loaded."""
-    settings = resolve(data, store)
-    backend = open_store(settings.store, settings.graph_store)
-    if isinstance(backend, OxigraphStore):
-        return backend, len(backend.sync(discover(settings.data)).loaded)
-    arch = load(settings.data)
-    backend.load(arch)
-    return backend, len(arch.files)
+    config = resolve(data, store)
+    backend = open_store(config.store, graph_store=config.graph_store, load=True)
+    return backend, len(backend.sync(discover(config.data)).loaded)
+
+
+def reason(data: Sequence[str | Path] = (), engine: str = "auto", store: str | None = None) -> Inference:
+    """The data-level OWL-RL entailments of the architecture (what reasoning adds), by owlrl or the fast rules.
+
+    A persistent store keeps them in its inferred graph and recomputes them
+    only when a file changed since the last run.
+    """
+    config = resolve(data, store)
+    backend = open_store(config.store, graph_store=config.graph_store)
+    inference = backend.sync(discover(config.data), reason=engine).inference
+    assert inference is not None
+    return inference
 
 
 def query(store: Store, name: str | None = None, *, text: str | None = None, params: dict[str, str] | None = None,
@@ -74,47 +82,39 @@ def query(store: Store, name: str | None = None, *, text: str | None = None, par
     return run_query(store, text or "", None, allow_service=allow_service, timeout=timeout, source=source or "query")
 
 
-def reason(data: Sequence[str | Path] = (), engine: str = "auto", store: str | None = None) -> Inference:
-    """The data-level OWL-RL entailments of the architecture (what reasoning adds), by owlrl or the fast rules.
-
-    With an Oxigraph store, the inferences are kept in the store's inferred
-    graph and recomputed only when a file changed since the last run.
-    """
-    settings = resolve(data, store)
-    backend = open_store(settings.store, settings.graph_store)
-    if isinstance(backend, OxigraphStore):
-        return refresh_inferences(backend, discover(settings.data), engine)
-    return infer(load(settings.data), engine)
-
-
 def profile(store: Store, code: str) -> Profile:
     """One profile with everything its page shows; unknown codes raise with the closest codes."""
     return get_profile(store, code)
 
 
+def profile_graph(store: Store, code: str) -> Graph:
+    """One profile's own RDF (with the blank nodes it owns): what its page answers as linked data."""
+    result = store.query(internal("profile_graph"), {"code": Literal(code)})
+    if result.graph is None or not len(result.graph):
+        raise unknown_profile(store, code)
+    return result.graph
+
+
 def load_architecture(data: Sequence[str | Path] = ()) -> Architecture:
-    """Load the architecture's files (options, then environment, then jobarch.toml, then the sample)."""
+    """Load the architecture's files with rdflib (options, then environment, then jobarch.toml, then the sample)."""
     return load(resolve(data).data)
 
 
-def validate_architecture(
-    data: Sequence[str | Path] = (),
-    only: Sequence[str | Path] | None = None,
-    changed: bool = False,
-) -> tuple[ValidationReport, Architecture]:
+def validate_architecture(data: Sequence[str | Path] = (), only: Sequence[str | Path] | None = None,
+                          changed: bool = False) -> tuple[ValidationReport, Architecture]:
     """Validate with the shapes; ``only`` or ``changed`` (git) limit it to some files' nodes and their referrers.
 
     Limiting gives, for those nodes, the results a full run would give: the
     whole architecture is still loaded so references and uniqueness are
     checked against everything.
     """
-    settings = resolve(data)
-    arch = load(settings.data)
+    config = resolve(data)
+    arch = load(config.data)
     files: list[Path] | None = None
     if only:
         files = discover(only)
     if changed:
-        files = (files or []) + changed_files(settings.data)
+        files = (files or []) + changed_files(config.data)
     return validate(arch, only=files), arch
 
 
@@ -136,7 +136,13 @@ def compare_profiles(store: Store, index: AdjacencyIndex, codes: Sequence[str]) 
     return compare([get_profile(store, c) for c in codes], index)
 
 
-def page_neighbours(store: Store, code: str, k: int = 5, data: Sequence[str | Path] = ()) -> tuple[list[Neighbour] | None, str]:
+def path(store: Store, index: AdjacencyIndex, start: str, goal: str, band: str = "partial", k: int = 10) -> list[Step]:
+    """A career path: the shortest chain of moves within ``band``, with what changes at each step."""
+    return career_path(store, index, start, goal, band, k)
+
+
+def page_neighbours(store: Store, code: str, k: int = 5, data: Sequence[str | Path] = ()
+                    ) -> tuple[list[Neighbour] | None, str]:
     """The adjacent roles a page shows, or None and the reason adjacency cannot be computed."""
     try:
         return AdjacencyIndex.from_store(store, resolve(data).adjacency).nearest(code, k=k), ""
@@ -146,22 +152,51 @@ def page_neighbours(store: Store, code: str, k: int = 5, data: Sequence[str | Pa
 
 def profile_page(store: Store, code: str, fmt: str = "text", k: int = 5) -> str:
     """One profile rendered as its page (plain text or Markdown), adjacent roles included."""
-    profile = get_profile(store, code)
+    found = get_profile(store, code)
     neighbours, note = page_neighbours(store, code, k)
-    return render_profile(profile, fmt, neighbours, note)
+    return render_profile(found, fmt, neighbours, note)
 
 
-def skill_labels(store: Store, skills) -> list[str]:
-    """The names of some skills (by IRI), for messages such as "skills to gain"."""
-    names = {str(r["skill"]): str(r["label"]) for r in store.select(internal("skill_labels"))}
-    return [names.get(str(s), str(s)) for s in skills]
+def stats(store: Store) -> dict[str, Any]:
+    """Counts per function, level and track; skills and sources per profile; quality, alias, mapping, rubric coverage."""
+    return architecture_stats(store)
 
 
-def resolve_data_paths(data: Sequence[str | Path] = ()) -> list[Path]:
-    """The architecture's paths: options, then environment, then jobarch.toml, then the sample."""
-    return resolve(data).data
+def focus_profiles(store: Store, code: str) -> list[dict]:
+    """A focus with its profiles by level (empty when no focus has the code)."""
+    return store.select(internal("focus_profiles"), focusCode=Literal(code))
+
+
+def search(store: Store, text: str) -> tuple[list[dict], list[dict]]:
+    """Profiles whose title or alias contains ``text``, and skills whose name does."""
+    return (store.select(internal("search_profiles"), text=Literal(text)),
+            store.select(internal("search_skills"), text=Literal(text)))
+
+
+def export(store: Store, fmt: str, out: Path | None = None, **options: Any) -> str | list[Path]:
+    """An export other systems accept (see :mod:`jobarch.io.exports`), written atomically to ``out`` or returned."""
+    from .io.exports import export as write_export
+
+    return write_export(store, fmt, out, **options)
+
+
+def import_file(fmt: str, source: Path, out: Path, base: str | None = None, **options: Any) -> list[Path]:
+    """Turn outside data (csv, page, skos) into Turtle files in ``out``; returns the files written."""
+    import importlib
+
+    from .io.imports import IMPORTERS
+    from .io.imports.builder import DEFAULT_BASE
+
+    module, function, _ = IMPORTERS[fmt]
+    run = getattr(importlib.import_module(f"jobarch.io.imports.{module}"), function)
+    return list(run(source, out, base=base or resolve().base_iri or DEFAULT_BASE, **options))
 
 
 def curator_files(data: Sequence[str | Path] = ()) -> list[Path]:
     """The architecture's own files (found, not parsed): derived output must never overwrite one."""
     return discover(resolve(data).data)
+
+
+def resolve_data_paths(data: Sequence[str | Path] = ()) -> list[Path]:
+    """The architecture's paths: options, then environment, then jobarch.toml, then the sample."""
+    return resolve(data).data

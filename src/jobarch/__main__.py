@@ -1,0 +1,4 @@
+"""python -m jobarch: the jobarch command."""
+from .cli import main
+
+main()

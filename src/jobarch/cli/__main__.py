@@ -1,0 +1,4 @@
+"""python -m jobarch.cli: the jobarch command."""
+from . import main
+
+main()

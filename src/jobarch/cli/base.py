@@ -1,0 +1,79 @@
+"""The command group and the options every command shares, defined once.
+
+Exit status everywhere: 0 success, 1 findings, 2 usage errors and unreadable input.
+Errors print as ``path:line:col: message`` without a traceback unless ``--debug``.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..core.errors import JobarchError
+from ..core.text import terminal_safe
+
+
+class JobarchGroup(click.Group):
+    """Turns every JobarchError into a one-line message and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..store import closing_stores
+
+        ctx.with_resource(closing_stores())  # an open Oxigraph store locks its directory until closed
+        try:
+            return super().invoke(ctx)
+        except JobarchError as exc:
+            if ctx.meta.get("jobarch.debug"):
+                traceback.print_exc()
+            click.echo(terminal_safe(f"error: {exc}" if exc.location is None else str(exc)), err=True)
+            sys.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in jobarch: say so briefly, keep the traceback for --debug
+            if ctx.meta.get("jobarch.debug"):
+                raise
+            click.echo(terminal_safe(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"),
+                       err=True)
+            sys.exit(2)
+
+
+def _store_help() -> str:
+    from ..store import selectors_help
+
+    return f"Where the architecture is held: {selectors_help()}. Default: memory. [env: JOBARCH_STORE]"
+
+
+def data_options(func: Callable) -> Callable:
+    """--data and --store, shared by every command that reads the architecture."""
+    func = click.option("--store", "store", metavar="SELECTOR", default=None, help=_store_help())(func)
+    func = click.option("--data", "data", multiple=True, metavar="PATH", type=click.Path(),
+                        help="Architecture file or directory (repeatable). Default: jobarch.toml's, else the sample. "
+                             "[env: JOBARCH_DATA]")(func)
+    return func
+
+
+def output_option(help: str, required: bool = False, file_okay: bool = True, dir_okay: bool = False) -> Callable:
+    """The one spelling of the output option: -o/--output."""
+    return click.option("-o", "--output", "output", required=required, help=help,
+                        type=click.Path(file_okay=file_okay, dir_okay=dir_okay))
+
+
+def format_option(choices: tuple[str, ...] | list[str], default: str, help: str = "") -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help=help)
+
+
+@click.group(cls=JobarchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="jobarch")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """jobarch: a knowledge-graph engine for job architectures.
+
+    \b
+    Example:
+      jobarch show MANUFA3.MANUFACT13A2.M2
+    """
+    ctx.meta["jobarch.debug"] = debug

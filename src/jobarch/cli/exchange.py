@@ -1,0 +1,165 @@
+"""Commands that move the architecture in and out: export, import, load, reason, adjacency, synth."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import api
+from ..core.errors import JobarchError
+from ..core.files import atomic_write, display_path
+from ..graph.serialize import SERIALIZATIONS
+from ..io.exports import EXPORTERS
+from ..io.imports import IMPORTERS
+from ..reasoning import ENGINES
+from .base import data_options, main, output_option
+
+
+def _refuse_curator_file(target: Path, data: tuple[str, ...], what: str) -> None:
+    if any(target.resolve() == p.resolve() for p in api.curator_files(data)):
+        raise JobarchError(f"refusing to write {what} into a curator's file", hint="choose another -o path")
+
+
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(list(EXPORTERS)))
+@output_option("Write here (atomically); for esco, a directory gets the RDF and the three CSV files.", dir_okay=True)
+@click.option("--rdf-format", type=click.Choice(list(SERIALIZATIONS)), default="turtle", show_default=True,
+              help="Serialisation for the rdf format.")
+@data_options
+def export_command(fmt, output, rdf_format, data, store) -> None:
+    """Export to other ontologies and systems: skos, esco (RDF, or CSV files in a directory), schema (JSON-LD), sssom, csv, rdf.
+
+    Output is deterministic: the same architecture gives the same bytes.
+
+    \b
+    Examples:
+      jobarch export skos -o taxonomy.ttl
+      jobarch export esco -o esco/
+      jobarch export sssom -o mappings.sssom.tsv
+    """
+    target = Path(output) if output else None
+    if target is not None:
+        _refuse_curator_file(target, data, "an export")
+    options = {"rdf_format": rdf_format} if fmt == "rdf" else {}
+    result = api.export(api.open_architecture(data, store), fmt, target, **options)
+    if target is None:
+        click.echo(result, nl=False)
+    elif isinstance(result, list):
+        click.echo("wrote " + ", ".join(display_path(p) for p in result), err=True)
+
+
+@main.command("import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(list(IMPORTERS)))
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@output_option("Directory for the Turtle files.", required=True, file_okay=False, dir_okay=True)
+@click.option("--base", "base_iri", help="Base IRI for new resources (default: jobarch.toml's base_iri).")
+@click.option("--depths", default="1,2,3", show_default=True, help="skos: hierarchy depths of function, family, focus.")
+@click.option("--level-from", type=click.Choice(["last-digit", "notation-suffix"]), default="last-digit", show_default=True,
+              help="skos: how a concept below a focus gives its profile's level.")
+@click.option("--track", default="P", show_default=True, help="skos: the track of levels read from digits.")
+def import_command(fmt, source, output, base_iri, depths, level_from, track) -> None:
+    """Turn external data into architecture files: csv (the export's layout), page (a profile page as text), skos (a classification).
+
+    Bad rows are reported by row and column and nothing is written.
+
+    \b
+    Examples:
+      jobarch import csv profiles.csv -o imported/
+      jobarch import page profile-page.txt -o imported/
+      jobarch import skos isco.ttl -o imported/ --depths 1,2,3 --level-from last-digit
+    """
+    options = {}
+    if fmt == "skos":
+        from ..io.imports.skos import SkosMapping
+
+        try:
+            fn_depth, fam_depth, focus_depth = (int(d) for d in depths.split(","))
+        except ValueError:
+            raise click.UsageError("--depths takes three numbers, e.g. 1,2,3") from None
+        options["mapping"] = SkosMapping(fn_depth, fam_depth, focus_depth, level_from, track)
+    written = api.import_file(fmt, Path(source), Path(output), base_iri, **options)
+    click.echo(f"wrote {len(written)} files to {output}", err=True)
+
+
+@main.command("load")
+@data_options
+def load_command(data, store) -> None:
+    """Put the architecture into a persistent store: Oxigraph on disk, or a SPARQL server (Graph Store Protocol).
+
+    A store reloads only the files that changed since the last load.
+
+    \b
+    Examples:
+      jobarch load --store oxigraph:.jobarch/store
+      jobarch load --store sparql:http://127.0.0.1:7878/query
+    """
+    if not store:
+        raise click.UsageError("say which store to load with --store (memory keeps nothing)")
+    backend, count = api.load_into_store(store, data)
+    click.echo(f"loaded {count} file{'s' if count != 1 else ''} into {backend.selector}", err=True)
+
+
+@main.command()
+@output_option("Write the inferred triples here (Turtle). Default: standard output.")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="owlrl (reference), rules (fast, semi-naive), auto (rules on large architectures).")
+@data_options
+def reason(output, engine, data, store) -> None:
+    """Compute the OWL-RL closure and write only the new data triples.
+
+    The curators' files are never touched; the summary goes to standard error.
+    With a persistent store (--store oxigraph:PATH) the inferences live in the
+    store's own graph (queried with `jobarch query --reason`) and are
+    recomputed only when a file changed since the last run.
+
+    \b
+    Examples:
+      jobarch reason -o derived/inferred.ttl
+      jobarch reason --store oxigraph:.jobarch/store -o /dev/null
+    """
+    if output:
+        _refuse_curator_file(Path(output), data, "inferences")
+    inference = api.reason(data, engine, store)
+    if output:
+        atomic_write(Path(output).resolve(), inference.turtle())
+    else:
+        click.echo(inference.turtle(), nl=False)
+    click.echo(inference.summary(), err=True)
+
+
+@main.command("adjacency")
+@output_option("The derived Turtle file to write.", required=True)
+@click.option("-k", type=click.IntRange(1, 1000), default=10, show_default=True)
+@data_options
+def adjacency_command(output, k, data, store) -> None:
+    """Materialise the k-nearest graph as ja:Adjacency nodes in a derived file, for SPARQL.
+
+    \b
+    Example:
+      jobarch adjacency -o derived/adjacency.ttl && jobarch query adjacent_profiles --data data --data derived/adjacency.ttl --param profile=MANUFA3.MANUFACT13A2.M2
+    """
+    target = Path(output).resolve()
+    _refuse_curator_file(target, data, "derived adjacency")
+    backend = api.open_architecture(data, store)
+    count = api.adjacency_index(backend, data).write_turtle(target, k)
+    click.echo(f"wrote {count:,} adjacencies to {output}", err=True)
+
+
+@main.command("synth")
+@click.option("--profiles", type=click.IntRange(1, 1_000_000), required=True, help="How many profiles.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same architecture.")
+@output_option("Directory to write (created).", required=True, file_okay=False, dir_okay=True)
+def synth_command(profiles, seed, output) -> None:
+    """Write a synthetic architecture shaped like the sample (for benchmarks and trials).
+
+    \b
+    Example:
+      jobarch synth --profiles 10000 --seed 7 -o /tmp/arch10k
+    """
+    from ..io.synth import synthesize
+
+    target = Path(output)
+    if target.exists() and any(target.iterdir()):
+        raise JobarchError("the output directory is not empty", hint="choose a new directory; synth never overwrites files")
+    files = synthesize(profiles, seed, target)
+    click.echo(f"wrote {profiles:,} profiles in {len(files)} files to {output}", err=True)

@@ -1,0 +1,27 @@
+"""`jobarch serve`: the architecture in the browser, and a read-only SPARQL endpoint."""
+from __future__ import annotations
+
+import click
+
+from .base import data_options, main
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on; loopback unless you mean to share it.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds a /sparql query may run.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True, help="Largest /sparql answer, in rows.")
+@data_options
+def serve_command(host, port, query_timeout, max_rows, data, store) -> None:
+    """Serve profile pages, compare, browse, search and a read-only SPARQL endpoint.
+
+    \b
+    Examples:
+      jobarch serve                       # http://127.0.0.1:8000/
+      jobarch serve --store oxigraph:.jobarch/store --port 8080
+    """
+    from ..web.app import Limits, serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}: anyone who can reach it can read the architecture", err=True)
+    serve(data, store, host, port, Limits(query_timeout=query_timeout, max_rows=max_rows))

@@ -1,0 +1,49 @@
+"""What git knows about the curators' files: which changed since a revision, and a file as it was."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .errors import JobarchError
+
+
+def git(args: list[str], cwd: Path, *, binary: bool = False) -> str | bytes:
+    """Run git; its failure becomes a JobarchError with git's own message."""
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=not binary, check=False)
+    except FileNotFoundError:
+        raise JobarchError("git is not installed", hint="install git, or name the files to check with --only") from None
+    if done.returncode != 0:
+        err = done.stderr if isinstance(done.stderr, str) else done.stderr.decode("utf-8", "replace")
+        raise JobarchError(f"git {' '.join(args[:3])} failed: {err.strip()}",
+                           hint="run inside the git repository of the architecture, or name the files with --only")
+    return done.stdout
+
+
+def top_level(start: Path) -> Path:
+    return Path(str(git(["rev-parse", "--show-toplevel"], start.resolve())).strip())
+
+
+def changed_files(paths: list[Path], since: str = "HEAD") -> list[Path]:
+    """Files under ``paths`` that differ from ``since`` (staged, unstaged or untracked)."""
+    start = next((p if p.is_dir() else p.parent for p in paths), Path.cwd())
+    top = top_level(start)
+    names = str(git(["diff", "--name-only", since, "--"], top)).splitlines()
+    names += str(git(["ls-files", "--others", "--exclude-standard"], top)).splitlines()
+    roots = [p.resolve() for p in paths]
+    found = []
+    for name in sorted(set(names)):
+        full = (top / name).resolve()
+        if full.exists() and any(full == r or r in full.parents for r in roots):
+            found.append(full)
+    return found
+
+
+def files_at(revision: str, paths: list[Path], suffixes: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The files under ``paths`` (ending in one of ``suffixes``, if given) as they were at ``revision``:
+    repository-relative name -> content."""
+    top = top_level(Path.cwd())
+    rel = [str(p.resolve().relative_to(top)) for p in paths]
+    names = str(git(["ls-tree", "-r", "--name-only", revision, "--", *rel], top)).splitlines()
+    wanted = [n for n in names if not suffixes or Path(n).suffix.lower() in suffixes]
+    return {name: bytes(git(["show", f"{revision}:{name}"], top, binary=True)) for name in wanted}

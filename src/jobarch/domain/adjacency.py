@@ -1,0 +1,319 @@
+"""Adjacent roles: distances between profiles, 3-state match bands, nearest-k without all pairs.
+
+A profile's coordinates are its place in the taxonomy tree and its level.
+
+* Taxonomy distance is the shortest path between the two foci in the tree
+  (networkx), over the longest such path between leaves (2 x focus depth):
+  same focus 0, sibling focus 1/3, same function 2/3, other function 1.
+* Level distance is the cross-track grade gap over the ladder's grade span,
+  plus a penalty when the tracks differ, capped at 1.
+* Distance is the weighted sum, in [0, 1]; bands cut it by thresholds.
+
+Weights, penalty and bands come from the architecture's adjacency model, with
+the ontology's ``ja:defaultAdjacencyModel`` filling what it leaves out.
+
+Nearest-k: every candidate falls into a *bucket* (taxonomy ring, track, grade)
+whose members all share one distance to the query profile. There are only
+rings x tracks x grades buckets (about fifty), so a query sorts the buckets and
+takes profiles from the nearest ones: it never compares all pairs.
+"""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import networkx as nx
+from rdflib import URIRef
+
+from ..core.errors import JobarchError, did_you_mean
+from ..core.files import atomic_write
+from ..core.namespaces import ADJACENCY_PREFIX, JA
+from ..query import internal
+from ..store import Store
+from .profile import number, text
+
+JA_DEFAULT_MODEL = JA.defaultAdjacencyModel
+ROOT = "architecture"
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    max_distance: float
+    order: int
+    iri: URIRef | None = None
+
+
+@dataclass(frozen=True)
+class AdjacencyModel:
+    taxonomy_weight: float
+    level_weight: float
+    cross_track_penalty: float
+    bands: tuple[Band, ...]
+
+    def check(self) -> None:
+        """Weights sum to 1 and thresholds increase: the same rules as the shapes, enforced before use."""
+        if abs(self.taxonomy_weight + self.level_weight - 1) > 1e-9:
+            raise JobarchError(f"adjacency weights sum to {self.taxonomy_weight + self.level_weight:g}, not 1",
+                               hint="fix ja:taxonomyWeight / ja:levelWeight (or [adjacency] in jobarch.toml)")
+        maxima = [b.max_distance for b in self.bands]
+        if len(self.bands) != 3 or maxima != sorted(maxima) or len(set(maxima)) != 3 or maxima[-1] < 1:
+            raise JobarchError("adjacency needs three match bands with increasing thresholds, the last reaching 1",
+                               hint="fix the ja:matchBand values of the adjacency model")
+
+    def band(self, distance: float) -> Band:
+        for band in self.bands:
+            if distance <= band.max_distance + 1e-12:
+                return band
+        return self.bands[-1]
+
+    def band_named(self, label: str) -> Band:
+        for band in self.bands:
+            if band.label.lower() == label.lower():
+                return band
+        raise JobarchError(f"no match band {label!r}", hint="bands: " + ", ".join(b.label for b in self.bands))
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """Where a profile sits: its taxonomy path and its level."""
+
+    code: str
+    iri: URIRef | None
+    title: str
+    function: str
+    family: str
+    focus: str
+    level: str
+    track: str
+    grade: float
+    skills: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class Distance:
+    total: float
+    taxonomy: float
+    level: float
+    band: str
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    code: str
+    title: str
+    iri: URIRef | None
+    distance: float
+    band: str
+    taxonomy: float
+    level: float
+    shared_skills: int
+    skills_union: int
+
+    @property
+    def skill_overlap(self) -> float:
+        """Jaccard similarity of the two skill sets."""
+        return self.shared_skills / self.skills_union if self.skills_union else 0.0
+
+
+@dataclass
+class AdjacencyIndex:
+    """Coordinates of every profile, the taxonomy tree, and the buckets nearest-k reads."""
+
+    model: AdjacencyModel
+    profiles: dict[str, Coordinates]
+    grade_span: float
+    tree: nx.Graph = field(default_factory=nx.Graph)
+    _scopes: dict[tuple, list[str]] = field(default_factory=dict, repr=False)
+    _levels: list[tuple[str, float]] = field(default_factory=list, repr=False)  # every (track, grade) in use
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_coordinates(cls, coords: Iterable[Coordinates], model: AdjacencyModel, grade_span: float | None = None) -> "AdjacencyIndex":
+        model.check()
+        profiles = {c.code: c for c in coords}
+        grades = [c.grade for c in profiles.values()]
+        span = grade_span if grade_span else ((max(grades) - min(grades)) if grades else 1.0) or 1.0
+        index = cls(model, profiles, span)
+        for c in profiles.values():
+            index.tree.add_edge(ROOT, ("function", c.function))
+            index.tree.add_edge(("function", c.function), ("family", c.family))
+            index.tree.add_edge(("family", c.family), ("focus", c.focus))
+        for c in sorted(profiles.values(), key=lambda c: c.code):
+            for scope in index._scope_keys(c):
+                index._scopes.setdefault((scope, c.track, c.grade), []).append(c.code)
+        index._levels = sorted({(c.track, c.grade) for c in profiles.values()})
+        return index
+
+    @classmethod
+    def from_store(cls, store: Store, overrides: dict | None = None) -> "AdjacencyIndex":
+        skills: dict[str, set] = {}
+        for row in store.select(internal("profile_skill_sets")):
+            skills.setdefault(str(row["profile"]), set()).add(str(row["skill"]))
+        coords = [
+            Coordinates(text(r["code"]), r["profile"], text(r["title"]), str(r["function"]), str(r["family"]),
+                        str(r["focus"]), text(r["levelCode"]), text(r["track"]), float(number(r["grade"]) or 0),
+                        frozenset(skills.get(str(r["profile"]), ())))
+            for r in store.select(internal("profile_coordinates"))
+        ]
+        if not coords:
+            raise JobarchError("no profiles with a focus, family, function and graded level to compare",
+                               hint="run jobarch validate to see what is missing")
+        span_row = store.select(internal("grade_span"))[0]
+        span = (number(span_row["high"]) or 0) - (number(span_row["low"]) or 0)
+        return cls.from_coordinates(coords, read_model(store, overrides), span or None)
+
+    @staticmethod
+    def _scope_keys(c: Coordinates) -> tuple:
+        return (("focus", c.focus), ("family", c.family), ("function", c.function), (ROOT,))
+
+    # ------------------------------------------------------------------ distances
+    @property
+    def tree_span(self) -> int:
+        """The longest leaf-to-leaf path: twice the depth of a focus (3)."""
+        return 6
+
+    def taxonomy_distance(self, a: Coordinates, b: Coordinates) -> float:
+        return nx.shortest_path_length(self.tree, ("focus", a.focus), ("focus", b.focus)) / self.tree_span
+
+    def _ring_distance(self, ring: int) -> float:
+        """Taxonomy distance of ring 0 (same focus) .. 3 (other function): the tree path is 2 x ring."""
+        return 2 * ring / self.tree_span
+
+    def level_distance(self, a: Coordinates, b: Coordinates) -> float:
+        return self._level(a.grade, a.track, b.grade, b.track)
+
+    def _level(self, grade_a: float, track_a: str, grade_b: float, track_b: str) -> float:
+        gap = abs(grade_a - grade_b) / self.grade_span
+        penalty = self.model.cross_track_penalty if track_a != track_b else 0.0
+        return min(1.0, gap + penalty)
+
+    def distance(self, a: str, b: str) -> Distance:
+        ca, cb = self.get(a), self.get(b)
+        taxonomy, level = self.taxonomy_distance(ca, cb), self.level_distance(ca, cb)
+        total = self.model.taxonomy_weight * taxonomy + self.model.level_weight * level
+        return Distance(total, taxonomy, level, self.model.band(total).label)
+
+    def get(self, code: str) -> Coordinates:
+        if code not in self.profiles:
+            raise JobarchError(f"no profile with code {code!r}", hint=did_you_mean(code, list(self.profiles)))
+        return self.profiles[code]
+
+    # ------------------------------------------------------------------ nearest
+    def _buckets(self, q: Coordinates) -> list[tuple[float, int, str, float]]:
+        buckets = []
+        for ring in range(4):
+            for track, grade in self._levels:
+                total = (self.model.taxonomy_weight * self._ring_distance(ring)
+                         + self.model.level_weight * self._level(q.grade, q.track, grade, track))
+                buckets.append((total, ring, track, grade))
+        buckets.sort()
+        return buckets
+
+    def _members(self, q: Coordinates, ring: int, track: str, grade: float) -> list[str]:
+        scopes = self._scope_keys(q)
+        outer = self._scopes.get((scopes[ring], track, grade), [])
+        if ring == 0:
+            return outer
+        inner = set(self._scopes.get((scopes[ring - 1], track, grade), ()))
+        return [code for code in outer if code not in inner]
+
+    def iter_nearest(self, code: str) -> Iterator[Neighbour]:
+        """Every other profile, nearest first; ties by code. Lazy: stop when you have enough."""
+        q = self.get(code)
+        for total, group in groupby(self._buckets(q), key=lambda b: round(b[0], 12)):
+            members = []
+            for _, ring, track, grade in group:
+                members += [(m, ring) for m in self._members(q, ring, track, grade) if m != code]
+            for member, ring in sorted(members):
+                c = self.profiles[member]
+                taxonomy = self._ring_distance(ring)
+                level = self.level_distance(q, c)
+                shared = len(q.skills & c.skills)
+                yield Neighbour(member, c.title, c.iri, total, self.model.band(total).label, taxonomy, level,
+                                shared, len(q.skills | c.skills))
+
+    def nearest(self, code: str, k: int = 10, band: str | None = None, max_distance: float | None = None,
+                same_track: bool = False) -> list[Neighbour]:
+        limit = self.model.band_named(band).max_distance if band else None
+        out = []
+        for n in self.iter_nearest(code):
+            if (limit is not None and n.distance > limit + 1e-12) or (max_distance is not None and n.distance > max_distance + 1e-12):
+                break
+            if same_track and self.profiles[n.code].track != self.profiles[code].track:
+                continue
+            out.append(n)
+            if len(out) >= k:
+                break
+        return out
+
+    def nearest_brute_force(self, code: str, k: int = 10) -> list[tuple[float, str]]:
+        """The all-pairs reference the fast path is checked against (tests and benchmarks only)."""
+        scored = [(self.distance(code, other).total, other) for other in self.profiles if other != code]
+        return heapq.nsmallest(k, scored, key=lambda item: (round(item[0], 12), item[1]))
+
+    # ------------------------------------------------------------------ career paths
+    def career_path(self, start: str, goal: str, band: str, k: int = 10) -> list[str]:
+        """Shortest path over the k-nearest graph, moving only between profiles within ``band``."""
+        self.get(start), self.get(goal)
+        limit = self.model.band_named(band).max_distance
+        graph = nx.Graph()
+        graph.add_nodes_from(self.profiles)
+        for code in self.profiles:
+            for n in self.nearest(code, k=k, max_distance=limit):
+                graph.add_edge(code, n.code, weight=n.distance)
+        try:
+            return nx.shortest_path(graph, start, goal, weight="weight")
+        except nx.NetworkXNoPath:
+            raise JobarchError(f"no path from {start} to {goal} moving only within the {band!r} band",
+                               hint="try a wider --band or a larger -k") from None
+
+    # ------------------------------------------------------------------ materialise
+    def write_turtle(self, path: Path, k: int = 10) -> int:
+        """Write the k-nearest graph as ``ja:Adjacency`` nodes, streaming (it can be millions of triples)."""
+        bands = {b.label: b.iri for b in self.model.bands}
+        lines = [f"@prefix ja: <{JA}> .",
+                 "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+                 "# Derived data: the k-nearest adjacency graph written by `jobarch adjacency`. Do not edit.", ""]
+        count = 0
+        for code in sorted(self.profiles):
+            source = self.profiles[code]
+            for n in self.nearest(code, k=k):
+                band = f" ;\n    ja:band <{bands[n.band]}>" if bands.get(n.band) else ""
+                lines.append(
+                    f"<{ADJACENCY_PREFIX}{code}:{n.code}> a ja:Adjacency ;\n"
+                    f"    ja:fromProfile <{source.iri}> ;\n    ja:toProfile <{n.iri}> ;\n"
+                    f'    ja:distance "{n.distance:.6f}"^^xsd:decimal ;\n'
+                    f'    ja:taxonomyDistance "{n.taxonomy:.6f}"^^xsd:decimal ;\n'
+                    f'    ja:levelDistance "{n.level:.6f}"^^xsd:decimal{band} .\n')
+                count += 1
+        atomic_write(path, "\n".join(lines) + "\n")
+        return count
+
+
+def read_model(store: Store, overrides: dict | None = None) -> AdjacencyModel:
+    """The architecture's adjacency model over the ontology's default, then jobarch.toml's [adjacency]."""
+    settings: dict[str, float] = {}
+    bands: list[Band] = []
+    models = [r["model"] for r in store.select(internal("architecture_models"))]
+    for model in [JA_DEFAULT_MODEL] + sorted(models):
+        own_bands = []
+        for r in store.select(internal("adjacency_model"), model=model):
+            if r["property"] is not None:
+                settings[str(r["property"]).rsplit("#", 1)[-1]] = float(number(r["value"]))
+            elif r["band"] is not None:
+                own_bands.append(Band(text(r["label"]) or str(r["band"]).rsplit("#", 1)[-1],
+                                      float(number(r["max"])), int(number(r["order"]) or 0), r["band"]))
+        if own_bands:
+            bands = sorted(set(own_bands), key=lambda b: (b.order, b.max_distance))
+    overrides = overrides or {}
+    settings.update({_CONFIG_KEYS[k]: float(v) for k, v in overrides.items() if k in _CONFIG_KEYS})
+    if not bands or not {"taxonomyWeight", "levelWeight", "crossTrackPenalty"} <= set(settings):
+        raise JobarchError("no adjacency model found, not even the ontology's default")
+    return AdjacencyModel(settings["taxonomyWeight"], settings["levelWeight"], settings["crossTrackPenalty"], tuple(bands))
+
+
+_CONFIG_KEYS = {"taxonomy_weight": "taxonomyWeight", "level_weight": "levelWeight", "cross_track_penalty": "crossTrackPenalty"}

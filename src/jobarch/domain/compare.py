@@ -1,0 +1,70 @@
+"""Side-by-side comparison of two or three profiles, with their distance and band."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from .adjacency import AdjacencyIndex, Distance
+from .profile import Profile
+
+
+@dataclass
+class Comparison:
+    profiles: list[Profile]
+    distances: list[tuple[str, str, Distance]]  # each later profile from the first
+
+    def rows(self) -> list[tuple[str, list[str]]]:
+        """One (aspect, values per profile) row per line of the comparison."""
+        ps = self.profiles
+        rows: list[tuple[str, list[str]]] = [
+            ("Code", [p.code for p in ps]),
+            ("Title", [p.page_title for p in ps]),
+            ("Taxonomy", [f"{p.function.label} › {p.family.label} › {p.focus.label}" for p in ps]),
+            ("Level", [f"{p.level.code} — {p.level.label} ({p.level.track_label}, grade {_num(p.level.grade)})" for p in ps]),
+        ]
+        labels = [label for label, _ in ps[0].level.attributes]
+        for label in labels:
+            rows.append((label, [dict(p.level.attributes).get(label, "") for p in ps]))
+        rows.append(("Typical experience", [f"{p.level.experience} yrs" if p.level.experience else "" for p in ps]))
+        for i, dimension in enumerate(ps[0].rubric_dimensions):
+            rows.append((f"Rubric: {dimension}", [_own_rubric(p, dimension) for p in ps]))
+        rows.append(("Responsibilities", ["\n".join(f"• {r}" for r in p.own_responsibilities) for p in ps]))
+        skill_sets = [{s.label for s in p.skills} for p in ps]
+        shared = set.intersection(*skill_sets)
+        rows.append(("Skills shared", [", ".join(sorted(shared))] * len(ps)))
+        rows.append(("Skills only here", [", ".join(sorted(s - set.union(*(o for j, o in enumerate(skill_sets) if j != i))))
+                                          for i, s in enumerate(skill_sets)]))
+        rows.append(("Sources", [str(len(p.sources)) for p in ps]))
+        rows.append(("Quality", [_quality(p) for p in ps]))
+        rows.append(("Distance from " + ps[0].code, ["—"] + [f"{d.total:.2f} ({d.band}; taxonomy {d.taxonomy:.2f}, level {d.level:.2f})"
+                                                          for _, _, d in self.distances]))
+        return rows
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "profiles": [p.code for p in self.profiles],
+            "rows": [{"aspect": aspect, "values": values} for aspect, values in self.rows()],
+            "distances": [{"from": a, "to": b, **asdict(d)} for a, b, d in self.distances],
+        }, indent=2, ensure_ascii=False) + "\n"
+
+
+def _num(value) -> str:
+    return "" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
+
+
+def _own_rubric(profile: Profile, dimension: str) -> str:
+    i = profile.rubric_dimensions.index(dimension) if dimension in profile.rubric_dimensions else -1
+    row = next((r for r in profile.rubric if r.level_code == profile.level.code), None)
+    return row.cells[i] if row and i >= 0 else ""
+
+
+def _quality(profile: Profile) -> str:
+    q = profile.quality
+    if not q.scores:
+        return "not assessed"
+    return f"{'pass' if q.passed else 'fail'} (min {q.weakest[1]}, {q.weakest[0]})"
+
+
+def compare(profiles: list[Profile], index: AdjacencyIndex) -> Comparison:
+    first = profiles[0].code
+    return Comparison(profiles, [(first, p.code, index.distance(first, p.code)) for p in profiles[1:]])

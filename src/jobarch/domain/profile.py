@@ -1,0 +1,291 @@
+"""A job profile as the pages and comparisons see it, read from any store.
+
+Everything is fetched with the SPARQL in ``queries/internal`` so that the same
+code works on every backend. Inheritance happens here: a profile without a
+definition takes the nearest one of its focus, family or function, and a
+rubric cell written for a more specific taxonomy node wins over a broader one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ..core.errors import JobarchError, did_you_mean
+from ..query import internal
+from ..store import Store
+
+
+def text(node: Node | None) -> str:
+    """The lexical form of a term, or '' for an unbound one."""
+    return "" if node is None else str(node)
+
+
+def number(node: Node | None) -> float | int | None:
+    if node is None:
+        return None
+    value = node.toPython() if isinstance(node, Literal) else None
+    if isinstance(value, Decimal):
+        value = float(value)
+    return value if isinstance(value, (int, float)) else None
+
+
+def years_range(low: float | int | None, high: float | int | None) -> str:
+    """Write an experience range the way the profile page does: 5–8 or 7+."""
+    def fmt(v: float | int) -> str:
+        return str(int(v)) if float(v).is_integer() else str(v)
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"{fmt(low)}+"
+    if low is None:
+        return f"up to {fmt(high)}"
+    return f"{fmt(low)}–{fmt(high)}"
+
+
+@dataclass
+class TaxonNode:
+    iri: URIRef | None
+    code: str = ""
+    label: str = ""
+    definition: str = ""
+
+
+@dataclass
+class Level:
+    iri: URIRef
+    code: str
+    label: str
+    definition: str = ""
+    rank: int | None = None
+    grade: int | None = None
+    track_code: str = ""
+    track_label: str = ""
+    min_years: float | None = None
+    max_years: float | None = None
+    attributes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def experience(self) -> str:
+        return years_range(self.min_years, self.max_years)
+
+
+@dataclass
+class LevelResponsibilities:
+    code: str
+    label: str
+    rank: int | None
+    profile_code: str
+    items: list[str]
+    current: bool
+
+
+@dataclass
+class RubricRow:
+    level_code: str
+    cells: list[str]
+
+
+@dataclass
+class Skill:
+    iri: URIRef
+    label: str
+    definition: str
+    inherited: bool
+
+
+@dataclass
+class Source:
+    iri: URIRef
+    title: str
+    kind: str
+
+
+@dataclass
+class Quality:
+    scores: list[tuple[str, int]]
+    min_score: int
+    max_score: int
+    threshold: int
+
+    @property
+    def weakest(self) -> tuple[str, int] | None:
+        return min(self.scores, key=lambda s: (s[1], s[0])) if self.scores else None
+
+    @property
+    def passed(self) -> bool:
+        weakest = self.weakest
+        return weakest is not None and weakest[1] >= self.threshold
+
+
+@dataclass
+class Mapping:
+    scheme: str
+    code: str
+    source: str
+    confidence: float | None
+    concept: str
+    relation: str
+
+
+@dataclass
+class Profile:
+    iri: URIRef
+    code: str
+    title: str
+    status: str
+    definition: str
+    function: TaxonNode
+    family: TaxonNode
+    focus: TaxonNode
+    focus_note: str
+    distinct_from: list[TaxonNode]
+    level: Level
+    responsibilities: list[LevelResponsibilities]
+    rubric_dimensions: list[str]
+    rubric: list[RubricRow]
+    skills: list[Skill]
+    sources: list[Source]
+    quality: Quality
+    aliases: list[str]
+    hidden_labels: list[str]
+    mappings: list[Mapping]
+
+    @property
+    def page_title(self) -> str:
+        return f"{self.function.label} / {self.title}"
+
+    @property
+    def own_responsibilities(self) -> list[str]:
+        return next((r.items for r in self.responsibilities if r.current), [])
+
+
+def profile_codes(store: Store) -> list[str]:
+    return sorted(text(r["code"]) for r in store.select(internal("profile_codes")))
+
+
+def unknown_profile(store: Store, code: str) -> JobarchError:
+    """The error for a code that names no profile, with the closest existing codes."""
+    hint = did_you_mean(code, profile_codes(store)) or "list the codes with: jobarch query profiles"
+    return JobarchError(f"no profile with code {code!r}", hint=hint)
+
+
+def get_profile(store: Store, code: str) -> Profile:
+    """Read one profile, with everything its page shows, from the store."""
+    rows = store.select(internal("profile"), code=Literal(code))
+    if not rows:
+        raise unknown_profile(store, code)
+    row = rows[0]
+    iri = row["profile"]
+    function = TaxonNode(row["function"], text(row["functionCode"]), text(row["functionLabel"]), text(row["functionDef"]))
+    family = TaxonNode(row["family"], text(row["familyCode"]), text(row["familyLabel"]), text(row["familyDef"]))
+    focus = TaxonNode(row["focus"], text(row["focusCode"]), text(row["focusLabel"]), text(row["focusDef"]))
+    # a node without a definition shows the nearest broader one
+    family.definition = family.definition or function.definition
+    focus.definition = focus.definition or family.definition
+    definition = text(row["profileDef"]) or focus.definition
+    level = Level(
+        row["level"], text(row["levelCode"]), text(row["levelLabel"]), text(row["levelDef"]),
+        number(row["rank"]), number(row["grade"]), text(row["trackCode"]), text(row["trackLabel"]),
+        number(row["minYears"]), number(row["maxYears"]),
+    )
+    attrs = {text(r["attribute"]): (text(r["label"]), text(r["value"]))
+             for r in store.select(internal("level_attributes"), level=level.iri)}
+    order = ["scope", "autonomy", "complexity", "impact", "decisionRights", "leadership"]
+    level.attributes = [attrs[k] for k in sorted(attrs, key=lambda a: order.index(a.rsplit("#", 1)[-1]))]
+    distinct = [TaxonNode(r["other"], text(r["code"]), text(r["label"]))
+                for r in store.select(internal("distinct_foci"), focus=focus.iri)]
+    distinct.sort(key=lambda n: n.code)
+    return Profile(
+        iri=iri, code=code, title=text(row["title"]) or f"{focus.label} — {level.code}",
+        status=text(row["statusLabel"]), definition=definition,
+        function=function, family=family, focus=focus, focus_note=text(row["focusNote"]),
+        distinct_from=distinct, level=level,
+        responsibilities=_responsibilities(store, focus.iri, iri),
+        **_rubric(store, focus.iri),
+        skills=_skills(store, iri), sources=_sources(store, iri), quality=_quality(store, iri),
+        **_labels(store, iri), mappings=_mappings(store, iri),
+    )
+
+
+def _responsibilities(store: Store, focus: URIRef, current: URIRef) -> list[LevelResponsibilities]:
+    by_profile: dict[URIRef, LevelResponsibilities] = {}
+    items: dict[URIRef, list[tuple[int, str]]] = {}
+    for r in store.select(internal("focus_responsibilities"), focus=focus):
+        p = r["profile"]
+        if p not in by_profile:
+            by_profile[p] = LevelResponsibilities(text(r["levelCode"]), text(r["levelLabel"]), number(r["rank"]),
+                                                  text(r["code"]), [], p == current)
+            items[p] = []
+        if r["text"] is not None:
+            items[p].append((number(r["order"]) or 0, text(r["text"])))
+    for p, level in by_profile.items():
+        level.items = [t for _, t in sorted(set(items[p]))]
+    return sorted(by_profile.values(), key=lambda l: (l.rank if l.rank is not None else 99, l.code))
+
+
+def _rubric(store: Store, focus: URIRef) -> dict:
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    dims: dict[str, tuple[int, str]] = {}
+    ranks: dict[str, int] = {}
+    for r in store.select(internal("rubric"), focus=focus):
+        lv, dim = text(r["levelCode"]), text(r["dimensionLabel"])
+        dims[dim] = (number(r["dimensionOrder"]) or 99, dim)
+        ranks[lv] = number(r["rank"]) or 99
+        depth = number(r["depth"])
+        key = (lv, dim)
+        if key not in best or depth > best[key][0]:
+            best[key] = (depth, text(r["text"]))
+    dimensions = [d for _, d in sorted(dims.values())]
+    rows = [RubricRow(lv, [best.get((lv, d), (0, ""))[1] for d in dimensions])
+            for lv in sorted(ranks, key=lambda l: (ranks[l], l))]
+    return {"rubric_dimensions": dimensions, "rubric": rows}
+
+
+def _skills(store: Store, profile: URIRef) -> list[Skill]:
+    rows = store.select(internal("profile_skills"), profile=profile)
+    rows.sort(key=lambda r: (number(r["order"]) if r["order"] is not None else 10**9, text(r["label"]).lower()))
+    seen, skills = set(), []
+    for r in rows:
+        if r["skill"] not in seen:
+            seen.add(r["skill"])
+            skills.append(Skill(r["skill"], text(r["label"]), text(r["definition"]), r["inherited"].toPython()))
+    return skills
+
+
+def _sources(store: Store, profile: URIRef) -> list[Source]:
+    found: dict[URIRef, tuple] = {}
+    for r in store.select(internal("profile_sources"), profile=profile):
+        key = (number(r["order"]) if r["order"] is not None else 10**9, text(r["title"]).lower())
+        found.setdefault(r["source"], (key, Source(r["source"], text(r["title"]), text(r["kind"]))))
+    return [s for _, s in sorted(found.values(), key=lambda item: item[0])]
+
+
+def _quality(store: Store, profile: URIRef) -> Quality:
+    rows = store.select(internal("profile_quality"), profile=profile)
+    scores = sorted({(text(r["dimensionLabel"]) or text(r["dimension"]), number(r["score"]))
+                     for r in rows if r["score"] is not None})
+    first = rows[0] if rows else {}
+    return Quality(scores, number(first.get("minScore")) or 1, number(first.get("maxScore")) or 5,
+                   number(first.get("threshold")) or 4)
+
+
+def _labels(store: Store, profile: URIRef) -> dict:
+    alt, hidden = [], []
+    for r in store.select(internal("profile_labels"), profile=profile):
+        (alt if str(r["kind"]).endswith("altLabel") else hidden).append(text(r["label"]))
+    return {"aliases": sorted(set(alt)), "hidden_labels": sorted(set(hidden))}
+
+
+def _mappings(store: Store, profile: URIRef) -> list[Mapping]:
+    out = {}
+    for r in store.select(internal("profile_mappings"), profile=profile):
+        key = r["mapping"]
+        if key in out and not r["relation"]:
+            continue
+        out[key] = Mapping(text(r["schemeLabel"]) or text(r["scheme"]), text(r["code"]), text(r["source"]),
+                           number(r["confidence"]), text(r["concept"]),
+                           text(r["relation"]).rsplit("#", 1)[-1] if r["relation"] else "")
+    return sorted(out.values(), key=lambda m: (m.scheme, m.code))

@@ -1,0 +1,152 @@
+"""The architecture's files: which files are RDF, and parsing one with rdflib into a graph.
+
+Parsing never fetches anything: files are read and decoded here, then handed
+to rdflib as text, and JSON-LD documents that point to a remote ``@context``
+are refused. Every syntax error carries ``path:line:col``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Dataset, Graph, URIRef
+
+from ..core.errors import JobarchError, Location
+from ..core.files import read_text
+
+#: File extensions read as RDF, and the rdflib parser of each.
+FILE_FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json-ld": "json-ld",
+}
+#: The formats whose text the line scanner (:mod:`jobarch.graph.lines`) can read.
+LINE_FORMATS = {"turtle", "nt", "trig"}
+
+
+def file_format(path: Path) -> str | None:
+    return FILE_FORMATS.get(path.suffix.lower())
+
+
+def graph_iri(path: Path) -> str:
+    """The named graph a file's triples live in: the file's own URI."""
+    return path.resolve().as_uri()
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """The RDF files named by ``paths``: files as given, directories walked in sorted order.
+
+    Hidden files and directories are skipped; other files in a directory are
+    ignored unless their extension is an RDF one. A file named explicitly must
+    have an RDF extension.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise JobarchError("no such file or directory", Location(path))
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in FILE_FORMATS
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                raise JobarchError(
+                    "no RDF files found in this directory",
+                    Location(path),
+                    hint=f"jobarch reads files ending in {', '.join(sorted(FILE_FORMATS))}",
+                )
+            found.extend(files)
+        elif path.suffix.lower() not in FILE_FORMATS:
+            raise JobarchError(
+                f"not an RDF file (unknown extension {path.suffix or '(none)'!r})",
+                Location(path),
+                hint=f"jobarch reads files ending in {', '.join(sorted(FILE_FORMATS))}",
+            )
+        else:
+            found.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def parse_file(path: Path, text: str | None = None) -> Graph:
+    """Parse one file into a fresh graph named by the file's URI; errors carry path:line:col."""
+    fmt = file_format(path)
+    if fmt is None:
+        raise JobarchError(f"not an RDF file (unknown extension {path.suffix!r})", Location(path))
+    if text is None:
+        text = read_text(path)
+    uri = graph_iri(path)
+    if fmt == "json-ld":
+        _check_json_ld(path, text)
+    graph = Dataset() if fmt == "trig" else Graph(identifier=URIRef(uri))
+    try:
+        graph.parse(data=text, format=fmt, publicID=uri)
+    except JobarchError:
+        raise
+    except Exception as exc:  # rdflib raises many types; each becomes path:line:col
+        raise syntax_error(path, text, exc) from None
+    if fmt == "trig":
+        flat = Graph(identifier=URIRef(uri))
+        for s, p, o, _ in graph.quads((None, None, None, None)):
+            flat.add((s, p, o))
+        graph = flat
+    return graph
+
+
+def _check_json_ld(path: Path, text: str) -> None:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise JobarchError(f"invalid JSON: {exc.msg}", Location(path, exc.lineno, exc.colno)) from None
+    stack = [doc]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ctx = item.get("@context")
+            remote = [c for c in (ctx if isinstance(ctx, list) else [ctx]) if isinstance(c, str)]
+            if remote:
+                raise JobarchError(
+                    f"remote JSON-LD context {remote[0]!r} is not fetched", Location(path),
+                    hint="inline the context in the document",
+                )
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def syntax_error(path: Path, text: str, exc: Exception) -> JobarchError:
+    """rdflib's parse error as a JobarchError at ``path:line:col``."""
+    raw = getattr(exc, "_str", None)
+    offset = getattr(exc, "_i", None)
+    why = getattr(exc, "_why", None) or str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(raw, bytes) and isinstance(offset, int):
+        before = raw[:offset]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        return JobarchError(f"syntax error: {why}", Location(path, line, col), hint=_hint(why))
+    match = re.search(r"line (\d+)", str(exc))
+    return JobarchError(f"syntax error: {why}", Location(path, int(match.group(1)) if match else None), hint=_hint(why))
+
+
+def _hint(why: str) -> str | None:
+    match = re.search(r'Prefix "([^"]*):" not bound', why)
+    if match:
+        return f"declare it with '@prefix {match.group(1)}: <...> .' at the top of the file"
+    if "newline found in string" in why:
+        return 'close the string on the same line, or use """triple quotes""" for text over several lines'
+    return None

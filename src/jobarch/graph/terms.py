@@ -1,0 +1,105 @@
+"""RDF terms in the forms jobarch meets them, and the one set of conversions between them.
+
+* rdflib terms (``URIRef``, ``BNode``, ``Literal``): the reference in-memory form;
+* pyoxigraph terms: what the fast store answers with (converted only for the rows used);
+* N-Triples strings (``<iri>``, ``_:b``, ``"lit"@en``): what the in-store reasoner joins on,
+  one interned string per term;
+* SPARQL 1.1 Query Results JSON bindings (``{"type": "uri", "value": ...}``): what a remote endpoint sends.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier, Node
+
+from ..core.errors import JobarchError
+
+_XSD_STRING = str(XSD.string)
+
+Triple = tuple[str, str, str]  # N-Triples strings
+
+
+def to_ox(term: Identifier) -> Any:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def from_ox(term: Any) -> Node | None:
+    """A pyoxigraph term as an rdflib term (None stays None: an unbound variable)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    raise JobarchError(f"unsupported term from Oxigraph: {term!r}")
+
+
+def to_binding(term: Node) -> dict[str, str]:
+    """One bound term as the SPARQL results formats describe it: type, value, and a literal's language or datatype."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    entry = {"type": "literal", "value": str(term)}
+    if isinstance(term, Literal):
+        if term.language:
+            entry["xml:lang"] = term.language
+        elif term.datatype and term.datatype != XSD.string:
+            entry["datatype"] = str(term.datatype)
+    return entry
+
+
+def from_binding(value: dict[str, str]) -> Identifier:
+    """A SPARQL results JSON binding as an rdflib term."""
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    if datatype == _XSD_STRING:
+        datatype = None
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+
+
+def parse_ntriples(triples: Iterable[Triple]) -> Any:
+    """Triples of N-Triples strings as Oxigraph triples; its parser keeps blank-node labels (its bulk loader would not)."""
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+    return ox.parse(text, ox.RdfFormat.N_TRIPLES)
+
+
+def ntriples_to_rdflib(triples: Iterable[Triple]) -> list[tuple[Node | None, Node | None, Node | None]]:
+    """N-Triples-string triples as rdflib terms, blank-node labels kept (rdflib's own parser would rename them)."""
+    return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in parse_ntriples(triples)]
+
+
+def rdflib_to_ntriples(triple: tuple[Node, Node, Node]) -> Triple:
+    """An rdflib triple as the strings Oxigraph writes for its terms."""
+    s, p, o = (str(to_ox(term)) for term in triple)  # type: ignore[arg-type]
+    return s, p, o
+
+
+def graph_of(triples: Iterable[tuple]) -> Graph:
+    """An rdflib graph holding the given triples (the reasoners and writers work on plain sets)."""
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph

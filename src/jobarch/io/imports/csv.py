@@ -1,0 +1,151 @@
+"""``import csv``: the flat layout of ``export csv`` (:mod:`jobarch.io.csv_layout`) back into architecture files.
+
+Every row is checked first and problems are reported by row and column, so
+nothing is written unless the whole file is good. Files are written
+atomically, one per function plus one for the shared parts (levels, skills,
+sources, quality dimensions).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Literal
+from rdflib.namespace import RDF, SKOS
+
+from ...core.errors import JobarchError, Location
+from ...core.files import read_text
+from ...core.namespaces import JA
+from ..csv_layout import COLUMNS, REQUIRED, split_items
+from .builder import DEFAULT_BASE, ArchitectureBuilder, classification_schemes, slug
+
+STATUSES = {"draft": JA.Draft, "in review": JA.InReview, "published": JA.Published}
+MAX_ROWS = 1_000_000
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = "en") -> list[Path]:
+    """Read a profile CSV and write an architecture; raise with every bad cell if any."""
+    text = read_text(path)
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise JobarchError(f"missing column {missing[0]!r}", Location(path, 1),
+                           hint="the layout is the one `jobarch export csv` writes: " + ", ".join(COLUMNS))
+    b = ArchitectureBuilder(base, lang)
+    shared = b.graph("architecture")
+    errors: list[RowError] = []
+    schemes = classification_schemes()
+    sequences: dict[str, list[list]] = {"skill": [], "source": []}
+    b.scheme(shared, "Imported architecture")
+    shared.add((b.skills_scheme, SKOS.prefLabel, b.text("Skills")))
+    shared.add((b.skills_scheme, RDF.type, SKOS.ConceptScheme))
+
+    for number, row in enumerate(reader, start=2):
+        if number > MAX_ROWS:
+            raise JobarchError(f"more than {MAX_ROWS:,} rows", Location(path, number))
+
+        def need(column: str, row: dict = row, number: int = number) -> str:
+            value = (row.get(column) or "").strip()
+            if not value:
+                errors.append(RowError(number, column, "is empty"))
+            elif not re.fullmatch(r"[A-Za-z0-9._-]+", value):
+                errors.append(RowError(number, column, f"{value!r} is not a code (letters, digits, dots, hyphens)"))
+            return value
+
+        code, fn, fam, focus, level = (need(c) for c in REQUIRED)
+        if code and fn and focus and level and code != f"{fn}.{focus}.{level}":
+            errors.append(RowError(number, "code", f"{code!r} should be {fn}.{focus}.{level}"))
+        g = b.graph(slug(fn))
+        f_iri = b.taxon(g, "function", fn, row.get("function"))
+        fam_iri = b.taxon(g, "family", fam, row.get("family"), f_iri)
+        foc_iri = b.taxon(g, "focus", focus, row.get("focus"), fam_iri)
+        rank = re.search(r"(\d+)$", level)  # the CSV has no rank column: M2 is the second rung of its track
+        track = b.track(shared, row["track"]) if row.get("track") else None
+        l_iri = b.level(shared, level, track, int(rank.group(1)) if rank else None, label=row.get("level") or None)
+        for column, prop, kind in (("grade", JA.grade, "integer"), ("min_years", JA.minYearsExperience, "decimal"),
+                                   ("max_years", JA.maxYearsExperience, "decimal")):
+            value = (row.get(column) or "").strip()
+            if value:
+                try:
+                    number_value = int(value) if kind == "integer" or "." not in value else Decimal(value)
+                    shared.add((l_iri, prop, Literal(number_value)))
+                except (ValueError, InvalidOperation):
+                    errors.append(RowError(number, column, f"{value!r} is not a number"))
+        p_iri = b.profile(g, code, foc_iri, l_iri, row.get("title") or None)
+        if row.get("definition"):
+            g.add((p_iri, SKOS.definition, b.text(row["definition"])))
+        status = (row.get("status") or "").strip().lower()
+        if status:
+            if status not in STATUSES:
+                errors.append(RowError(number, "status", f"{row['status']!r} is not one of {', '.join(STATUSES)}"))
+            else:
+                g.add((p_iri, JA.status, STATUSES[status]))
+        for alias in split_items(row.get("aliases")):
+            g.add((p_iri, SKOS.altLabel, b.text(alias)))
+        b.responsibilities(g, p_iri, split_items(row.get("responsibilities")))
+        skills = [b.skill(shared, label) for label in split_items(row.get("skills"))]
+        sources = [b.source(shared, title) for title in split_items(row.get("sources"))]
+        sequences["skill"].append(skills)
+        sequences["source"].append(sources)
+        for skill in skills:
+            g.add((p_iri, JA.requiresSkill, skill))
+        for source in sources:
+            b.derived_from(g, p_iri, source)
+        scores = []
+        for item in split_items(row.get("quality")):
+            name, _, score = item.rpartition("=")
+            if not name or not score.strip().lstrip("-").isdigit():
+                errors.append(RowError(number, "quality", f"{item!r} is not DIMENSION=SCORE"))
+                continue
+            scores.append((name, int(score)))
+        if split_items(row.get("quality")):
+            b.quality(g, shared, p_iri, scores)
+        for i, item in enumerate(split_items(row.get("mappings")), 1):
+            parts = item.split(":")
+            scheme_label = parts[0] if parts else ""
+            if len(parts) < 3 or scheme_label not in schemes:
+                errors.append(RowError(number, "mappings", f"{item!r} is not SCHEME:CODE:SOURCE[:CONFIDENCE] with a known scheme"
+                                                           f" ({', '.join(sorted(schemes))})"))
+                continue
+            confidence = None
+            if len(parts) > 3 and parts[3]:
+                try:
+                    confidence = Decimal(parts[3])
+                except InvalidOperation:
+                    errors.append(RowError(number, "mappings", f"confidence {parts[3]!r} is not a number"))
+            b.mapping(g, p_iri, i, schemes[scheme_label], parts[1], parts[2], confidence)
+    if errors:
+        first = errors[0]
+        raise JobarchError(f"row {first.row}, column {first.column!r}: {first.message}", Location(path, first.row),
+                           hint=f"{len(errors)} problem(s) in all; nothing was written" + "".join(
+                               f"\n  row {e.row}, column {e.column!r}: {e.message}" for e in errors[1:20]))
+    for seqs in sequences.values():
+        for node, position in _consistent_order(seqs).items():
+            shared.add((node, JA.order, Literal(position)))
+    headers = {name: [f"# Imported from {path.name}: function {name}."] for name in b.graphs}
+    headers["architecture"] = [f"# Imported from {path.name}: levels, skills, sources."]
+    return b.write(out_dir, headers, b.prefixes())
+
+
+def _consistent_order(sequences: list[list]) -> dict:
+    """One global order that keeps every row's order of its items (rows list skills and sources in display order)."""
+    graph = nx.DiGraph()
+    for seq in sequences:
+        graph.add_nodes_from(seq)
+        graph.add_edges_from(zip(seq, seq[1:]))
+    try:
+        ordered = list(nx.lexicographical_topological_sort(graph, key=str))
+    except nx.NetworkXUnfeasible:  # rows disagree: keep first appearance
+        ordered = list(dict.fromkeys(item for seq in sequences for item in seq))
+    return {node: i for i, node in enumerate(ordered, 1)}

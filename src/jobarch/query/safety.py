@@ -1,0 +1,72 @@
+"""Read-only by construction: what a query may not do, checked before any store sees it.
+
+Updates are refused (stores are changed by editing the files), ``FROM`` would
+make an engine fetch a URL, and ``SERVICE`` would send data to another
+endpoint unless the user allows it.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+from pyparsing import ParseException, ParseResults
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+
+from ..core.errors import JobarchError, Location
+from ..core.namespaces import PREFIXES
+
+
+def with_standard_prefixes(text: str) -> str:
+    """Declare the usual prefixes (ja, skos, prov, dct, rdf, rdfs, owl, xsd, schema, esco) a query leaves undeclared.
+
+    Analysts can write ``ja:code`` without a PREFIX line on every backend; a
+    query's own declarations come later in the text and so take precedence.
+    """
+    declared = {m.lower() for m in re.findall(r"(?i)\bPREFIX\s+([\w.-]*):", text)}
+    header = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p.lower() not in declared)
+    return f"{header}\n{text}" if header else text
+
+
+def check_query(text: str, *, allow_service: bool = False, source: str = "query") -> Query:
+    """Parse and vet an analyst's query; errors name ``source:line:col``."""
+    try:
+        tree = parseQuery(text)
+    except ParseException as exc:
+        if _is_update(text):
+            raise JobarchError("updates are refused: jobarch runs queries read-only",
+                               hint="change the Turtle files instead, then reload") from None
+        raise JobarchError(f"syntax error in SPARQL: {exc.msg}", Location(Path(source), exc.lineno, exc.col)) from None
+    names = set(_node_names(tree))
+    if "ServiceGraphPattern" in names and not allow_service:
+        raise JobarchError("SERVICE is refused: it would send data to another endpoint",
+                           hint="pass --allow-service if you mean it")
+    if "datasetClause" in tree[1]:
+        raise JobarchError("FROM / FROM NAMED is refused: it would fetch data from a URL",
+                           hint="load the data with --data instead")
+    try:
+        return translateQuery(tree, initNs=PREFIXES)
+    except Exception as exc:  # rdflib rejects some well-formed but invalid queries at this stage
+        raise JobarchError(f"invalid SPARQL: {exc}", Location(Path(source))) from None
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+        return True
+    except ParseException:
+        return False
+
+
+def _node_names(node) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item.name
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)

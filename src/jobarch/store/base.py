@@ -1,0 +1,147 @@
+"""The one small interface every store backend implements.
+
+A store is brought up to date with the architecture's files (and, on
+request, their OWL-RL inferences) by :meth:`Store.sync`, and answers
+read-only SPARQL over the union of its graphs with :meth:`Store.query`.
+Callers never ask which backend they hold; where a backend offers more (a
+derived graph kept in step with the files, a worker that can open the store
+on its own), the caller tests for the capability, the way OAK's interfaces do.
+"""
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+from rdflib import Graph
+from rdflib.term import Identifier, Node
+
+from ..core.errors import JobarchError
+from ..core.lexical import COMMENT, IRI, LONG_STRING, SHORT_STRING
+
+if TYPE_CHECKING:
+    from ..reasoning import Inference
+
+
+@dataclass
+class QueryResult:
+    """A backend-neutral query answer: rows of rdflib terms, a graph, or a boolean."""
+
+    kind: str  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    graph: Graph | None = None
+    boolean: bool | None = None
+
+    def dicts(self) -> list[dict[str, Node | None]]:
+        return [dict(zip(self.vars, row)) for row in self.rows]
+
+
+@dataclass
+class SyncReport:
+    """What :meth:`Store.sync` did: files (re)loaded, left as they were, dropped; inferences when asked for."""
+
+    loaded: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    inference: Inference | None = None
+
+
+class State:
+    """Small named values a store keeps beside its data (derived state: which file versions it follows, and so on).
+
+    Values are JSON-able. This base keeps them in memory, for stores that
+    last one process; a persistent backend writes them beside its data.
+    """
+
+    def __init__(self) -> None:
+        self._values: dict[str, object] = {}
+
+    def get(self, name: str) -> object:
+        return self._values.get(name)
+
+    def put(self, name: str, value: object) -> None:
+        self._values[name] = value
+
+    def remove(self, name: str) -> None:
+        self._values.pop(name, None)
+
+
+class Store(ABC):
+    """What every backend offers: sync with the files, answer a SPARQL query, keep small state."""
+
+    selector: str = ""
+
+    def __init__(self) -> None:
+        self.state: State = State()
+
+    @abstractmethod
+    def sync(self, files: Sequence[Path], *, reason: str | None = None) -> SyncReport:
+        """Make the files' triples (one named graph per file, plus the ontology) queryable, loading only what changed.
+
+        With ``reason`` (an engine name: auto, owlrl or rules), the OWL-RL
+        inferences follow in their own graph, recomputed only when needed.
+        """
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        """Answer a read-only query over the union of all graphs, with pre-bound variables."""
+
+    def close(self) -> None:
+        """Release what the backend holds (a lock on its directory); the handle is unusable after."""
+
+    def query_task(self, sparql: str, bindings: Mapping[str, Identifier] | None = None
+                   ) -> tuple[Callable[[], QueryResult], str]:
+        """The query as a task for a worker process, and how to start that process (see ``query.run_with_timeout``).
+
+        By default the worker is forked and queries this very handle (an
+        in-memory store exists nowhere else).
+        """
+        return partial(self.query, sparql, bindings), "fork"
+
+    def select(self, sparql: str, **bindings: Identifier) -> list[dict[str, Node | None]]:
+        """Run a SELECT with keyword bindings and return rows as dicts."""
+        return self.query(sparql, bindings).dicts()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+_TOKENS = re.compile(rf"({LONG_STRING}|{SHORT_STRING}|{IRI}|{COMMENT}|[{{}}]|\bWHERE\b)", re.I)
+
+
+def inject_values(query: str, bindings: Mapping[str, Identifier]) -> str:
+    """Bind variables with a ``VALUES`` block opening the query's outermost WHERE group.
+
+    Used by the backends that take query text only (Oxigraph's substitutions
+    require projected variables; the SPARQL protocol has no bindings). Each
+    value is one RDF term written by rdflib's escaping serializer, never query
+    text, so a value such as ``x" } DELETE WHERE {`` is just a string.
+    Named queries use their parameters in the outermost group, where this and
+    rdflib's pre-binding give the same answers.
+    """
+    if not bindings:
+        return query
+    block = " ".join(f"VALUES ?{name} {{ {term.n3()} }}" for name, term in sorted(bindings.items()))
+    depth, seen_where, first_brace = 0, False, None
+    for m in _TOKENS.finditer(query):
+        tok = m.group(0)
+        if tok.upper() == "WHERE" and depth == 0:
+            seen_where = True
+        elif tok == "{":
+            if depth == 0 and (seen_where or first_brace is None):
+                first_brace = m.end()
+                if seen_where:
+                    break
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+    if first_brace is None:
+        raise JobarchError("cannot find the query's WHERE group to bind parameters into")
+    return f"{query[:first_brace]} {block} {query[first_brace:]}"

@@ -1,0 +1,72 @@
+"""The reference backend: rdflib's in-memory dataset (``memory``), built afresh in each process.
+
+Slow on large architectures (rdflib parses and plans in Python), but every
+other backend is tested against it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from rdflib import Graph, URIRef, Variable
+from rdflib.term import Identifier
+
+from ..core.errors import JobarchError
+from ..core.files import content_stamp
+from ..core.namespaces import ONTOLOGY_IRI
+from ..graph.architecture import Architecture, load
+from ..graph.sources import graph_iri
+from ..reasoning import INFERRED_GRAPH, infer_architecture
+from .base import QueryResult, Store, SyncReport
+
+
+class MemoryStore(Store):
+    """rdflib's in-memory dataset: no server, the reference implementation."""
+
+    selector = "memory"
+
+    def __init__(self, architecture: Architecture | None = None):
+        super().__init__()
+        self.architecture = architecture
+        self._stamps: dict[str, str] = (
+            {graph_iri(p): content_stamp(p) for p in architecture.files} if architecture is not None else {})
+
+    def sync(self, files: Sequence[Path], *, reason: str | None = None) -> SyncReport:
+        files = list(files)
+        report = SyncReport()
+        stamps = {graph_iri(p): content_stamp(p) for p in files}
+        if self.architecture is not None and stamps == self._stamps:
+            report.unchanged = files
+        else:
+            self.architecture = load(files)
+            self._stamps = stamps
+            report.loaded = files
+        if reason:
+            arch = self.architecture
+            assert arch is not None
+            report.inference = infer_architecture(arch, reason)
+            target = arch.dataset.graph(INFERRED_GRAPH)
+            target.remove((None, None, None))
+            target += report.inference.graph
+        return report
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+        if self.architecture is None:
+            raise JobarchError("no architecture loaded in the memory store")
+        init = {Variable(k): v for k, v in (bindings or {}).items()}
+        result = self.architecture.dataset.query(sparql, initBindings=init)
+        if result.type == "SELECT":
+            names = [str(v) for v in result.vars or []]
+            return QueryResult("SELECT", names, [tuple(row) for row in result])  # type: ignore[arg-type]
+        if result.type == "ASK":
+            return QueryResult("ASK", boolean=bool(result.askAnswer))
+        graph = Graph()
+        for triple in result.graph or ():
+            graph.add(triple)
+        return QueryResult(result.type, graph=graph)
+
+
+def open_memory(argument: str = "", **_options: object) -> MemoryStore:
+    if argument:
+        raise JobarchError(f"the memory store takes no argument (got memory:{argument})", hint="use --store memory")
+    return MemoryStore()

@@ -1,0 +1,1 @@
+"""`jobarch serve`: the architecture in the browser and a read-only SPARQL endpoint, over :mod:`jobarch.api`."""

@@ -1,0 +1,274 @@
+"""Exports that external tools accept, byte-identical from run to run."""
+from __future__ import annotations
+
+from tests.helpers import FIXTURES
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, SKOS
+
+from jobarch.cli import main
+from jobarch.io.exports.skos import skos_problems
+
+from tests.helpers import REFERENCE_CODE, REFERENCE_PAGE
+
+ESCO = "http://data.europa.eu/esco/model#"
+
+
+def run_export(runner, *args) -> str:
+    result = runner.invoke(main, ["export", *args])
+    assert result.exit_code == 0, result.output + result.stderr
+    return result.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["skos", "esco", "schema", "sssom", "csv", "rdf"])
+def test_exports_are_deterministic(runner, fmt):
+    assert run_export(runner, fmt) == run_export(runner, fmt)
+
+
+def test_skos_export_passes_integrity_checks(runner):
+    graph = Graph().parse(data=run_export(runner, "skos"), format="turtle")
+    assert skos_problems(graph) == []
+    concepts = set(graph.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) == 3 + 9 + 14 + 71 + 8 + 41  # functions, families, foci, profiles, skill groups, skills
+    profile = URIRef("https://example.org/jobarch/sample/profile/" + REFERENCE_CODE)
+    focus = URIRef("https://example.org/jobarch/sample/focus/MANUFACT13A2")
+    assert (profile, SKOS.broader, focus) in graph and (focus, SKOS.narrower, profile) in graph
+    schemes = set(graph.subjects(RDF.type, SKOS.ConceptScheme))
+    assert len(schemes) == 2 and all(set(graph.objects(s, SKOS.hasTopConcept)) for s in schemes)
+    assert not any(str(p).startswith("https://w3id.org/jobarch#") for p in graph.predicates())
+
+
+def test_skos_checks_find_problems():
+    broken = Graph().parse(data="""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <urn:s> a skos:ConceptScheme ; skos:hasTopConcept <urn:a> .
+        <urn:a> a skos:Concept ; skos:prefLabel "A"@en, "Alpha"@en ; skos:inScheme <urn:s> .
+        <urn:b> a skos:Concept ; skos:broader <urn:a> .
+        <urn:c> a skos:Concept ; skos:inScheme <urn:s> ; skos:prefLabel "A"@en .""", format="turtle")
+    problems = {p for p, _ in skos_problems(broken)}
+    assert problems == {"orphan concept", "concept in no scheme", "several preferred labels in one language",
+                        "broader without narrower", "top concept without skos:topConceptOf", "preferred label shared in a scheme"}
+
+
+@pytest.mark.slow
+def test_esco_rdf_and_csv(runner, tmp_path):
+    graph = Graph().parse(data=run_export(runner, "esco"), format="turtle")
+    occupations = set(graph.subjects(RDF.type, URIRef(ESCO + "Occupation")))
+    assert len(occupations) == 71
+    profile = URIRef("https://example.org/jobarch/sample/profile/" + REFERENCE_CODE)
+    assert len(set(graph.objects(profile, URIRef(ESCO + "relatedEssentialSkill")))) == 15
+    result = runner.invoke(main, ["export", "esco", "-o", str(tmp_path / "esco")])
+    assert result.exit_code == 0
+    with open(tmp_path / "esco" / "occupations_en.csv", encoding="utf-8") as f:
+        occupations_csv = list(csv.DictReader(f))
+    assert list(occupations_csv[0])[:4] == ["conceptType", "conceptUri", "iscoGroup", "preferredLabel"]
+    assert len(occupations_csv) == 71
+    with open(tmp_path / "esco" / "occupationSkillRelations_en.csv", encoding="utf-8") as f:
+        relations = list(csv.DictReader(f))
+    assert sum(1 for r in relations if r["occupationUri"].endswith(REFERENCE_CODE)) == 15
+    assert {r["relationType"] for r in relations} == {"essential"}
+    with open(tmp_path / "esco" / "skills_en.csv", encoding="utf-8") as f:
+        assert len(list(csv.DictReader(f))) == 41
+
+
+def test_esco_broader_isco_group(write, runner):
+    from tests.helpers import MINIMAL
+    text = MINIMAL.replace('''    ja:classificationMapping [
+        a ja:ClassificationMapping ;''', '''    ja:classificationMapping [
+        a ja:ClassificationMapping ;
+        ja:mappingScheme ja:ISCO08 ; ja:mappedCode "3122" ; ja:mappedConcept <http://data.europa.eu/esco/isco/C3122> ;
+        ja:mappingSource "curator"
+    ] , [
+        a ja:ClassificationMapping ;''')
+    graph = Graph().parse(data=run_export(runner, "esco", "--data", str(write("a.ttl", text))), format="turtle")
+    isco = URIRef("http://data.europa.eu/esco/isco/C3122")
+    assert (URIRef("https://example.org/min/profileA1"), SKOS.broader, isco) in graph
+    assert (isco, RDF.type, URIRef(ESCO + "ISCOGroup")) in graph
+
+
+def test_schema_json_ld_expands_the_same_with_rdflib_and_pyld(runner):
+    from pyld import jsonld
+    doc = json.loads(run_export(runner, "schema"))
+    occupation = next(o for o in doc["@graph"] if o["identifier"] == REFERENCE_CODE)
+    assert occupation["@type"] == "Occupation" and len(occupation["skills"]) == 15
+    assert occupation["occupationalCategory"][0]["codeValue"] == "51-1011"
+    assert occupation["experienceRequirements"]["monthsOfExperience"] == 60
+    assert len(occupation["responsibilities"]) == 5
+    rdflib_graph = Graph().parse(data=json.dumps(doc), format="json-ld")
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    pyld_graph = Graph().parse(data=nquads, format="nquads")
+    assert len(rdflib_graph) > 1000 and isomorphic(rdflib_graph, pyld_graph)
+
+
+@pytest.mark.slow
+def test_sssom_passes_sssom_validate(runner, tmp_path):
+    out = tmp_path / "mappings.sssom.tsv"
+    assert runner.invoke(main, ["export", "sssom", "-o", str(out)]).exit_code == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#curie_map:" and any(l.startswith("#mapping_set_id:") for l in lines)
+    rows = [l.split("\t") for l in lines if not l.startswith("#")]
+    assert rows[0][:4] == ["subject_id", "subject_label", "predicate_id", "object_id"] and len(rows) == 72
+    ref = next(r for r in rows if r[0].endswith(REFERENCE_CODE))
+    assert ref[2:4] == ["skos:closeMatch", "soc2018:51-1011"] and ref[6] == "jfm-factory.resolve"
+    sssom = Path(sys.executable).parent / "sssom"
+    done = subprocess.run([str(sssom if sssom.exists() else shutil.which("sssom")), "validate", str(out)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_csv_export_columns_and_reference_row(runner):
+    rows = list(csv.DictReader(io.StringIO(run_export(runner, "csv"))))
+    assert len(rows) == 71
+    ref = next(r for r in rows if r["code"] == REFERENCE_CODE)
+    assert ref["level_code"] == "M2" and ref["min_years"] == "5" and ref["max_years"] == "8"
+    page = REFERENCE_PAGE.read_text(encoding="utf-8").splitlines()
+    skills = [l[2:] for l in page[page.index("Skills"):page.index("Provenance")] if l.startswith("- ")][0::2]
+    assert ref["skills"].split(" | ") == skills
+    assert len(ref["responsibilities"].split(" | ")) == 5 and len(ref["sources"].split(" | ")) == 7
+    assert ref["mappings"] == "O*NET / SOC:51-1011:jfm-factory.resolve"
+
+
+@pytest.mark.slow
+def test_rdf_export_is_the_whole_architecture(runner, sample_architecture):
+    graph = Graph().parse(data=run_export(runner, "rdf"), format="turtle")
+    data = Graph()
+    for path in sample_architecture.files:
+        data += sample_architecture.graph_of(path)
+    assert isomorphic(graph, data)
+    assert len(Graph().parse(data=run_export(runner, "rdf", "--rdf-format", "nt"), format="nt")) == len(data)
+    assert len(Graph().parse(data=run_export(runner, "rdf", "--rdf-format", "xml"), format="xml")) == len(data)
+
+
+@pytest.mark.slow
+def test_export_on_oxigraph_matches_memory(runner, tmp_path):
+    memory = run_export(runner, "csv")
+    oxigraph = run_export(runner, "csv", "--store", f"oxigraph:{tmp_path / 'store'}")
+    assert memory == oxigraph
+
+
+# ---------------------------------------------------------------------------- CSV import
+
+@pytest.mark.slow
+def test_csv_export_import_round_trip(runner, tmp_path):
+    first = tmp_path / "a.csv"
+    assert runner.invoke(main, ["export", "csv", "-o", str(first)]).exit_code == 0
+    result = runner.invoke(main, ["import", "csv", str(first), "-o", str(tmp_path / "imported")])
+    assert result.exit_code == 0, result.stderr
+    second = tmp_path / "b.csv"
+    assert runner.invoke(main, ["export", "csv", "--data", str(tmp_path / "imported"), "-o", str(second)]).exit_code == 0
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    # what the CSV does not carry (skill definitions) is a warning, never a violation
+    validation = runner.invoke(main, ["validate", str(tmp_path / "imported"), "--format", "json"])
+    assert validation.exit_code == 0 and json.loads(validation.output)["counts"]["violation"] == 0
+
+
+def test_csv_import_reports_every_bad_cell_and_writes_nothing(runner, tmp_path):
+    rows = list(csv.DictReader(io.StringIO(run_export(runner, "csv"))))
+    rows[0]["code"] = "WRONG.CODE.X"
+    rows[2]["status"] = "maybe"
+    rows[3]["quality"] = "Evidence=high"
+    rows[4]["mappings"] = "Nowhere:1:x"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path = tmp_path / "bad.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    result = runner.invoke(main, ["import", "csv", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"{path}:2: row 2, column 'code'" in result.stderr
+    for fragment in ("row 4, column 'status'", "row 5, column 'quality'", "row 6, column 'mappings'", "nothing was written"):
+        assert fragment in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_csv_import_hostile_input(runner, tmp_path):
+    missing = tmp_path / "missing.csv"
+    missing.write_text("name,title\nx,y\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", "csv", str(missing), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "missing column 'code'" in result.stderr
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"code,title\n\xff\xfe\x00\x01\n")
+    result = runner.invoke(main, ["import", "csv", str(binary), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+
+
+# ---------------------------------------------------------------------------- page import
+
+def test_page_import_then_show_prints_the_page_again(runner, tmp_path):
+    from tests.helpers import assert_contains_in_order, reference_lines
+    result = runner.invoke(main, ["import", "page", str(REFERENCE_PAGE), "-o", str(tmp_path / "imported")])
+    assert result.exit_code == 0, result.stderr
+    shown = runner.invoke(main, ["show", REFERENCE_CODE, "--data", str(tmp_path / "imported"), "--format", "text"])
+    assert shown.exit_code == 0, shown.stderr
+    assert_contains_in_order(shown.output, reference_lines())
+    # what the page does not carry is reported, not invented: grades for adjacency
+    assert "Not computed" in shown.output.split("Adjacent roles", 1)[1]
+
+
+def test_page_import_of_jobarchs_own_layout(runner, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(runner.invoke(main, ["show", REFERENCE_CODE, "--format", "text"]).output, encoding="utf-8")
+    assert runner.invoke(main, ["import", "page", str(page), "-o", str(tmp_path / "imported")]).exit_code == 0
+    shown = runner.invoke(main, ["show", REFERENCE_CODE, "--data", str(tmp_path / "imported"), "--format", "text"]).output
+    assert "Quality: pass — minimum 4 (Accuracy); Accuracy 4, Clarity 4, Evidence 5, Level differentiation 4, Specificity 5" in shown
+    assert "M2 — Manager II  ◀ your level" in shown
+
+
+def test_page_import_rejects_other_text(runner, write, tmp_path):
+    path = write("notes.txt", "Meeting notes\nnothing here\nreally\nnothing\n")
+    result = runner.invoke(main, ["import", "page", str(path), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "not a profile page" in result.stderr
+
+
+# ---------------------------------------------------------------------------- SKOS import
+
+ISCO_LIKE = FIXTURES / "isco-like.ttl"
+
+
+def test_skos_import_of_a_classification_validates(runner, tmp_path):
+    result = runner.invoke(main, ["import", "skos", str(ISCO_LIKE), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    validation = json.loads(runner.invoke(main, ["validate", str(tmp_path / "out"), "--format", "json"]).output)
+    assert validation["counts"]["violation"] == 0
+    rows = runner.invoke(main, ["query", "taxonomy", "--data", str(tmp_path / "out"), "--format", "csv"]).output
+    assert "2,Professionals,21,Science and engineering professionals,213,Life science professionals,2" in rows
+    graph = Graph().parse(next((tmp_path / "out").glob("*.ttl")))
+    labels = {(str(o), o.language) for o in graph.objects(None, SKOS.prefLabel)}
+    assert ("Biologen", "de") in labels and ("Produktionsleiter", "de") in labels  # language tags kept
+    codes = {str(o) for o in graph.objects(None, URIRef("https://w3id.org/jobarch#code"))}
+    assert {"2.213.P1", "2.213.P2", "3.312.P2"} <= codes  # level from the last digit of the notation
+
+
+def test_skos_export_then_import_keeps_the_hierarchy(runner, tmp_path):
+    skos = tmp_path / "taxonomy.ttl"
+    assert runner.invoke(main, ["export", "skos", "-o", str(skos)]).exit_code == 0
+    result = runner.invoke(main, ["import", "skos", str(skos), "-o", str(tmp_path / "back"), "--level-from", "notation-suffix"])
+    assert result.exit_code == 0, result.stderr
+    original = runner.invoke(main, ["query", "taxonomy", "--format", "csv"]).output
+    again = runner.invoke(main, ["query", "taxonomy", "--data", str(tmp_path / "back"), "--format", "csv"]).output
+    assert again == original
+
+
+def test_skos_import_hostile_input(runner, write, tmp_path):
+    xxe = write("xxe.rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:a">&x;</rdf:Description></rdf:RDF>\n')
+    result = runner.invoke(main, ["import", "skos", str(xxe), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "DOCTYPE or entity declarations is refused" in result.stderr
+    cycle = write("cycle.ttl", "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<urn:a> skos:broader <urn:b> .\n<urn:b> skos:broader <urn:a> .\n")
+    result = runner.invoke(main, ["import", "skos", str(cycle), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "loops" in result.stderr
+    deep = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + "".join(f"<urn:c{i}> skos:broader <urn:c{i + 1}> .\n" for i in range(200))
+    result = runner.invoke(main, ["import", "skos", str(write("deep.ttl", deep)), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "deeper than" in result.stderr
+    assert not (tmp_path / "o").exists()

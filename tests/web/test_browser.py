@@ -1,0 +1,141 @@
+"""`jobarch serve` in a real headless Chromium (Debian's chromium + chromium-driver, driven by Selenium).
+
+The server is the real one (uvicorn on a free loopback port). `.ci/run`
+installs the browser; elsewhere these tests skip and say what to install.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+from jobarch import api
+from jobarch.web.app import create_app
+
+from tests.helpers import REFERENCE_CODE
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = [
+    pytest.mark.slow,  # a real browser
+    pytest.mark.skipif(
+        not (CHROMIUM and CHROMEDRIVER),
+        reason="no headless browser here: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    import uvicorn
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(api.open_architecture()), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the jobarch server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def _wait_for_url(browser, part: str) -> None:
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser, 15).until(expected_conditions.url_contains(part))
+
+
+def _by(css: str):
+    from selenium.webdriver.common.by import By
+    return By.CSS_SELECTOR, css
+
+
+def test_reference_profile_expand_follow_compare_and_screenshot(browser, base_url, tmp_path):
+    from selenium.webdriver.common.keys import Keys
+    browser.get(f"{base_url}/profiles/{REFERENCE_CODE}")
+    assert "Production Supervision (Upstream Processing)" in browser.find_element(*_by("h1")).text
+    current = browser.find_element(*_by("details.level.current"))
+    assert current.get_attribute("open") is not None and current.get_attribute("id") == "level-M2"
+    assert browser.find_element(*_by("tr.current th")).text == "M2"
+
+    mappings = browser.find_element(*_by("#mappings-details"))
+    table = mappings.find_element(*_by("table.mappings"))
+    assert not table.is_displayed()  # collapsed until asked for
+    mappings.find_element(*_by("summary")).click()
+    assert table.is_displayed() and "51-1011" in table.text
+
+    aliases = browser.find_element(*_by("#aliases-details"))
+    summary = aliases.find_element(*_by("summary"))
+    summary.send_keys(Keys.ENTER)  # toggles work from the keyboard too
+    assert aliases.get_attribute("open") is not None
+
+    screenshot = tmp_path / "profile.png"
+    assert browser.save_screenshot(str(screenshot))
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and screenshot.stat().st_size > 10_000
+
+    link = browser.find_element(*_by("a.adjacent-role"))
+    target = link.get_attribute("href")
+    link.click()
+    _wait_for_url(browser, target.split("/profiles/")[1])
+    assert browser.current_url == target and REFERENCE_CODE not in browser.current_url
+    assert browser.find_element(*_by("h1")).text
+
+    browser.get(f"{base_url}/profiles/{REFERENCE_CODE}")
+    browser.find_element(*_by("a.compare")).click()
+    _wait_for_url(browser, "/compare?codes=")
+    headers = [th.text for th in browser.find_elements(*_by("table.compare thead th"))]
+    assert len(headers) == 3 and headers[0] == "Aspect"
+    assert browser.save_screenshot(str(tmp_path / "compare.png"))
+
+
+def test_pages_fit_a_phone(browser, base_url):
+    browser.set_window_size(390, 844)
+    try:
+        for path in (f"/profiles/{REFERENCE_CODE}", "/", "/search?q=technician"):
+            browser.get(base_url + path)
+            overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 1:
+                print(browser.execute_script("""return [window.innerWidth, document.documentElement.clientWidth, Array.from(document.querySelectorAll('*')).filter(e => (e.matches('.scroll') || !e.closest('.scroll')) && e.getBoundingClientRect().right > document.documentElement.clientWidth).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))]"""))
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+    finally:
+        browser.set_window_size(1280, 1600)
+
+
+def test_search_from_the_header(browser, base_url):
+    from selenium.webdriver.common.keys import Keys
+    browser.get(base_url + "/")
+    box = browser.find_element(*_by("#q"))
+    box.send_keys("aseptic", Keys.ENTER)
+    _wait_for_url(browser, "/search?q=aseptic")
+    browser.find_element(*_by("ul.results a")).click()
+    _wait_for_url(browser, "/skills?name=")
+    assert REFERENCE_CODE in browser.page_source

@@ -1,0 +1,305 @@
+"""`jobarch serve` over HTTP: every route, content negotiation, the endpoint's refusals, escaping."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from rdflib import Graph, Literal
+from starlette.testclient import TestClient
+
+from jobarch import api
+from jobarch.core.namespaces import JA
+from jobarch.web.app import Limits, create_app
+from jobarch.web.protocol import negotiate
+
+from tests.helpers import REFERENCE_CODE, REFERENCE_PAGE
+
+OTHER = "MANUFA3.MANUFACT14A1.M2"
+ALIASED = "MANUFA3.MANUFACT11A1.P4"  # has the alias "Manufacturing Lead, Upstream"
+
+
+@pytest.fixture(scope="module")
+def client(sample_architecture):
+    store = api.open_architecture()
+    return TestClient(create_app(store, settings=Limits(query_timeout=5, max_rows=500)))
+
+
+class _Text(HTMLParser):
+    """The visible text of a page, and the elements a test asks about."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.tags = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parsed(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def visible(html: str) -> str:
+    return re.sub(r"\s+", " ", "".join(parsed(html).text))
+
+
+# ---------------------------------------------------------------------------- pages
+
+def test_profile_page_has_every_section_of_the_reference(client):
+    response = client.get(f"/profiles/{REFERENCE_CODE}")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    text = visible(response.text)
+    headings = ["Family — ", "Focus — ", "Responsibilities by level", "Level guidelines", "Skills", "Provenance",
+                "Level — M2", "Adjacent roles", "Title aliases", "Classification mappings"]
+    positions = [text.index(h) for h in headings]
+    assert positions == sorted(positions)
+    page = REFERENCE_PAGE.read_text(encoding="utf-8")
+    for line in ("Production Supervision (Upstream Processing)", "51-1011", "Aseptic Technique"):
+        assert line in page and line in text
+
+
+def test_profile_page_highlights_the_current_level(client):
+    tags = parsed(client.get(f"/profiles/{REFERENCE_CODE}").text).tags
+    opened = [a for t, a in tags if t == "details" and "open" in a and "level" in a.get("class", "")]
+    assert [a["id"] for a in opened] == ["level-M2"] and "current" in opened[0]["class"]
+    assert any(t == "tr" and a.get("aria-current") == "true" for t, a in tags)  # the rubric row too
+
+
+def test_profile_page_links_adjacent_roles_and_compare(client):
+    html = client.get(f"/profiles/{REFERENCE_CODE}").text
+    links = [a["href"] for t, a in parsed(html).tags if t == "a" and "adjacent-role" in a.get("class", "")]
+    assert len(links) == 5 and all(link.startswith("/profiles/") for link in links)
+    assert client.get(links[0]).status_code == 200
+    compare = [a["href"] for t, a in parsed(html).tags if t == "a" and a.get("class") == "compare"]
+    assert compare[0].startswith("/compare?codes=") and client.get(compare[0]).status_code == 200
+    assert re.search(r"\b0\.\d\d\b", visible(html))  # distances are shown
+
+
+def test_compare_page(client):
+    response = client.get(f"/compare?codes={REFERENCE_CODE},{OTHER}")
+    text = visible(response.text)
+    assert response.status_code == 200 and f"Distance from {REFERENCE_CODE}" in text and "Skills shared" in text
+    assert client.get(f"/compare?codes={REFERENCE_CODE}").status_code == 400
+    missing = client.get(f"/compare?codes={REFERENCE_CODE},NOPE.X.M1")
+    assert missing.status_code == 404 and "NOPE.X.M1" in visible(missing.text)
+
+
+def test_browse_by_taxonomy_and_level(client):
+    home = client.get("/")
+    focus_links = [a["href"] for t, a in parsed(home.text).tags if t == "a" and a.get("href", "").startswith("/foci/")]
+    assert len(focus_links) == 14
+    focus = client.get("/foci/MANUFACT13A2")
+    assert focus.status_code == 200 and REFERENCE_CODE in visible(focus.text)
+    level_links = [a["href"] for t, a in parsed(home.text).tags if t == "a" and a.get("href", "").startswith("/levels/")]
+    assert "/levels/M2" in level_links
+    m2 = visible(client.get("/levels/M2").text)
+    assert REFERENCE_CODE in m2 and ".M3" not in m2
+    assert client.get("/foci/NOPE").status_code == 404 and client.get("/levels/Z9").status_code == 404
+
+
+def test_search_titles_aliases_and_skills(client):
+    text = visible(client.get("/search", params={"q": "ASEPTIC"}).text)
+    assert "Aseptic Technique" in text and "needed by 20 profiles" in text
+    found = visible(client.get("/search", params={"q": "manufacturing lead, UPSTREAM"}).text)
+    assert "alias: Manufacturing Lead, Upstream" in found and ALIASED in found
+    assert "No title aliases" not in visible(client.get(f"/profiles/{ALIASED}").text)
+    skill = visible(client.get("/skills", params={"name": "aseptic technique"}).text)
+    assert REFERENCE_CODE in skill
+    assert "Type part of a title" in visible(client.get("/search").text)
+
+
+def test_unknown_profile_suggests_codes(client):
+    response = client.get("/profiles/MANUFA3.MANUFACT13A2.M9")
+    assert response.status_code == 404 and REFERENCE_CODE in visible(response.text)
+
+
+def test_static_files_are_local(client):
+    html = client.get(f"/profiles/{REFERENCE_CODE}").text
+    external = [a for t, a in parsed(html).tags if t in ("link", "script", "img") and re.match(r"https?:", a.get("href", a.get("src", "")))]
+    assert external == []
+    assert client.get("/static/jobarch.css").status_code == 200
+
+
+# ---------------------------------------------------------------------------- linked data
+
+@pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
+                                         ("application/n-triples", "nt")])
+def test_profile_as_linked_data(client, accept, fmt):
+    response = client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    assert response.headers["vary"] == "Accept"
+    graph = Graph().parse(data=response.text, format=fmt)
+    if fmt == "json-ld":  # compact, with the prefixes as its inline @context (nothing fetched)
+        assert json.loads(response.text)["@context"]["ja"] == "https://w3id.org/jobarch#"
+    profile = next(graph.subjects(JA.code, Literal(REFERENCE_CODE)))
+    assert len(list(graph.objects(profile, JA.responsibility))) == 5
+    scores = list(graph.objects(None, JA.score))  # the blank nodes of the quality assessment come along
+    page = api.profile(api.open_architecture(), REFERENCE_CODE)
+    assert sorted(int(s) for s in scores) == sorted(v for _, v in page.quality.scores) and len(scores) >= 5
+    assert sorted(map(str, graph.objects(None, JA.mappedCode))) == sorted(m.code for m in page.mappings) != []
+
+
+def test_content_negotiation_prefers_quality_and_refuses_the_unknown(client):
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": browser}).headers["content-type"].startswith("text/html")
+    weighted = client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": "text/html;q=0.5, text/turtle"})
+    assert weighted.headers["content-type"].startswith("text/turtle")
+    assert client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": "image/png"}).status_code == 406
+    missing = client.get("/profiles/MANUFA3.MANUFACT13A2.M9", headers={"Accept": "text/turtle"})
+    assert missing.status_code == 404 and REFERENCE_CODE in missing.text
+    assert client.get(f"/profiles/{REFERENCE_CODE}?format=json-ld").headers["content-type"].startswith("application/ld+json")
+    assert negotiate("", {"a/b": "x", "c/d": "y"}) == "a/b" and negotiate("c/*", {"a/b": "x", "c/d": "y"}) == "c/d"
+
+
+# ---------------------------------------------------------------------------- SPARQL endpoint
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?p a ja:JobProfile }"
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                                    "text/tab-separated-values"])
+def test_sparql_select_formats(client, accept):
+    response = client.get("/sparql", params={"query": COUNT}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    if "json" in accept:
+        assert json.loads(response.text)["results"]["bindings"][0]["n"]["value"] == "71"
+    elif "xml" in accept:
+        import xml.etree.ElementTree as ET
+        root = ET.fromstring(response.text)
+        assert root.find(".//{http://www.w3.org/2005/sparql-results#}literal").text == "71"
+    else:
+        assert response.text.split()[-1] == "71"
+
+
+def test_sparql_post_forms_ask_and_construct(client):
+    direct = client.post("/sparql", content=COUNT, headers={"Content-Type": "application/sparql-query"})
+    form = client.post("/sparql", data={"query": COUNT})
+    assert json.loads(direct.text) == json.loads(form.text)
+    ask = client.get("/sparql", params={"query": "ASK { ?p a ja:JobProfile }"})
+    assert json.loads(ask.text)["boolean"] is True
+    construct = client.get("/sparql", params={"query": "CONSTRUCT { ?p a ja:JobProfile } WHERE { ?p a ja:JobProfile }"},
+                           headers={"Accept": "text/turtle"})
+    assert construct.headers["content-type"].startswith("text/turtle") and len(Graph().parse(data=construct.text)) == 71
+    assert client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/turtle"}).status_code == 406
+
+
+@pytest.mark.parametrize("request_kwargs, status, message", [
+    ({"params": {"update": "DELETE WHERE { ?s ?p ?o }"}}, 400, "updates are refused"),
+    ({"params": {"query": "DELETE WHERE { ?s ?p ?o }"}}, 400, "updates are refused"),
+    ({"content": "INSERT DATA { <a:b> <a:c> <a:d> }", "headers": {"Content-Type": "application/sparql-update"}}, 400, "updates are refused"),
+    ({"params": {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}}, 400, "SERVICE is refused"),
+    ({"params": {"query": "SELECT * FROM <http://example.org/x> WHERE { ?s ?p ?o }"}}, 400, "FROM / FROM NAMED is refused"),
+    ({"params": {"query": "SELECT * WHERE { ?s ?p "}}, 400, "syntax error"),
+    ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}}, 400, "rows, above this endpoint's limit of 500"),
+    ({"params": {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}}, 400, "triples, above this endpoint's limit of 500"),
+    ({"content": "x" * 200_000, "headers": {"Content-Type": "application/sparql-query"}}, 413, "limited to"),
+    ({"content": "{}", "headers": {"Content-Type": "application/json"}}, 415, "application/sparql-query"),
+])
+def test_sparql_refusals(client, request_kwargs, status, message):
+    method = client.post if "content" in request_kwargs else client.get
+    response = method("/sparql", **request_kwargs)
+    assert response.status_code == status and message in response.text, response.text
+    assert len(client.get("/sparql", params={"query": COUNT}).text) > 0  # the store is untouched and still answers
+
+
+@pytest.mark.slow
+def test_sparql_timeout(sample_architecture):
+    slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    app = create_app(api.open_architecture(), settings=Limits(query_timeout=0.5))
+    response = TestClient(app).get("/sparql", params={"query": slow})
+    assert response.status_code == 503 and "was stopped" in response.text
+
+
+def test_sparql_form_page(client):
+    page = client.get("/sparql")
+    assert page.status_code == 200 and any(t == "textarea" for t, _ in parsed(page.text).tags)
+
+
+# ---------------------------------------------------------------------------- hostile data
+
+def test_labels_are_text_not_markup(write, sample_architecture):
+    from jobarch.core.resources import sample_data_dir
+    hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    extra = write("hostile.ttl", f"""
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ja: <https://w3id.org/jobarch#> .
+<https://example.org/jobarch/sample/profile/{REFERENCE_CODE}> skos:altLabel {Literal(hostile).n3()} .
+<https://example.org/jobarch/sample/skill/aseptic-technique> skos:definition "Bold </dd><b>claim</b>"@en .
+""")
+    store = api.open_architecture([sample_data_dir(), extra])
+    client = TestClient(create_app(store))
+    html = client.get(f"/profiles/{REFERENCE_CODE}").text
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>claim</b>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert hostile in visible(html)
+    search = client.get("/search", params={"q": "<script>"}).text
+    assert "<script>alert" not in search and REFERENCE_CODE in visible(search)
+
+
+def test_mapping_links_only_to_web_addresses(write):
+    from jobarch.core.resources import sample_data_dir
+    extra = write("mapping.ttl", f"""
+@prefix ja: <https://w3id.org/jobarch#> .
+<https://example.org/jobarch/sample/profile/{REFERENCE_CODE}> ja:classificationMapping [
+    a ja:ClassificationMapping ; ja:mappingScheme ja:SOC2018 ; ja:mappedCode "99-9999" ;
+    ja:mappedConcept <javascript:alert(1)> ; ja:mappingSource "hostile" ; ja:confidence 0.5 ] .
+""")
+    client = TestClient(create_app(api.open_architecture([sample_data_dir(), extra])))
+    html = client.get(f"/profiles/{REFERENCE_CODE}").text
+    hrefs = [a["href"] for t, a in parsed(html).tags if t == "a" and "href" in a]
+    assert "99-9999" in visible(html) and not any(h.lower().startswith("javascript:") for h in hrefs)
+    assert any(h.startswith("https://www.bls.gov/") or h.startswith("http") for h in hrefs)  # real concepts stay links
+
+
+def test_serve_binds_to_loopback_by_default():
+    from jobarch.cli import main
+    params = {p.name: p.default for p in main.commands["serve"].params}
+    assert params["host"] == "127.0.0.1"
+
+
+def test_serve_works_on_oxigraph(tmp_path):
+    store = api.open_architecture(store=f"oxigraph:{tmp_path / 'store'}")
+    client = TestClient(create_app(store))
+    assert REFERENCE_CODE in visible(client.get(f"/profiles/{REFERENCE_CODE}").text)
+    assert json.loads(client.get("/sparql", params={"query": COUNT}).text)["results"]["bindings"][0]["n"]["value"] == "71"
+    store.close()
+
+
+
+@pytest.mark.slow
+def test_jobarch_serve_command_end_to_end(tmp_path):
+    """The real command: starts, answers on loopback, stops on a signal."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "jobarch.cli", "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline, body = time.monotonic() + 60, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/profiles/{REFERENCE_CODE}", timeout=5) as response:
+                    body = response.read().decode("utf-8")
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                time.sleep(0.2)
+        assert body is not None and "Production Supervision (Upstream Processing)" in body
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/profiles", timeout=5) as response:
+            assert response.url.endswith(f"127.0.0.1:{port}/")  # /profiles leads to browsing
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
