@@ -7,6 +7,7 @@ under 0.1 s after loading, materialising k = 10 for every profile within 60 s
 and 4 GiB; against a brute-force all-pairs baseline on 5,000 profiles measured
 in the same run, the same neighbours and the speed-up printed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,11 +20,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import synthetic, table, timed  # noqa: E402
+from common import synthetic, table, timed
 
-from jobarch.domain.adjacency import AdjacencyIndex  # noqa: E402
-from jobarch.graph.sources import discover  # noqa: E402
-from jobarch.store import open_store  # noqa: E402
+from jobarch.domain.adjacency import AdjacencyIndex
+from jobarch.graph.sources import discover
+from jobarch.store import open_store
 
 
 def index_for(profiles: int) -> tuple[AdjacencyIndex, dict]:
@@ -68,19 +69,36 @@ def main() -> None:
         written = big.write_turtle(out, k=args.k)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    print(f"\nAdjacency: brute force vs buckets on {args.baseline_profiles:,} profiles (50 queries, same neighbours: yes)")
-    print(table([("brute force, all pairs", f"{slow_s * 1000:.1f} ms", "baseline"),
-                 ("bucketed nearest-k", f"{fast_s * 1000:.2f} ms", f"{slow_s / fast_s:.0f}x faster")],
-                ("per query", "time", "ratio")))
+    print(
+        f"\nAdjacency: brute force vs buckets on {args.baseline_profiles:,} profiles (50 queries, same neighbours: yes)"
+    )
+    print(
+        table(
+            [
+                ("brute force, all pairs", f"{slow_s * 1000:.1f} ms", "baseline"),
+                ("bucketed nearest-k", f"{fast_s * 1000:.2f} ms", f"{slow_s / fast_s:.0f}x faster"),
+            ],
+            ("per query", "time", "ratio"),
+        )
+    )
     print(f"\nAdjacency on {args.profiles:,} profiles (k = {args.k})")
-    print(table([
-        ("load into Oxigraph", f"{r['load']:.1f} s", ""),
-        ("build index (coordinates, skills)", f"{r['index']:.1f} s", ""),
-        ("one adjacent query, median of 200", f"{statistics.median(times) * 1000:.2f} ms", "target < 100 ms"),
-        ("one adjacent query, slowest of 200", f"{max(times) * 1000:.2f} ms", ""),
-        (f"materialise k={args.k} for all ({written:,} adjacencies)", f"{r['materialise']:.1f} s", "target < 60 s"),
-        ("peak RSS of the whole run", f"{max(rss, rss_before) / 1024:.2f} GiB", "target < 4 GiB"),
-    ], ("step", "value", "target")))
+    print(
+        table(
+            [
+                ("load into Oxigraph", f"{r['load']:.1f} s", ""),
+                ("build index (coordinates, skills)", f"{r['index']:.1f} s", ""),
+                ("one adjacent query, median of 200", f"{statistics.median(times) * 1000:.2f} ms", "target < 100 ms"),
+                ("one adjacent query, slowest of 200", f"{max(times) * 1000:.2f} ms", ""),
+                (
+                    f"materialise k={args.k} for all ({written:,} adjacencies)",
+                    f"{r['materialise']:.1f} s",
+                    "target < 60 s",
+                ),
+                ("peak RSS of the whole run", f"{max(rss, rss_before) / 1024:.2f} GiB", "target < 4 GiB"),
+            ],
+            ("step", "value", "target"),
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Targets (issue: SHACL validation): full validation no slower than plain
 pyshacl on the same graph and shapes; validating after editing one file at
 least 20x faster than the full run. Both sides of each ratio run here, now.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,13 +16,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import synthetic, table, timed  # noqa: E402
+import pyshacl
+from common import synthetic, table, timed
+from rdflib import Graph
 
-import pyshacl  # noqa: E402
-from rdflib import Graph  # noqa: E402
-
-from jobarch.graph.architecture import load  # noqa: E402
-from jobarch.validation import shapes_graph, validate  # noqa: E402
+from jobarch.graph.architecture import load
+from jobarch.validation import shapes_graph, validate
 
 
 def _plain(files: list[str], queue) -> None:
@@ -29,6 +29,7 @@ def _plain(files: list[str], queue) -> None:
     for f in files:
         graph.parse(f, format="turtle")
     from jobarch.core.resources import ontology_path
+
     graph.parse(ontology_path(), format="turtle")
     start = time.perf_counter()
     conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes_graph(), inference="none")
@@ -38,8 +39,12 @@ def _plain(files: list[str], queue) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profiles", type=int, default=10000)
-    parser.add_argument("--baseline-timeout", type=float, default=3600.0,
-                        help="stop plain pyshacl after this many seconds and report a lower bound")
+    parser.add_argument(
+        "--baseline-timeout",
+        type=float,
+        default=3600.0,
+        help="stop plain pyshacl after this many seconds and report a lower bound",
+    )
     args = parser.parse_args()
     root = synthetic(args.profiles)
     files = sorted(root.rglob("*.ttl"))
@@ -64,16 +69,29 @@ def main() -> None:
     else:
         plain, _ = queue.get()
         plain_note = f"{plain:.1f}"
-    print(f"\nValidation, {args.profiles} profiles, {len(arch.dataset):,} triples, {len(files)} files; "
-          f"full run: {len(full.findings)} results, changed run: {len(changed.findings)} results")
+    print(
+        f"\nValidation, {args.profiles} profiles, {len(arch.dataset):,} triples, {len(files)} files; "
+        f"full run: {len(full.findings)} results, changed run: {len(changed.findings)} results"
+    )
     rows = [
         ("load (rdflib parse, per-file graphs)", f"{r['load']:.1f}", ""),
         ("plain pyshacl, validation only", plain_note, "baseline"),
-        ("jobarch validate, full", f"{r['full']:.1f}", f"{plain / r['full']:.1f}x faster than plain" + (" (lower bound)" if plain_note.startswith(">") else "")),
-        ("jobarch validate --only <edited file>", f"{r['changed']:.1f}", f"{r['full'] / r['changed']:.1f}x faster than full"),
+        (
+            "jobarch validate, full",
+            f"{r['full']:.1f}",
+            f"{plain / r['full']:.1f}x faster than plain" + (" (lower bound)" if plain_note.startswith(">") else ""),
+        ),
+        (
+            "jobarch validate --only <edited file>",
+            f"{r['changed']:.1f}",
+            f"{r['full'] / r['changed']:.1f}x faster than full",
+        ),
         ("end to end, full (load + validate)", f"{r['load'] + r['full']:.1f}", ""),
-        ("end to end, changed (load + validate)", f"{r['load (after edit)'] + r['changed']:.1f}",
-         f"{(r['load'] + r['full']) / (r['load (after edit)'] + r['changed']):.1f}x faster"),
+        (
+            "end to end, changed (load + validate)",
+            f"{r['load (after edit)'] + r['changed']:.1f}",
+            f"{(r['load'] + r['full']) / (r['load (after edit)'] + r['changed']):.1f}x faster",
+        ),
     ]
     print(table(rows, ("step", "seconds", "ratio")))
 

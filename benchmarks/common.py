@@ -3,6 +3,7 @@
 Every benchmark measures its baseline in the same run, on the same machine,
 and prints ratios: absolute times on shared machines are noise.
 """
+
 from __future__ import annotations
 
 import gc
@@ -65,6 +66,9 @@ def machine() -> str:
 
 
 def table(rows: list[tuple], headers: tuple) -> str:
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
-    line = lambda r: "| " + " | ".join(str(x).ljust(w) for x, w in zip(r, widths)) + " |"
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+
+    def line(r: tuple) -> str:
+        return "| " + " | ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)) + " |"
+
     return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])

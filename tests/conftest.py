@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled sample loaded once, every store backend filled with it, a real Oxigraph server, a CLI runner."""
+"""Shared fixtures: the sample loaded once, every backend synced with it, a real Oxigraph server, a CLI runner."""
+
 from __future__ import annotations
 
 import sys
@@ -79,8 +80,11 @@ def oxigraph_server(tmp_path_factory):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     location = tmp_path_factory.mktemp("oxigraph-server")
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -108,6 +112,7 @@ def runner():
 @pytest.fixture
 def write(tmp_path):
     """Write a file under tmp_path and return its path."""
+
     def _write(name: str, content: str | bytes) -> Path:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,4 +121,5 @@ def write(tmp_path):
         else:
             path.write_text(content, encoding="utf-8")
         return path
+
     return _write

@@ -1,4 +1,5 @@
 """What several test modules share: the reference page, and comparing a rendered page with it."""
+
 from __future__ import annotations
 
 import re
@@ -33,4 +34,6 @@ def assert_contains_in_order(rendered: str, expected: list[str]) -> None:
             position = lines.index(target, position) + 1
         except ValueError:
             raise AssertionError(f"missing or out of order after line {position}: {want!r}") from None
+
+
 MINIMAL = (FIXTURES / "minimal.ttl").read_text(encoding="utf-8")  # the smallest valid architecture

@@ -3,6 +3,7 @@
 Every ``import`` in ``src/jobarch`` is read with ``ast`` (those inside
 functions too), resolved to a module, and checked against the layer order.
 """
+
 from __future__ import annotations
 
 import ast

@@ -1,4 +1,5 @@
 """The ontology parses, covers the data, documents every term and reasons soundly."""
+
 from __future__ import annotations
 
 import owlrl
@@ -68,7 +69,11 @@ def test_owl_rl_closure_adds_only_intended_data_triples(sample_architecture, ont
     assert predicates <= {RDF.type, JA.requiresSkill, JA.hasProfile, JA.distinctFrom, SKOS.notation}
     types = {t[2] for t in added if t[1] == RDF.type}
     ontology_classes = set(ontology.subjects(RDF.type, OWL.Class)) | {
-        SKOS.Concept, SKOS.ConceptScheme, URIRef("https://schema.org/Occupation"), URIRef("http://www.w3.org/ns/prov#Entity")}
+        SKOS.Concept,
+        SKOS.ConceptScheme,
+        URIRef("https://schema.org/Occupation"),
+        URIRef("http://www.w3.org/ns/prov#Entity"),
+    }
     assert types <= ontology_classes, types - ontology_classes
     # the intended entailments are there
     profile = URIRef("https://example.org/jobarch/sample/profile/MANUFA3.MANUFACT13A2.M2")
@@ -80,3 +85,15 @@ def test_owl_rl_closure_adds_only_intended_data_triples(sample_architecture, ont
     # proportionate: fewer new data triples than the data itself
     assert len(added) < len(data)
     assert not any(isinstance(t[0], BNode) and t[1] == JA.requiresSkill for t in added)
+
+
+def test_the_version_is_written_once(ontology, runner):
+    """The package metadata is the one source; the ontology's owl:versionInfo and `jobarch --version` follow it."""
+    from importlib.metadata import version
+
+    from jobarch import __version__
+    from jobarch.cli import main
+
+    assert __version__ == version("jobarch")
+    assert str(ontology.value(URIRef("https://w3id.org/jobarch"), OWL.versionInfo)) == __version__
+    assert __version__ in runner.invoke(main, ["--version"]).output

@@ -1,4 +1,5 @@
 """python -m jobarch: the jobarch command."""
+
 from .cli import main
 
 main()

@@ -9,6 +9,7 @@ environment, then ``jobarch.toml``, then the sample), opens the store a
 selector names, and brings it up to date with the files; no function here
 knows which backend it holds.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -51,7 +52,10 @@ def open_architecture(data: Sequence[str | Path] = (), store: str | None = None,
 
 
 def load_into_store(store: str, data: Sequence[str | Path] = ()) -> tuple[Store, int]:
-    """Put the architecture's files into a persistent store (Oxigraph on disk, or a SPARQL server); returns files loaded."""
+    """Put the architecture's files into a persistent store (Oxigraph on disk, or a SPARQL server).
+
+    Returns the store and how many files it loaded.
+    """
     config = resolve(data, store)
     backend = open_store(config.store, graph_store=config.graph_store, load=True)
     return backend, len(backend.sync(discover(config.data)).loaded)
@@ -70,13 +74,27 @@ def reason(data: Sequence[str | Path] = (), engine: str = "auto", store: str | N
     return inference
 
 
-def query(store: Store, name: str | None = None, *, text: str | None = None, params: dict[str, str] | None = None,
-          allow_service: bool = False, timeout: float | None = 60.0, source: str | None = None) -> QueryResult:
+def query(
+    store: Store,
+    name: str | None = None,
+    *,
+    text: str | None = None,
+    params: dict[str, str] | None = None,
+    allow_service: bool = False,
+    timeout: float | None = 60.0,
+    source: str | None = None,
+) -> QueryResult:
     """Run a named query (typed, bound parameters) or an analyst's own query text, read-only."""
     if name is not None:
         named = find_query(name)
-        return run_query(store, named.text, bind_params(named, params or {}), allow_service=allow_service,
-                         timeout=timeout, source=str(named.path))
+        return run_query(
+            store,
+            named.text,
+            bind_params(named, params or {}),
+            allow_service=allow_service,
+            timeout=timeout,
+            source=str(named.path),
+        )
     if params:
         raise JobarchError("--param works with named queries only", hint="write the value into your own query")
     return run_query(store, text or "", None, allow_service=allow_service, timeout=timeout, source=source or "query")
@@ -100,8 +118,9 @@ def load_architecture(data: Sequence[str | Path] = ()) -> Architecture:
     return load(resolve(data).data)
 
 
-def validate_architecture(data: Sequence[str | Path] = (), only: Sequence[str | Path] | None = None,
-                          changed: bool = False) -> tuple[ValidationReport, Architecture]:
+def validate_architecture(
+    data: Sequence[str | Path] = (), only: Sequence[str | Path] | None = None, changed: bool = False
+) -> tuple[ValidationReport, Architecture]:
     """Validate with the shapes; ``only`` or ``changed`` (git) limit it to some files' nodes and their referrers.
 
     Limiting gives, for those nodes, the results a full run would give: the
@@ -123,8 +142,14 @@ def adjacency_index(store: Store, data: Sequence[str | Path] = ()) -> AdjacencyI
     return AdjacencyIndex.from_store(store, resolve(data).adjacency)
 
 
-def adjacent(index: AdjacencyIndex, code: str, k: int = 10, band: str | None = None,
-             max_distance: float | None = None, same_track: bool = False) -> list[Neighbour]:
+def adjacent(
+    index: AdjacencyIndex,
+    code: str,
+    k: int = 10,
+    band: str | None = None,
+    max_distance: float | None = None,
+    same_track: bool = False,
+) -> list[Neighbour]:
     """The nearest profiles of a profile, nearest first, ties by code."""
     return index.nearest(code, k=k, band=band, max_distance=max_distance, same_track=same_track)
 
@@ -141,8 +166,9 @@ def path(store: Store, index: AdjacencyIndex, start: str, goal: str, band: str =
     return career_path(store, index, start, goal, band, k)
 
 
-def page_neighbours(store: Store, code: str, k: int = 5, data: Sequence[str | Path] = ()
-                    ) -> tuple[list[Neighbour] | None, str]:
+def page_neighbours(
+    store: Store, code: str, k: int = 5, data: Sequence[str | Path] = ()
+) -> tuple[list[Neighbour] | None, str]:
     """The adjacent roles a page shows, or None and the reason adjacency cannot be computed."""
     try:
         return AdjacencyIndex.from_store(store, resolve(data).adjacency).nearest(code, k=k), ""
@@ -158,7 +184,8 @@ def profile_page(store: Store, code: str, fmt: str = "text", k: int = 5) -> str:
 
 
 def stats(store: Store) -> dict[str, Any]:
-    """Counts per function, level and track; skills and sources per profile; quality, alias, mapping, rubric coverage."""
+    """Counts per function, level and track; skills and sources per profile; quality, alias, mapping and rubric
+    coverage."""
     return architecture_stats(store)
 
 
@@ -169,8 +196,10 @@ def focus_profiles(store: Store, code: str) -> list[dict]:
 
 def search(store: Store, text: str) -> tuple[list[dict], list[dict]]:
     """Profiles whose title or alias contains ``text``, and skills whose name does."""
-    return (store.select(internal("search_profiles"), text=Literal(text)),
-            store.select(internal("search_skills"), text=Literal(text)))
+    return (
+        store.select(internal("search_profiles"), text=Literal(text)),
+        store.select(internal("search_skills"), text=Literal(text)),
+    )
 
 
 def export(store: Store, fmt: str, out: Path | None = None, **options: Any) -> str | list[Path]:

@@ -1,4 +1,5 @@
 """Adjacency: metric properties on generated architectures, nearest-k against brute force, the reference's neighbours."""
+
 from __future__ import annotations
 
 import json
@@ -9,14 +10,21 @@ from hypothesis import strategies as st
 from rdflib import Graph
 
 from jobarch import api
-from jobarch.domain.adjacency import AdjacencyIndex, AdjacencyModel, Band, Coordinates
 from jobarch.cli import main
 from jobarch.core.errors import JobarchError
-
+from jobarch.domain.adjacency import AdjacencyIndex, AdjacencyModel, Band, Coordinates
 from tests.helpers import REFERENCE_CODE
 
 MODEL = AdjacencyModel(0.6, 0.4, 0.25, (Band("strong", 0.25, 1), Band("partial", 0.5, 2), Band("stretch", 1.0, 3)))
-LEVELS = [("P1", "P", 1), ("P2", "P", 2), ("P3", "P", 3), ("P4", "P", 4), ("M1", "M", 4), ("M2", "M", 5), ("M3", "M", 6)]
+LEVELS = [
+    ("P1", "P", 1),
+    ("P2", "P", 2),
+    ("P3", "P", 3),
+    ("P4", "P", 4),
+    ("M1", "M", 4),
+    ("M2", "M", 5),
+    ("M3", "M", 6),
+]
 
 
 @st.composite
@@ -29,11 +37,25 @@ def architectures(draw, max_profiles: int = 40):
             for foc in range(draw(st.integers(1, 3))):
                 levels = draw(st.lists(st.sampled_from(LEVELS), min_size=1, max_size=4, unique=True))
                 for code, track, grade in levels:
-                    coords.append(Coordinates(f"F{fn}.F{fn}{fam}{foc}.{code}", None, code, f"fn{fn}", f"fam{fn}.{fam}",
-                                              f"focus{fn}.{fam}.{foc}", code, track, grade,
-                                              frozenset(draw(st.sets(st.integers(0, 20), max_size=8)))))
-    model = AdjacencyModel(*(lambda w: (w, 1 - w))(draw(st.sampled_from([0.3, 0.5, 0.6, 0.8]))),
-                           draw(st.sampled_from([0.0, 0.25, 0.5])), MODEL.bands)
+                    coords.append(
+                        Coordinates(
+                            f"F{fn}.F{fn}{fam}{foc}.{code}",
+                            None,
+                            code,
+                            f"fn{fn}",
+                            f"fam{fn}.{fam}",
+                            f"focus{fn}.{fam}.{foc}",
+                            code,
+                            track,
+                            grade,
+                            frozenset(draw(st.sets(st.integers(0, 20), max_size=8))),
+                        )
+                    )
+    model = AdjacencyModel(
+        *(lambda w: (w, 1 - w))(draw(st.sampled_from([0.3, 0.5, 0.6, 0.8]))),
+        draw(st.sampled_from([0.0, 0.25, 0.5])),
+        MODEL.bands,
+    )
     return AdjacencyIndex.from_coordinates(coords[:max_profiles], model)
 
 
@@ -57,7 +79,10 @@ def test_taxonomy_and_level_parts_obey_the_triangle_inequality(index):
     for a in cs:
         for b in cs:
             for c in cs:
-                assert index.taxonomy_distance(a, c) <= index.taxonomy_distance(a, b) + index.taxonomy_distance(b, c) + 1e-12
+                assert (
+                    index.taxonomy_distance(a, c)
+                    <= index.taxonomy_distance(a, b) + index.taxonomy_distance(b, c) + 1e-12
+                )
                 assert index.level_distance(a, c) <= index.level_distance(a, b) + index.level_distance(b, c) + 1e-12
 
 
@@ -94,9 +119,9 @@ def test_reference_nearest_neighbours_and_bands(sample_index):
     assert got == [
         ("MANUFA3.MANUFACT13A2.M1", 0.067, "strong"),  # same focus, one grade down
         ("MANUFA3.MANUFACT13A2.M3", 0.067, "strong"),
-        ("MANUFA3.MANUFACT13A1.M2", 0.2, "strong"),    # sibling focus, same level
+        ("MANUFA3.MANUFACT13A1.M2", 0.2, "strong"),  # sibling focus, same level
         ("MANUFA3.MANUFACT13A1.M1", 0.267, "partial"),
-        ("MANUFA3.MANUFACT14A1.M2", 0.4, "partial"),   # downstream supervision, same function
+        ("MANUFA3.MANUFACT14A1.M2", 0.4, "partial"),  # downstream supervision, same function
         ("MANUFA3.MANUFACT30A1.M2", 0.4, "partial"),
     ]
     first = sample_index.nearest(REFERENCE_CODE, k=1)[0]
@@ -123,6 +148,7 @@ def test_filters(sample_index):
 
 def test_model_comes_from_the_architecture_and_is_checked(write):
     from tests.helpers import MINIMAL
+
     index = api.adjacency_index(api.open_architecture([write("a.ttl", MINIMAL)]))
     assert (index.model.taxonomy_weight, index.model.level_weight, index.model.cross_track_penalty) == (0.5, 0.5, 0.2)
     assert [b.label for b in index.model.bands] == ["near", "mid", "far"]
@@ -134,7 +160,7 @@ def test_model_comes_from_the_architecture_and_is_checked(write):
 def test_career_path_moves_within_the_band(sample_index):
     steps = sample_index.career_path("MANUFA3.MANUFACT11A1.P1", "MANUFA3.MANUFACT13A2.M3", "partial")
     assert steps[0] == "MANUFA3.MANUFACT11A1.P1" and steps[-1] == "MANUFA3.MANUFACT13A2.M3"
-    assert all(sample_index.distance(a, b).total <= 0.5 for a, b in zip(steps, steps[1:]))
+    assert all(sample_index.distance(a, b).total <= 0.5 for a, b in zip(steps, steps[1:], strict=False))
     with pytest.raises(JobarchError, match="no path"):
         sample_index.career_path("MANUFA3.MANUFACT11A1.P1", "RESDEV4.RESDEV20A1.P5", "strong", k=3)
 
@@ -143,11 +169,18 @@ def test_cli_adjacent(runner):
     result = runner.invoke(main, ["adjacent", REFERENCE_CODE, "-k", "3", "--format", "json"])
     assert result.exit_code == 0
     doc = json.loads(result.output)
-    assert [n["code"] for n in doc["neighbours"]] == ["MANUFA3.MANUFACT13A2.M1", "MANUFA3.MANUFACT13A2.M3", "MANUFA3.MANUFACT13A1.M2"]
+    assert [n["code"] for n in doc["neighbours"]] == [
+        "MANUFA3.MANUFACT13A2.M1",
+        "MANUFA3.MANUFACT13A2.M3",
+        "MANUFA3.MANUFACT13A1.M2",
+    ]
     assert doc["neighbours"][2]["skillOverlap"] == pytest.approx(6 / 17, abs=1e-6)
     table = runner.invoke(main, ["adjacent", REFERENCE_CODE, "--band", "strong", "--format", "csv"])
-    assert table.exit_code == 0 and [l.split(",")[0] for l in table.output.splitlines()[1:]] == [
-        "MANUFA3.MANUFACT13A2.M1", "MANUFA3.MANUFACT13A2.M3", "MANUFA3.MANUFACT13A1.M2"]
+    assert table.exit_code == 0 and [line.split(",")[0] for line in table.output.splitlines()[1:]] == [
+        "MANUFA3.MANUFACT13A2.M1",
+        "MANUFA3.MANUFACT13A2.M3",
+        "MANUFA3.MANUFACT13A1.M2",
+    ]
     assert runner.invoke(main, ["adjacent", REFERENCE_CODE, "-k", "2", "--format", "md"]).output.count("\n") == 4
     assert "Nearest to" in runner.invoke(main, ["adjacent", REFERENCE_CODE, "-k", "2"]).output
     assert runner.invoke(main, ["adjacent", "NOPE.X.M2"]).exit_code == 2
@@ -162,7 +195,9 @@ def test_cli_compare(runner):
     assert "People Leadership" in rows["Skills shared"][0]
     assert rows["Rubric: Typical Degree & Years"][0].startswith("2–5 years")
     assert doc["distances"][0]["band"] == "partial" and doc["distances"][0]["total"] == pytest.approx(0.4)
-    md = runner.invoke(main, ["compare", REFERENCE_CODE, "MANUFA3.MANUFACT14A1.M2", "QUALIT2.QUALIT10A1.M2", "--format", "markdown"])
+    md = runner.invoke(
+        main, ["compare", REFERENCE_CODE, "MANUFA3.MANUFACT14A1.M2", "QUALIT2.QUALIT10A1.M2", "--format", "markdown"]
+    )
     assert md.exit_code == 0 and md.output.count("|") > 50
     assert runner.invoke(main, ["compare", REFERENCE_CODE]).exit_code == 2
 
@@ -172,7 +207,7 @@ def test_cli_path(runner):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].strip().startswith("MANUFA3.MANUFACT11A1.P1") and lines[-1].startswith("→ MANUFA3.MANUFACT13A2.M3")
-    assert any("skills to gain: " in l and "People Leadership" in l for l in lines)
+    assert any("skills to gain: " in line and "People Leadership" in line for line in lines)
 
 
 @pytest.mark.slow
@@ -180,12 +215,26 @@ def test_materialised_adjacency_is_queryable_and_valid(runner, tmp_path):
     from jobarch.core.resources import sample_data_dir
     from jobarch.graph.architecture import load
     from jobarch.validation import validate
+
     out = tmp_path / "derived" / "adjacency.ttl"
     result = runner.invoke(main, ["adjacency", "-o", str(out), "-k", "4"])
     assert result.exit_code == 0 and "wrote 284 adjacencies" in result.stderr
     assert len(Graph().parse(out)) == 284 * 7
-    rows = runner.invoke(main, ["query", "adjacent_profiles", "--param", f"profile={REFERENCE_CODE}",
-                                "--data", str(sample_data_dir()), "--data", str(out), "--format", "csv"]).output.splitlines()
+    rows = runner.invoke(
+        main,
+        [
+            "query",
+            "adjacent_profiles",
+            "--param",
+            f"profile={REFERENCE_CODE}",
+            "--data",
+            str(sample_data_dir()),
+            "--data",
+            str(out),
+            "--format",
+            "csv",
+        ],
+    ).output.splitlines()
     assert rows[1].startswith("MANUFA3.MANUFACT13A2.M1,") and rows[1].endswith(",strong") and len(rows) == 5
     findings = validate(load([sample_data_dir(), out])).findings
     assert [f.shape for f in findings] == ["jash:RubricYearsShape"]  # the adjacency nodes themselves are valid

@@ -1,4 +1,5 @@
 """Loading: every bad input gets path:line:col and exit 2, never a traceback."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,8 @@ from rdflib.compare import isomorphic
 
 from jobarch.cli import main
 from jobarch.core.errors import JobarchError
-from jobarch.graph.architecture import load
 from jobarch.core.resources import sample_data_dir
+from jobarch.graph.architecture import load
 
 GOOD = """@prefix ja: <https://w3id.org/jobarch#> .
 @prefix ex: <https://example.org/x/> .
@@ -95,6 +96,7 @@ def test_missing_path(tmp_path, runner):
 
 def test_file_over_the_size_limit_is_refused(write):
     from jobarch.core.files import read_text
+
     path = write("big.ttl", GOOD + "# " + "x" * 5000 + "\n")
     with pytest.raises(JobarchError, match="over the limit"):
         read_text(path, max_bytes=1000)
@@ -115,7 +117,9 @@ def test_invalid_json_ld_names_line(write):
 
 def test_other_formats_by_extension(write):
     nt = write("a.nt", '<https://example.org/a> <https://w3id.org/jobarch#code> "A" .\n')
-    trig = write("b.trig", '@prefix ex: <https://example.org/> .\nex:g { ex:b <https://w3id.org/jobarch#code> "B" . }\n')
+    trig = write(
+        "b.trig", '@prefix ex: <https://example.org/> .\nex:g { ex:b <https://w3id.org/jobarch#code> "B" . }\n'
+    )
     jsonld = write("c.jsonld", '{"@id": "https://example.org/c", "https://w3id.org/jobarch#code": "C"}')
     arch = load([nt, trig, jsonld], with_ontology=False)
     codes = sorted(str(o) for o in arch.dataset.objects(None, URIRef("https://w3id.org/jobarch#code")))
@@ -128,13 +132,14 @@ def test_other_formats_by_extension(write):
 def test_loading_twice_gives_the_same_graph():
     a = load([sample_data_dir()])
     b = load([sample_data_dir()])
-    for path_a, path_b in zip(a.files, b.files):
+    for path_a, path_b in zip(a.files, b.files, strict=True):
         assert isomorphic(a.graph_of(path_a), b.graph_of(path_b))
     assert len(a.dataset) == len(b.dataset)
 
 
 def test_every_subject_is_located_at_its_line(sample_architecture):
     from jobarch.core.namespaces import JA
+
     profile = URIRef("https://example.org/jobarch/sample/profile/MANUFA3.MANUFACT13A2.M2")
     location = sample_architecture.locate(profile)
     assert location.path.name == "manufacturing-operations.ttl"
@@ -149,6 +154,7 @@ def test_every_subject_is_located_at_its_line(sample_architecture):
 
 def test_line_index_handles_turtle_edge_cases(write):
     from jobarch.graph.lines import scan
+
     text = '''@prefix ex: <https://example.org/> .
 PREFIX ja: <https://w3id.org/jobarch#>
 # a comment with "quotes" and ex:fake .

@@ -1,7 +1,6 @@
 """The curator's workflow: fmt (canonical, lossless, idempotent), diff (semantic), stats."""
-from __future__ import annotations
 
-from tests.helpers import REPO
+from __future__ import annotations
 
 import json
 import shutil
@@ -15,21 +14,22 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
 from jobarch.cli import main
-from jobarch.io.fmt import format_text
 from jobarch.core.resources import sample_data_dir
-
-from tests.helpers import REFERENCE_CODE
+from jobarch.io.fmt import format_text
+from tests.helpers import REFERENCE_CODE, REPO
 
 EX = "https://example.org/x/"
 
 
 # ---------------------------------------------------------------------------- fmt
 
-terms = st.sampled_from([URIRef(EX + n) for n in ("a", "b", "c", "d.e", "f-g")] + [URIRef("https://w3id.org/jobarch#Focus")])
+terms = st.sampled_from(
+    [URIRef(EX + n) for n in ("a", "b", "c", "d.e", "f-g")] + [URIRef("https://w3id.org/jobarch#Focus")]
+)
 literals = st.one_of(
     st.text(max_size=30).map(Literal),
     st.tuples(st.text(max_size=20), st.sampled_from(["en", "fr", "de-CH"])).map(lambda t: Literal(t[0], lang=t[1])),
-    st.integers(-10**6, 10**6).map(Literal),
+    st.integers(-(10**6), 10**6).map(Literal),
     st.decimals(allow_nan=False, allow_infinity=False, places=3).map(Literal),
     st.booleans().map(Literal),
     st.text(max_size=10).map(lambda t: Literal(t, datatype=XSD.token)),
@@ -43,8 +43,16 @@ def graphs(draw):
     bnodes = [BNode() for _ in range(draw(st.integers(0, 4)))]
     for _ in range(draw(st.integers(1, 25))):
         s = draw(st.one_of(terms, st.sampled_from(bnodes) if bnodes else terms))
-        p = draw(st.sampled_from([URIRef(EX + "p"), URIRef(EX + "q"), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
-                                  URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")]))
+        p = draw(
+            st.sampled_from(
+                [
+                    URIRef(EX + "p"),
+                    URIRef(EX + "q"),
+                    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+                    URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ]
+            )
+        )
         o = draw(st.one_of(terms, literals, st.sampled_from(bnodes) if bnodes else literals))
         g.add((s, p, o))
     return g
@@ -68,11 +76,15 @@ def test_fmt_keeps_multiline_text_exactly(tmp_path):
 
 
 def test_fmt_keeps_comments_with_their_subject(tmp_path):
-    text = ("# header comment\n@prefix ex: <https://example.org/x/> .\n@prefix unused: <https://example.org/u/> .\n\n"
-            "# about b\nex:b ex:p 2 .\n\n# about a\nex:a ex:p 1 .\n# the end\n")
+    text = (
+        "# header comment\n@prefix ex: <https://example.org/x/> .\n@prefix unused: <https://example.org/u/> .\n\n"
+        "# about b\nex:b ex:p 2 .\n\n# about a\nex:a ex:p 1 .\n# the end\n"
+    )
     out = format_text(tmp_path / "c.ttl", text).text
-    assert out == ("# header comment\n\n@prefix ex: <https://example.org/x/> .\n\n# about a\nex:a\n    ex:p 1 .\n\n"
-                   "# about b\nex:b\n    ex:p 2 .\n\n# the end\n")
+    assert out == (
+        "# header comment\n\n@prefix ex: <https://example.org/x/> .\n\n# about a\nex:a\n    ex:p 1 .\n\n"
+        "# about b\nex:b\n    ex:p 2 .\n\n# the end\n"
+    )
 
 
 def test_fmt_refuses_a_comment_it_cannot_place(runner, write):
@@ -87,7 +99,7 @@ def test_fmt_refuses_a_comment_it_cannot_place(runner, write):
 
 
 def test_fmt_reports_a_file_that_does_not_parse_and_leaves_it(runner, write):
-    text = "@prefix ex: <https://example.org/x/> .\nex:a ex:p \"open .\n"
+    text = '@prefix ex: <https://example.org/x/> .\nex:a ex:p "open .\n'
     path = write("bad.ttl", text)
     result = runner.invoke(main, ["fmt", str(path)])
     assert result.exit_code == 2 and f"{path}:2:" in result.stderr
@@ -113,6 +125,7 @@ def test_fmt_check_lists_files_and_fails(runner, tmp_path):
 
 # ---------------------------------------------------------------------------- diff
 
+
 @pytest.fixture
 def edited(tmp_path):
     old, new = tmp_path / "old", tmp_path / "new"
@@ -120,8 +133,14 @@ def edited(tmp_path):
     shutil.copytree(sample_data_dir(), new)
     path = new / "manufacturing-operations.ttl"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("drives floor-level process improvement initiatives", "leads floor-level process improvement", 1)
-    text = text.replace("    ja:requiresSkill\n        skill:aseptic-technique ,", "    ja:requiresSkill\n        skill:chromatography ,\n        skill:aseptic-technique ,", 1)
+    text = text.replace(
+        "drives floor-level process improvement initiatives", "leads floor-level process improvement", 1
+    )
+    text = text.replace(
+        "    ja:requiresSkill\n        skill:aseptic-technique ,",
+        "    ja:requiresSkill\n        skill:chromatography ,\n        skill:aseptic-technique ,",
+        1,
+    )
     path.write_text(text, encoding="utf-8")
     return old, new
 
@@ -133,7 +152,7 @@ def test_diff_groups_by_profile_and_section(runner, edited):
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert f"{REFERENCE_CODE}: responsibilities +1 -1" in lines
-    focus_line = next(l for l in lines if l.startswith("MANUFACT1"))
+    focus_line = next(line for line in lines if line.startswith("MANUFACT1"))
     assert "skills +Chromatography Operation" in focus_line
     doc = json.loads(runner.invoke(main, ["diff", str(old), str(new), "--format", "json"]).output)
     assert {c["subject"] for c in doc} == {REFERENCE_CODE, focus_line.split(":")[0]}
@@ -152,8 +171,15 @@ def test_diff_git_revisions(runner, edited, monkeypatch):
     old, new = edited
     repo = old.parent / "repo"
     shutil.copytree(old, repo / "data")
+
     def git(*args):
-        subprocess.run(["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args], cwd=repo, check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+        )
+
     git("init", "-q")
     git("add", ".")
     git("commit", "-qm", "one")
@@ -167,18 +193,20 @@ def test_diff_git_revisions(runner, edited, monkeypatch):
 
 def test_diff_matches_blank_nodes_by_structure():
     from jobarch.io.diff import diff_graphs
+
     a = Graph().parse(data='<urn:p> <urn:r> [ <urn:t> "x" ] , [ <urn:t> "y" ] .', format="turtle")
     b = Graph().parse(data='<urn:p> <urn:r> [ <urn:t> "y" ] , [ <urn:t> "x" ] .', format="turtle")
     assert diff_graphs(a, b) == []
 
 
 def test_diff_bad_input(runner, write):
-    bad = write("bad.ttl", "@prefix ex: <https://example.org/> .\nex:a ex:b \"open .\n")
+    bad = write("bad.ttl", '@prefix ex: <https://example.org/> .\nex:a ex:b "open .\n')
     result = runner.invoke(main, ["diff", str(bad), str(sample_data_dir())])
     assert result.exit_code == 2 and f"{bad}:2:" in result.stderr
 
 
 # ---------------------------------------------------------------------------- stats
+
 
 @pytest.mark.slow
 def test_stats(runner):
@@ -195,7 +223,7 @@ def test_stats(runner):
 
 
 def test_precommit_hooks_are_declared():
-    from pathlib import Path
+
     text = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     ids = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("- id:")]
     assert ids == ["jobarch-validate", "jobarch-fmt"]

@@ -1,7 +1,6 @@
 """Exports that external tools accept, byte-identical from run to run."""
-from __future__ import annotations
 
-from tests.helpers import FIXTURES
+from __future__ import annotations
 
 import csv
 import io
@@ -18,8 +17,7 @@ from rdflib.namespace import RDF, SKOS
 
 from jobarch.cli import main
 from jobarch.io.exports.skos import skos_problems
-
-from tests.helpers import REFERENCE_CODE, REFERENCE_PAGE
+from tests.helpers import FIXTURES, REFERENCE_CODE, REFERENCE_PAGE
 
 ESCO = "http://data.europa.eu/esco/model#"
 
@@ -50,14 +48,23 @@ def test_skos_export_passes_integrity_checks(runner):
 
 
 def test_skos_checks_find_problems():
-    broken = Graph().parse(data="""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    broken = Graph().parse(
+        data="""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
         <urn:s> a skos:ConceptScheme ; skos:hasTopConcept <urn:a> .
         <urn:a> a skos:Concept ; skos:prefLabel "A"@en, "Alpha"@en ; skos:inScheme <urn:s> .
         <urn:b> a skos:Concept ; skos:broader <urn:a> .
-        <urn:c> a skos:Concept ; skos:inScheme <urn:s> ; skos:prefLabel "A"@en .""", format="turtle")
+        <urn:c> a skos:Concept ; skos:inScheme <urn:s> ; skos:prefLabel "A"@en .""",
+        format="turtle",
+    )
     problems = {p for p, _ in skos_problems(broken)}
-    assert problems == {"orphan concept", "concept in no scheme", "several preferred labels in one language",
-                        "broader without narrower", "top concept without skos:topConceptOf", "preferred label shared in a scheme"}
+    assert problems == {
+        "orphan concept",
+        "concept in no scheme",
+        "several preferred labels in one language",
+        "broader without narrower",
+        "top concept without skos:topConceptOf",
+        "preferred label shared in a scheme",
+    }
 
 
 @pytest.mark.slow
@@ -83,13 +90,17 @@ def test_esco_rdf_and_csv(runner, tmp_path):
 
 def test_esco_broader_isco_group(write, runner):
     from tests.helpers import MINIMAL
-    text = MINIMAL.replace('''    ja:classificationMapping [
-        a ja:ClassificationMapping ;''', '''    ja:classificationMapping [
+
+    text = MINIMAL.replace(
+        """    ja:classificationMapping [
+        a ja:ClassificationMapping ;""",
+        """    ja:classificationMapping [
         a ja:ClassificationMapping ;
         ja:mappingScheme ja:ISCO08 ; ja:mappedCode "3122" ; ja:mappedConcept <http://data.europa.eu/esco/isco/C3122> ;
         ja:mappingSource "curator"
     ] , [
-        a ja:ClassificationMapping ;''')
+        a ja:ClassificationMapping ;""",
+    )
     graph = Graph().parse(data=run_export(runner, "esco", "--data", str(write("a.ttl", text))), format="turtle")
     isco = URIRef("http://data.europa.eu/esco/isco/C3122")
     assert (URIRef("https://example.org/min/profileA1"), SKOS.broader, isco) in graph
@@ -98,6 +109,7 @@ def test_esco_broader_isco_group(write, runner):
 
 def test_schema_json_ld_expands_the_same_with_rdflib_and_pyld(runner):
     from pyld import jsonld
+
     doc = json.loads(run_export(runner, "schema"))
     occupation = next(o for o in doc["@graph"] if o["identifier"] == REFERENCE_CODE)
     assert occupation["@type"] == "Occupation" and len(occupation["skills"]) == 15
@@ -115,14 +127,15 @@ def test_sssom_passes_sssom_validate(runner, tmp_path):
     out = tmp_path / "mappings.sssom.tsv"
     assert runner.invoke(main, ["export", "sssom", "-o", str(out)]).exit_code == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "#curie_map:" and any(l.startswith("#mapping_set_id:") for l in lines)
-    rows = [l.split("\t") for l in lines if not l.startswith("#")]
+    assert lines[0] == "#curie_map:" and any(line.startswith("#mapping_set_id:") for line in lines)
+    rows = [line.split("\t") for line in lines if not line.startswith("#")]
     assert rows[0][:4] == ["subject_id", "subject_label", "predicate_id", "object_id"] and len(rows) == 72
     ref = next(r for r in rows if r[0].endswith(REFERENCE_CODE))
     assert ref[2:4] == ["skos:closeMatch", "soc2018:51-1011"] and ref[6] == "jfm-factory.resolve"
     sssom = Path(sys.executable).parent / "sssom"
-    done = subprocess.run([str(sssom if sssom.exists() else shutil.which("sssom")), "validate", str(out)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(sssom if sssom.exists() else shutil.which("sssom")), "validate", str(out)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -132,7 +145,7 @@ def test_csv_export_columns_and_reference_row(runner):
     ref = next(r for r in rows if r["code"] == REFERENCE_CODE)
     assert ref["level_code"] == "M2" and ref["min_years"] == "5" and ref["max_years"] == "8"
     page = REFERENCE_PAGE.read_text(encoding="utf-8").splitlines()
-    skills = [l[2:] for l in page[page.index("Skills"):page.index("Provenance")] if l.startswith("- ")][0::2]
+    skills = [line[2:] for line in page[page.index("Skills") : page.index("Provenance")] if line.startswith("- ")][0::2]
     assert ref["skills"].split(" | ") == skills
     assert len(ref["responsibilities"].split(" | ")) == 5 and len(ref["sources"].split(" | ")) == 7
     assert ref["mappings"] == "O*NET / SOC:51-1011:jfm-factory.resolve"
@@ -158,6 +171,7 @@ def test_export_on_oxigraph_matches_memory(runner, tmp_path):
 
 # ---------------------------------------------------------------------------- CSV import
 
+
 @pytest.mark.slow
 def test_csv_export_import_round_trip(runner, tmp_path):
     first = tmp_path / "a.csv"
@@ -165,7 +179,9 @@ def test_csv_export_import_round_trip(runner, tmp_path):
     result = runner.invoke(main, ["import", "csv", str(first), "-o", str(tmp_path / "imported")])
     assert result.exit_code == 0, result.stderr
     second = tmp_path / "b.csv"
-    assert runner.invoke(main, ["export", "csv", "--data", str(tmp_path / "imported"), "-o", str(second)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["export", "csv", "--data", str(tmp_path / "imported"), "-o", str(second)]).exit_code == 0
+    )
     assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
     # what the CSV does not carry (skill definitions) is a warning, never a violation
     validation = runner.invoke(main, ["validate", str(tmp_path / "imported"), "--format", "json"])
@@ -187,7 +203,12 @@ def test_csv_import_reports_every_bad_cell_and_writes_nothing(runner, tmp_path):
     result = runner.invoke(main, ["import", "csv", str(path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert f"{path}:2: row 2, column 'code'" in result.stderr
-    for fragment in ("row 4, column 'status'", "row 5, column 'quality'", "row 6, column 'mappings'", "nothing was written"):
+    for fragment in (
+        "row 4, column 'status'",
+        "row 5, column 'quality'",
+        "row 6, column 'mappings'",
+        "nothing was written",
+    ):
         assert fragment in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -205,8 +226,10 @@ def test_csv_import_hostile_input(runner, tmp_path):
 
 # ---------------------------------------------------------------------------- page import
 
+
 def test_page_import_then_show_prints_the_page_again(runner, tmp_path):
     from tests.helpers import assert_contains_in_order, reference_lines
+
     result = runner.invoke(main, ["import", "page", str(REFERENCE_PAGE), "-o", str(tmp_path / "imported")])
     assert result.exit_code == 0, result.stderr
     shown = runner.invoke(main, ["show", REFERENCE_CODE, "--data", str(tmp_path / "imported"), "--format", "text"])
@@ -220,8 +243,13 @@ def test_page_import_of_jobarchs_own_layout(runner, tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(runner.invoke(main, ["show", REFERENCE_CODE, "--format", "text"]).output, encoding="utf-8")
     assert runner.invoke(main, ["import", "page", str(page), "-o", str(tmp_path / "imported")]).exit_code == 0
-    shown = runner.invoke(main, ["show", REFERENCE_CODE, "--data", str(tmp_path / "imported"), "--format", "text"]).output
-    assert "Quality: pass — minimum 4 (Accuracy); Accuracy 4, Clarity 4, Evidence 5, Level differentiation 4, Specificity 5" in shown
+    shown = runner.invoke(
+        main, ["show", REFERENCE_CODE, "--data", str(tmp_path / "imported"), "--format", "text"]
+    ).output
+    assert (
+        "Quality: pass — minimum 4 (Accuracy); Accuracy 4, Clarity 4, Evidence 5, Level differentiation 4, Specificity 5"
+        in shown
+    )
     assert "M2 — Manager II  ◀ your level" in shown
 
 
@@ -253,7 +281,9 @@ def test_skos_import_of_a_classification_validates(runner, tmp_path):
 def test_skos_export_then_import_keeps_the_hierarchy(runner, tmp_path):
     skos = tmp_path / "taxonomy.ttl"
     assert runner.invoke(main, ["export", "skos", "-o", str(skos)]).exit_code == 0
-    result = runner.invoke(main, ["import", "skos", str(skos), "-o", str(tmp_path / "back"), "--level-from", "notation-suffix"])
+    result = runner.invoke(
+        main, ["import", "skos", str(skos), "-o", str(tmp_path / "back"), "--level-from", "notation-suffix"]
+    )
     assert result.exit_code == 0, result.stderr
     original = runner.invoke(main, ["query", "taxonomy", "--format", "csv"]).output
     again = runner.invoke(main, ["query", "taxonomy", "--data", str(tmp_path / "back"), "--format", "csv"]).output
@@ -261,14 +291,22 @@ def test_skos_export_then_import_keeps_the_hierarchy(runner, tmp_path):
 
 
 def test_skos_import_hostile_input(runner, write, tmp_path):
-    xxe = write("xxe.rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:a">&x;</rdf:Description></rdf:RDF>\n')
+    xxe = write(
+        "xxe.rdf",
+        '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:a">&x;</rdf:Description></rdf:RDF>\n',
+    )
     result = runner.invoke(main, ["import", "skos", str(xxe), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "DOCTYPE or entity declarations is refused" in result.stderr
-    cycle = write("cycle.ttl", "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<urn:a> skos:broader <urn:b> .\n<urn:b> skos:broader <urn:a> .\n")
+    cycle = write(
+        "cycle.ttl",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<urn:a> skos:broader <urn:b> .\n<urn:b> skos:broader <urn:a> .\n",
+    )
     result = runner.invoke(main, ["import", "skos", str(cycle), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "loops" in result.stderr
-    deep = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + "".join(f"<urn:c{i}> skos:broader <urn:c{i + 1}> .\n" for i in range(200))
+    deep = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n" + "".join(
+        f"<urn:c{i}> skos:broader <urn:c{i + 1}> .\n" for i in range(200)
+    )
     result = runner.invoke(main, ["import", "skos", str(write("deep.ttl", deep)), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "deeper than" in result.stderr
     assert not (tmp_path / "o").exists()

@@ -1,14 +1,22 @@
 """The reference profile page must round-trip through the graph."""
+
 from __future__ import annotations
 
 from jobarch.cli import main
 from jobarch.domain.profile import get_profile
 from jobarch.present.pages import render_profile
+from tests.helpers import REFERENCE_CODE, assert_contains_in_order, reference_lines
 
-from tests.helpers import REFERENCE_CODE, REFERENCE_PAGE, assert_contains_in_order, reference_lines, squash
-
-SECTIONS = ["Responsibilities by level", "Level guidelines", "Skills", "Provenance",
-            "Level — M2 — Manager II", "Adjacent roles", "Title aliases", "Classification mappings"]
+SECTIONS = [
+    "Responsibilities by level",
+    "Level guidelines",
+    "Skills",
+    "Provenance",
+    "Level — M2 — Manager II",
+    "Adjacent roles",
+    "Title aliases",
+    "Classification mappings",
+]
 
 
 def test_text_page_contains_every_reference_line_in_order(memory_store):
@@ -32,7 +40,9 @@ def test_reference_profile_content_counts(memory_store):
     assert len(profile.sources) == 7
     assert profile.level.experience == "5–8"
     assert profile.aliases == []
-    assert [(m.scheme, m.code, m.source) for m in profile.mappings] == [("O*NET / SOC", "51-1011", "jfm-factory.resolve")]
+    assert [(m.scheme, m.code, m.source) for m in profile.mappings] == [
+        ("O*NET / SOC", "51-1011", "jfm-factory.resolve")
+    ]
     assert profile.quality.passed and profile.quality.threshold == 4
 
 
@@ -72,7 +82,9 @@ def test_unknown_code_suggests_closest(runner):
 
 
 def test_profile_without_aliases_or_mappings_says_so(write, runner):
-    minimal = write("arch/minimal.ttl", """
+    minimal = write(
+        "arch/minimal.ttl",
+        """
 @prefix ja: <https://w3id.org/jobarch#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix ex: <https://example.org/x/> .
@@ -81,7 +93,8 @@ ex:fam a ja:JobFamily ; ja:code "FAM1" ; skos:prefLabel "Family"@en ; skos:broad
 ex:focus a ja:Focus ; ja:code "FAM1A1" ; skos:prefLabel "Focus"@en ; skos:broader ex:fam .
 ex:lvl a ja:Level ; ja:code "P1" ; skos:prefLabel "Associate"@en ; ja:rank 1 ; ja:grade 1 .
 ex:p a ja:JobProfile ; ja:code "FUNC1.FAM1A1.P1" ; ja:focus ex:focus ; ja:level ex:lvl .
-""")
+""",
+    )
     result = runner.invoke(main, ["show", "FUNC1.FAM1A1.P1", "--data", str(minimal), "--format", "text"])
     assert result.exit_code == 0, result.output
     assert "No title aliases recorded for this profile yet." in result.output

@@ -1,7 +1,6 @@
 """The named query library, `jobarch query`, its safety rules, and OWL-RL reasoning."""
-from __future__ import annotations
 
-from tests.helpers import FIXTURES
+from __future__ import annotations
 
 import json
 import re
@@ -13,8 +12,8 @@ from jobarch import api
 from jobarch.cli import main
 from jobarch.core.errors import JobarchError
 from jobarch.query import named_queries
+from tests.helpers import FIXTURES, REFERENCE_CODE, REFERENCE_PAGE
 
-from tests.helpers import REFERENCE_CODE, REFERENCE_PAGE
 
 @pytest.fixture
 def store(backend):
@@ -30,7 +29,7 @@ def rows(store, name, **params):
 def page_section(title: str, next_title: str) -> list[str]:
     lines = REFERENCE_PAGE.read_text(encoding="utf-8").splitlines()
     start, end = lines.index(title), lines.index(next_title)
-    return [l[2:] for l in lines[start:end] if l.startswith("- ")]
+    return [line[2:] for line in lines[start:end] if line.startswith("- ")]
 
 
 def test_every_query_documents_itself():
@@ -46,8 +45,16 @@ def test_every_query_documents_itself():
 def test_profiles_at_level(store):
     got = rows(store, "profiles_at_level", level="M2")
     assert [r[0] for r in got] == sorted(r[0] for r in got)
-    assert {r[0].rsplit(".", 2)[1] for r in got} == {"MANUFACT13A1", "MANUFACT13A2", "MANUFACT14A1", "MANUFACT30A1",
-                                                      "QUALIT10A1", "QUALIT20A1", "RESDEV10A1", "RESDEV10B1"}
+    assert {r[0].rsplit(".", 2)[1] for r in got} == {
+        "MANUFACT13A1",
+        "MANUFACT13A2",
+        "MANUFACT14A1",
+        "MANUFACT30A1",
+        "QUALIT10A1",
+        "QUALIT20A1",
+        "RESDEV10A1",
+        "RESDEV10B1",
+    }
     ref = next(r for r in got if r[0] == REFERENCE_CODE)
     assert ref[2:] == ("Manufacturing Operations", "Production Supervision (Upstream Processing)", "published")
 
@@ -59,8 +66,12 @@ def test_profiles_on_track(store):
 
 def test_focus_ladder_takes_the_most_specific_cell(store):
     got = rows(store, "focus_ladder", focus="MANUFACT13A2")
-    assert [(r[0], r[4]) for r in got][:4] == [("M1", "Knowledge & Application"), ("M1", "Complexity & Problem Solving"),
-                                               ("M1", "Collaboration & Interaction"), ("M1", "Typical Degree & Years")]
+    assert [(r[0], r[4]) for r in got][:4] == [
+        ("M1", "Knowledge & Application"),
+        ("M1", "Complexity & Problem Solving"),
+        ("M1", "Collaboration & Interaction"),
+        ("M1", "Typical Degree & Years"),
+    ]
     assert len(got) == 12
     m2_years = next(r for r in got if r[0] == "M2" and r[4] == "Typical Degree & Years")
     assert m2_years[5].startswith("2–5 years") and m2_years[6] == "Manufacturing Operations"
@@ -71,7 +82,10 @@ def test_focus_ladder_takes_the_most_specific_cell(store):
 def test_focus_ladder_prefers_focus_over_family_over_function(backend, write, tmp_path):
     """A cell written for the focus beats one for its family, which beats the function's."""
     from jobarch.core.resources import sample_data_dir
-    extra = write("overrides.ttl", """
+
+    extra = write(
+        "overrides.ttl",
+        """
 @prefix ja: <https://w3id.org/jobarch#> .
 @prefix rubric: <https://example.org/jobarch/sample/rubric/> .
 @prefix lvl: <https://example.org/jobarch/sample/level/> .
@@ -80,8 +94,11 @@ def test_focus_ladder_prefers_focus_over_family_over_function(backend, write, tm
 rubric:fam-M2 a ja:RubricCell ; ja:level lvl:M2 ; ja:dimension rubric:years ; ja:appliesTo fam:MANUFACT13 ; ja:text "family text"@en .
 rubric:fam-M3 a ja:RubricCell ; ja:level lvl:M3 ; ja:dimension rubric:years ; ja:appliesTo fam:MANUFACT13 ; ja:text "family M3 text"@en .
 rubric:focus-M2 a ja:RubricCell ; ja:level lvl:M2 ; ja:dimension rubric:years ; ja:appliesTo focus:MANUFACT13A2 ; ja:text "focus text"@en .
-""")
-    store = api.open_architecture([sample_data_dir(), extra], store="memory" if backend == "memory" else f"oxigraph:{tmp_path / 'ox'}")
+""",
+    )
+    store = api.open_architecture(
+        [sample_data_dir(), extra], store="memory" if backend == "memory" else f"oxigraph:{tmp_path / 'ox'}"
+    )
     got = rows(store, "focus_ladder", focus="MANUFACT13A2")
     years = {r[0]: (r[5], r[6]) for r in got if r[4] == "Typical Degree & Years"}
     assert years["M2"] == ("focus text", "Production Supervision (Upstream Processing)")
@@ -130,7 +147,7 @@ def test_occupation_codes_and_unmapped_profiles(store, tmp_path):
     codes = {(r[0], r[1]): int(r[2]) for r in rows(store, "occupation_codes")}
     assert codes[("O*NET / SOC", "51-1011")] == 7 and codes[("O*NET-SOC", "17-2199.00")] == 8
     assert rows(store, "unmapped_profiles") == []
-    from pathlib import Path
+
     minimal = FIXTURES / "minimal.ttl"
     small = api.open_architecture([minimal])
     assert [r[0] for r in rows(small, "unmapped_profiles")] == ["FUNC1.FAM1B1.M1", "FUNC1.FAM1B1.P2"]
@@ -170,11 +187,18 @@ def test_thinly_sourced_profiles(store):
 
 def test_alias_search_ignores_case_and_accents(store, write):
     got = rows(store, "alias_search", text="TECHNICIAN")
-    assert {r[1] for r in got} == {"Manufacturing Technician I", "Upstream Manufacturing Technician",
-                                   "Purification Technician", "Senior Maintenance Technician"}
-    path = write("accents.ttl", '@prefix ja: <https://w3id.org/jobarch#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
-                 '<https://example.org/p> a ja:JobProfile ; ja:code "F.FA1.P1" ; skos:prefLabel "Operator"@en ; '
-                 'skos:altLabel "Gérente de Producción"@es .\n')
+    assert {r[1] for r in got} == {
+        "Manufacturing Technician I",
+        "Upstream Manufacturing Technician",
+        "Purification Technician",
+        "Senior Maintenance Technician",
+    }
+    path = write(
+        "accents.ttl",
+        "@prefix ja: <https://w3id.org/jobarch#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://example.org/p> a ja:JobProfile ; ja:code "F.FA1.P1" ; skos:prefLabel "Operator"@en ; '
+        'skos:altLabel "Gérente de Producción"@es .\n',
+    )
     small = api.open_architecture([path])
     assert rows(small, "alias_search", text="gerente de produccion") == [("F.FA1.P1", "Gérente de Producción", "alias")]
     assert rows(small, "alias_search", text="GÉRENTE") == [("F.FA1.P1", "Gérente de Producción", "alias")]
@@ -189,12 +213,19 @@ def test_distinct_foci(store):
 def test_adjacent_profiles_reads_materialised_adjacency(store, write):
     assert rows(store, "adjacent_profiles", profile=REFERENCE_CODE) == []
     from jobarch.core.resources import sample_data_dir
-    path = write("adjacency.ttl", '@prefix ja: <https://w3id.org/jobarch#> .\n@prefix p: <https://example.org/jobarch/sample/profile/> .\n'
-                 '[] a ja:Adjacency ; ja:fromProfile p:MANUFA3.MANUFACT13A2.M2 ; ja:toProfile p:MANUFA3.MANUFACT14A1.M2 ; ja:distance 0.2 ; ja:band ja:StrongMatch .\n'
-                 '[] a ja:Adjacency ; ja:fromProfile p:MANUFA3.MANUFACT13A2.M2 ; ja:toProfile p:MANUFA3.MANUFACT13A2.M1 ; ja:distance 0.1 ; ja:band ja:StrongMatch .\n')
+
+    path = write(
+        "adjacency.ttl",
+        "@prefix ja: <https://w3id.org/jobarch#> .\n@prefix p: <https://example.org/jobarch/sample/profile/> .\n"
+        "[] a ja:Adjacency ; ja:fromProfile p:MANUFA3.MANUFACT13A2.M2 ; ja:toProfile p:MANUFA3.MANUFACT14A1.M2 ; ja:distance 0.2 ; ja:band ja:StrongMatch .\n"
+        "[] a ja:Adjacency ; ja:fromProfile p:MANUFA3.MANUFACT13A2.M2 ; ja:toProfile p:MANUFA3.MANUFACT13A2.M1 ; ja:distance 0.1 ; ja:band ja:StrongMatch .\n",
+    )
     with_adjacency = api.open_architecture([sample_data_dir(), path])
     got = rows(with_adjacency, "adjacent_profiles", profile=REFERENCE_CODE)
-    assert [(r[0], r[2], r[3]) for r in got] == [("MANUFA3.MANUFACT13A2.M1", "0.1", "strong"), ("MANUFA3.MANUFACT14A1.M2", "0.2", "strong")]
+    assert [(r[0], r[2], r[3]) for r in got] == [
+        ("MANUFA3.MANUFACT13A2.M1", "0.1", "strong"),
+        ("MANUFA3.MANUFACT14A1.M2", "0.2", "strong"),
+    ]
 
 
 def test_levels(store):
@@ -216,6 +247,7 @@ def test_profiles(store):
 def test_every_named_query_is_tested():
     import re as _re
     from pathlib import Path as _Path
+
     tested = set(_re.findall(r'rows\([a-z_]+, "(\w+)"', _Path(__file__).read_text(encoding="utf-8")))
     assert set(named_queries()) <= tested, set(named_queries()) - tested
 
@@ -234,9 +266,16 @@ def test_parameters_are_bound_not_pasted(store, sample_architecture):
     assert api.query(store, text=count, timeout=None).rows[0][0] == before
 
 
-@pytest.mark.parametrize("update", [
-    "DELETE WHERE { ?s ?p ?o }", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "LOAD <http://example.org/x.ttl>",
-    "CLEAR ALL", "DROP GRAPH <urn:x>"])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "DELETE WHERE { ?s ?p ?o }",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "LOAD <http://example.org/x.ttl>",
+        "CLEAR ALL",
+        "DROP GRAPH <urn:x>",
+    ],
+)
 def test_updates_are_refused(runner, update):
     result = runner.invoke(main, ["query", "-e", update])
     assert result.exit_code == 2 and "updates are refused" in result.stderr
@@ -247,6 +286,7 @@ def test_service_is_refused_unless_allowed(store):
     with pytest.raises(JobarchError, match="SERVICE is refused"):
         api.query(store, text=text, timeout=None)
     from jobarch.query import check_query
+
     check_query(text, allow_service=True)  # vetted; not run here: nothing listens there
 
 
@@ -263,7 +303,9 @@ def test_syntax_error_names_line_and_column(runner, write):
 
 @pytest.mark.slow
 def test_runaway_query_is_stopped(runner):
-    result = runner.invoke(main, ["query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1"])
+    result = runner.invoke(
+        main, ["query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1"]
+    )
     assert result.exit_code == 2 and "took longer than 1 s and was stopped" in result.stderr
 
 
@@ -279,11 +321,16 @@ def test_parameter_errors(runner):
 
 # ---------------------------------------------------------------------------- output
 
+
 def test_output_formats(runner):
     args = ["query", "profile_sources", "--param", f"profile={REFERENCE_CODE}"]
     doc = json.loads(runner.invoke(main, args + ["--format", "json"]).output)
     assert doc["head"]["vars"] == ["title", "kind"] and len(doc["results"]["bindings"]) == 7
-    assert doc["results"]["bindings"][0]["title"] == {"type": "literal", "value": "O*NET 51-1011.00, First-Line Supervisors of Production and Operating Workers", "xml:lang": "en"}
+    assert doc["results"]["bindings"][0]["title"] == {
+        "type": "literal",
+        "value": "O*NET 51-1011.00, First-Line Supervisors of Production and Operating Workers",
+        "xml:lang": "en",
+    }
     csv_out = runner.invoke(main, args + ["--format", "csv"]).output.splitlines()
     assert csv_out[0] == "title,kind" and csv_out[1].startswith('"O*NET 51-1011.00, First-Line')
     tsv_out = runner.invoke(main, args + ["--format", "tsv"]).output.splitlines()
@@ -295,7 +342,9 @@ def test_output_formats(runner):
 
 
 def test_usual_prefixes_need_no_declaration(store):
-    result = api.query(store, text="SELECT (COUNT(?p) AS ?n) WHERE { ?p a ja:JobProfile ; skos:prefLabel ?t }", timeout=None)
+    result = api.query(
+        store, text="SELECT (COUNT(?p) AS ?n) WHERE { ?p a ja:JobProfile ; skos:prefLabel ?t }", timeout=None
+    )
     assert str(result.rows[0][0]) == "71"
     own = "PREFIX ja: <https://example.org/not-jobarch#> SELECT (COUNT(?p) AS ?n) WHERE { ?p a ja:JobProfile }"
     assert str(api.query(store, text=own, timeout=None).rows[0][0]) == "0"  # a query's own declaration wins
@@ -313,11 +362,14 @@ def test_construct_gives_rdf(runner):
 
 # ---------------------------------------------------------------------------- reasoning
 
+
 @pytest.mark.slow
 def test_reasoning_adds_inverses_and_inherited_skills(sample_architecture):
     from rdflib import URIRef
+
     from jobarch.core.namespaces import JA
     from jobarch.reasoning import infer_architecture as infer
+
     inference = infer(sample_architecture)
     profile = URIRef("https://example.org/jobarch/sample/profile/" + REFERENCE_CODE)
     focus = URIRef("https://example.org/jobarch/sample/focus/MANUFACT13A2")
@@ -342,7 +394,7 @@ def test_query_with_reason(runner, tmp_path):
 
 
 def test_reason_refuses_to_overwrite_curator_files(runner, write):
-    from pathlib import Path
+
     minimal = (FIXTURES / "minimal.ttl").read_text(encoding="utf-8")
     path = write("arch.ttl", minimal)
     result = runner.invoke(main, ["reason", "--data", str(path), "-o", str(path)])

@@ -1,4 +1,5 @@
 """The fast reasoner gives exactly owlrl's data-level entailments, or refuses."""
+
 from __future__ import annotations
 
 import pytest
@@ -95,16 +96,24 @@ def test_rules_equal_owlrl_on_the_sample(sample_architecture):
 def test_rules_equal_owlrl_on_a_synthetic_architecture(tmp_path):
     from jobarch.graph.architecture import load
     from jobarch.io.synth import synthesize
+
     synthesize(60, 3, tmp_path)
     arch = load([tmp_path])
     data, ontology = data_and_ontology(arch)
-    assert data_entailments(infer_fast(data, ontology) | set(data), data, ontology) == \
-        data_entailments(owlrl_closure(data, ontology), data, ontology)
+    assert data_entailments(infer_fast(data, ontology) | set(data), data, ontology) == data_entailments(
+        owlrl_closure(data, ontology), data, ontology
+    )
 
 
-@pytest.mark.parametrize("axiom", [
-    (EX.p0, RDF.type, OWL.FunctionalProperty), (EX.a, OWL.sameAs, EX.b), (EX.C0, OWL.disjointWith, EX.C1),
-    (EX.r, OWL.someValuesFrom, EX.C0)])
+@pytest.mark.parametrize(
+    "axiom",
+    [
+        (EX.p0, RDF.type, OWL.FunctionalProperty),
+        (EX.a, OWL.sameAs, EX.b),
+        (EX.C0, OWL.disjointWith, EX.C1),
+        (EX.r, OWL.someValuesFrom, EX.C0),
+    ],
+)
 def test_unsupported_axioms_are_refused(axiom):
     ontology = Graph()
     ontology.add(axiom)
@@ -115,10 +124,13 @@ def test_unsupported_axioms_are_refused(axiom):
 @pytest.mark.slow
 def test_auto_falls_back_to_owlrl_and_says_so(tmp_path, monkeypatch):
     import jobarch.reasoning as reasoning
-    from jobarch.graph.architecture import load
     from jobarch.core.resources import sample_data_dir
+    from jobarch.graph.architecture import load
+
     arch = load([sample_data_dir()])
-    arch.dataset.graph(__import__("rdflib").URIRef("https://w3id.org/jobarch")).add((EX.p0, RDF.type, OWL.FunctionalProperty))
+    arch.dataset.graph(__import__("rdflib").URIRef("https://w3id.org/jobarch")).add(
+        (EX.p0, RDF.type, OWL.FunctionalProperty)
+    )
     monkeypatch.setattr(reasoning, "AUTO_THRESHOLD", 0)
     result = reasoning.infer_architecture(arch, "auto")
     assert result.engine == "owlrl" and "fell back to owlrl" in result.note
@@ -129,20 +141,27 @@ def test_auto_falls_back_to_owlrl_and_says_so(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_cli_engine_choice(runner):
     result = runner.invoke(main, ["reason", "--engine", "rules", "-o", "/dev/null"])
-    assert result.exit_code == 0 and "OWL-RL closure (rules)" in result.stderr and "1,762 new data triples" in result.stderr
+    assert (
+        result.exit_code == 0
+        and "OWL-RL closure (rules)" in result.stderr
+        and "1,762 new data triples" in result.stderr
+    )
 
 
 # ---------------------------------------------------------------------------- inside the Oxigraph store
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["owlrl", "rules"])
 def test_store_reasoning_gives_the_memory_entailments(engine, tmp_path):
     """Reasoning on Oxigraph's terms gives the same graph as on rdflib's (blank nodes are named differently)."""
     from collections import Counter
-    from jobarch.graph.sources import discover
-    from jobarch.graph.architecture import load
+
     from jobarch.core.resources import sample_data_dir
+    from jobarch.graph.architecture import load
+    from jobarch.graph.sources import discover
     from jobarch.store.oxigraph import OxigraphStore
+
     in_store = OxigraphStore(tmp_path / "store").sync(discover([sample_data_dir()]), reason=engine).inference
     in_memory = infer(load([sample_data_dir()]), engine)
     assert in_store.engine == engine and len(in_store.triples) == len(in_memory.triples) == 1762
@@ -155,11 +174,15 @@ def test_store_reasoning_gives_the_memory_entailments(engine, tmp_path):
 @pytest.mark.slow
 def test_store_inferences_are_refreshed_only_when_a_file_changes(tmp_path, runner):
     import shutil
+
     from jobarch.core.resources import sample_data_dir
+
     data = tmp_path / "arch"
     shutil.copytree(sample_data_dir(), data)
     store = f"oxigraph:{tmp_path / 'store'}"
-    first = runner.invoke(main, ["reason", "--data", str(data), "--store", store, "--engine", "rules", "-o", str(tmp_path / "a.ttl")])
+    first = runner.invoke(
+        main, ["reason", "--data", str(data), "--store", store, "--engine", "rules", "-o", str(tmp_path / "a.ttl")]
+    )
     assert first.exit_code == 0 and "1,762 new data triples" in first.stderr and "up to date" not in first.stderr
     again = runner.invoke(main, ["reason", "--data", str(data), "--store", store, "-o", str(tmp_path / "b.ttl")])
     assert again.exit_code == 0 and "up to date" in again.stderr and "1,762 new data triples" in again.stderr
@@ -167,19 +190,27 @@ def test_store_inferences_are_refreshed_only_when_a_file_changes(tmp_path, runne
 
     # saving a file without taking anything away keeps the inferences (its blank nodes are followed
     # to their new labels); taking a triple away drops them until the next --reason
-    inherited = ("PREFIX ja: <https://w3id.org/jobarch#> SELECT (COUNT(*) AS ?n) "
-                 "WHERE { GRAPH <urn:jobarch:inferred> { ?p ja:hasProfile ?x } }")
+    inherited = (
+        "PREFIX ja: <https://w3id.org/jobarch#> SELECT (COUNT(*) AS ?n) "
+        "WHERE { GRAPH <urn:jobarch:inferred> { ?p ja:hasProfile ?x } }"
+    )
+
     def count(*extra: str) -> str:
-        result = runner.invoke(main, ["query", "-e", inherited, "--format", "csv", "--data", str(data), "--store", store, *extra])
+        result = runner.invoke(
+            main, ["query", "-e", inherited, "--format", "csv", "--data", str(data), "--store", store, *extra]
+        )
         assert result.exit_code == 0, result.output + result.stderr
         return result.output.splitlines()[1]
+
     before = count()
     assert int(before) > 0
     text = (data / "manufacturing-operations.ttl").read_text(encoding="utf-8")
     (data / "manufacturing-operations.ttl").write_text(text + "\n# edited\n", encoding="utf-8")
     assert count() == before
     assert 'skos:altLabel "Manufacturing Lead, Upstream"@en ;' in text
-    (data / "manufacturing-operations.ttl").write_text(text.replace('skos:altLabel "Manufacturing Lead, Upstream"@en ;', ""), encoding="utf-8")
+    (data / "manufacturing-operations.ttl").write_text(
+        text.replace('skos:altLabel "Manufacturing Lead, Upstream"@en ;', ""), encoding="utf-8"
+    )
     assert count() == "0"  # the edit invalidated the stored inferences
     assert count("--reason") == before  # recomputed on demand
 
@@ -187,15 +218,18 @@ def test_store_inferences_are_refreshed_only_when_a_file_changes(tmp_path, runne
 def test_store_inferences_follow_additions_incrementally_and_deletions_in_full(tmp_path):
     """After an edit that only adds, the refresh derives from the additions alone and equals a full run."""
     import shutil
-    from jobarch.graph.sources import discover
+
     from jobarch.core.resources import sample_data_dir
+    from jobarch.graph.sources import discover
     from jobarch.store.oxigraph import OxigraphStore
+
     data = tmp_path / "arch"
     shutil.copytree(sample_data_dir(), data)
     store = OxigraphStore(tmp_path / "store")
     first = store.sync(discover([data]), reason="rules").inference
 
-    (data / "more.ttl").write_text("""
+    (data / "more.ttl").write_text(
+        """
 @prefix ja: <https://w3id.org/jobarch#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix s: <https://example.org/jobarch/sample/> .
@@ -204,7 +238,9 @@ def test_store_inferences_follow_additions_incrementally_and_deletions_in_full(t
     ja:requiresSkill <https://example.org/jobarch/sample/skill/aseptic-technique> .
 <https://example.org/jobarch/sample/profile/MANUFA3.MANUFACT13A2.M2>
     ja:requiresSkill <https://example.org/jobarch/sample/skill/aseptic-technique> .  # was inferred: now data
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     grown = store.sync(discover([data]), reason="rules").inference
     fresh = OxigraphStore(tmp_path / "fresh").sync(discover([data]), reason="rules").inference
     assert grown.note.startswith("incremental: 5 added data triples") and not fresh.note
@@ -214,20 +250,29 @@ def test_store_inferences_follow_additions_incrementally_and_deletions_in_full(t
     assert set(store.ntriples_of("urn:jobarch:inferred")) == grown.triples  # the store holds exactly that
 
     family = data / "manufacturing-operations.ttl"
-    family.write_text(family.read_text(encoding="utf-8") + """
+    family.write_text(
+        family.read_text(encoding="utf-8")
+        + """
 profile:NEW2.MANUFACT13A2.M9 a ja:JobProfile ; ja:code "NEW2.MANUFACT13A2.M9" ; ja:focus focus:MANUFACT13A2 ;
     ja:responsibility [ ja:order 1 ; ja:text "Runs the new line."@en ] .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     edited = store.sync(discover([data]), reason="rules").inference
     full = OxigraphStore(tmp_path / "fresh3").sync(discover([data]), reason="rules").inference
     assert edited.note.startswith("incremental: 6 added data triples")  # the file's old blank nodes were matched
     assert named(edited) == named(full) and len(edited.triples) == len(full.triples)
     assert set(store.ntriples_of("urn:jobarch:inferred")) == edited.triples
     subjects = {s for uri in store.file_stamps() for s, _, _ in store.ntriples_of(uri)}
-    assert all(t[0] in subjects for t in edited.triples if t[0].startswith("_:"))  # no inference about a vanished blank node
+    assert all(
+        t[0] in subjects for t in edited.triples if t[0].startswith("_:")
+    )  # no inference about a vanished blank node
 
     text = (data / "more.ttl").read_text(encoding="utf-8")
-    (data / "more.ttl").write_text(text.replace(" ;\n    ja:requiresSkill <https://example.org/jobarch/sample/skill/aseptic-technique>", ""), encoding="utf-8")
+    (data / "more.ttl").write_text(
+        text.replace(" ;\n    ja:requiresSkill <https://example.org/jobarch/sample/skill/aseptic-technique>", ""),
+        encoding="utf-8",
+    )
     shrunk = store.sync(discover([data]), reason="rules").inference
     again = OxigraphStore(tmp_path / "fresh2").sync(discover([data]), reason="rules").inference
     assert not shrunk.note.startswith("incremental") and named(shrunk) == named(again) != named(edited)

@@ -1,23 +1,31 @@
 """Every command gives the same results on every store backend."""
+
 from __future__ import annotations
 
 import pytest
 
-from jobarch.core.errors import JobarchError
-
 from jobarch import api
 from jobarch.cli import main
+from jobarch.core.errors import JobarchError
 from jobarch.domain.profile import get_profile
-from jobarch.query import named_queries
 from jobarch.present.pages import render_profile
+from jobarch.query import named_queries
 from jobarch.store import open_store
+from tests.helpers import REFERENCE_CODE, assert_contains_in_order, reference_lines
 
-from tests.helpers import REFERENCE_CODE
-from tests.helpers import assert_contains_in_order, reference_lines
-
-EXAMPLES = {"level": "M2", "track": "M", "focus": "MANUFACT13A2", "profile": REFERENCE_CODE, "skill": "gmp compliance",
-            "group": "leadership & people", "from": REFERENCE_CODE, "to": "MANUFA3.MANUFACT14A1.M2", "code": "51-1011",
-            "text": "technician", "minimum": "3"}
+EXAMPLES = {
+    "level": "M2",
+    "track": "M",
+    "focus": "MANUFACT13A2",
+    "profile": REFERENCE_CODE,
+    "skill": "gmp compliance",
+    "group": "leadership & people",
+    "from": REFERENCE_CODE,
+    "to": "MANUFA3.MANUFACT14A1.M2",
+    "code": "51-1011",
+    "text": "technician",
+    "minimum": "3",
+}
 
 
 def canonical(result):
@@ -33,37 +41,53 @@ def test_every_named_query_gives_the_same_rows(backends):
 
 
 def test_the_reference_page_on_every_backend(backends):
-    pages = {b: render_profile(get_profile(s, REFERENCE_CODE), "text", api.page_neighbours(s, REFERENCE_CODE)[0])
-             for b, s in backends.items()}
+    pages = {
+        b: render_profile(get_profile(s, REFERENCE_CODE), "text", api.page_neighbours(s, REFERENCE_CODE)[0])
+        for b, s in backends.items()
+    }
     assert_contains_in_order(pages["oxigraph"], reference_lines())
     assert all(page == pages["memory"] for page in pages.values())
 
 
 def test_adjacency_and_compare_on_every_backend(backends):
-    nearest = {b: [(n.code, round(n.distance, 9), n.band, n.shared_skills) for n in api.adjacency_index(s).nearest(REFERENCE_CODE, k=8)]
-               for b, s in backends.items()}
+    nearest = {
+        b: [
+            (n.code, round(n.distance, 9), n.band, n.shared_skills)
+            for n in api.adjacency_index(s).nearest(REFERENCE_CODE, k=8)
+        ]
+        for b, s in backends.items()
+    }
     assert all(n == nearest["memory"] for n in nearest.values())
-    tables = {b: api.compare_profiles(s, api.adjacency_index(s), [REFERENCE_CODE, "QUALIT2.QUALIT10A1.M2"]).to_json()
-              for b, s in backends.items()}
+    tables = {
+        b: api.compare_profiles(s, api.adjacency_index(s), [REFERENCE_CODE, "QUALIT2.QUALIT10A1.M2"]).to_json()
+        for b, s in backends.items()
+    }
     assert all(t == tables["memory"] for t in tables.values())
 
 
 def test_oxigraph_store_reloads_only_changed_files(tmp_path, runner):
     import shutil
+
     from jobarch.core.resources import sample_data_dir
-    from jobarch.store.oxigraph import OxigraphStore
     from jobarch.graph.sources import discover
+    from jobarch.store.oxigraph import OxigraphStore
+
     data = tmp_path / "arch"
     shutil.copytree(sample_data_dir(), data)
     store = OxigraphStore(tmp_path / "store")
     first = store.sync(discover([data]))
     assert len(first.loaded) == 7 and not first.unchanged  # six files and the ontology
     assert store.sync(discover([data])).loaded == []  # a later command: nothing to parse again
-    (data / "skills.ttl").write_text((data / "skills.ttl").read_text(encoding="utf-8").replace("People Leadership", "People Management"), encoding="utf-8")
+    (data / "skills.ttl").write_text(
+        (data / "skills.ttl").read_text(encoding="utf-8").replace("People Leadership", "People Management"),
+        encoding="utf-8",
+    )
     (data / "sources.ttl").unlink()
     report = store.sync(discover([data]))
     assert [p.name for p in report.loaded] == ["skills.ttl"] and len(report.removed) == 1
-    names = {str(r[0]) for r in store.query("SELECT ?l WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }").rows}
+    names = {
+        str(r[0]) for r in store.query("SELECT ?l WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }").rows
+    }
     assert "People Management" in names and "People Leadership" not in names
     assert store.query("ASK { ?s a <https://w3id.org/jobarch#JobPostingSource> }").boolean is False
 
@@ -71,14 +95,16 @@ def test_oxigraph_store_reloads_only_changed_files(tmp_path, runner):
 def test_oxigraph_keeps_what_loaded_when_one_file_is_broken(tmp_path):
     """A syntax error in one file names it; the files that did load are not parsed again once it is fixed."""
     import shutil
-    from jobarch.graph.sources import discover
-    from jobarch.graph.architecture import load
+
     from jobarch.core.resources import sample_data_dir
+    from jobarch.graph.architecture import load
+    from jobarch.graph.sources import discover
     from jobarch.store.oxigraph import OxigraphStore
+
     data = tmp_path / "arch"
     shutil.copytree(sample_data_dir(), data)
     good = (data / "skills.ttl").read_text(encoding="utf-8")
-    (data / "skills.ttl").write_text(good + "\nskill:broken skos:prefLabel \"open .\n", encoding="utf-8")
+    (data / "skills.ttl").write_text(good + '\nskill:broken skos:prefLabel "open .\n', encoding="utf-8")
     store = OxigraphStore(tmp_path / "store")
     with pytest.raises(JobarchError) as error:
         store.sync(discover([data]))
@@ -89,7 +115,7 @@ def test_oxigraph_keeps_what_loaded_when_one_file_is_broken(tmp_path):
 
 
 def test_oxigraph_cli_reports_syntax_errors_like_the_memory_store(runner, write, tmp_path):
-    bad = write("bad.ttl", "@prefix ex: <https://example.org/> .\nex:a ex:b \"open .\n")
+    bad = write("bad.ttl", '@prefix ex: <https://example.org/> .\nex:a ex:b "open .\n')
     memory = runner.invoke(main, ["show", "X", "--data", str(bad)])
     oxigraph = runner.invoke(main, ["show", "X", "--data", str(bad), "--store", f"oxigraph:{tmp_path / 's'}"])
     assert memory.exit_code == oxigraph.exit_code == 2
@@ -103,6 +129,7 @@ def test_unreachable_endpoint_is_a_clear_error(runner):
 
 def test_endpoint_errors_are_reported(oxigraph_server):
     from jobarch.core.errors import JobarchError
+
     store = open_store(f"sparql:{oxigraph_server}/query")
     with pytest.raises(JobarchError, match="the SPARQL endpoint answered 400"):
         store.query("SELECT * WHERE { ?s ?p }")
@@ -116,5 +143,7 @@ def test_unknown_selector(runner):
 def test_load_command_fills_a_server(runner, oxigraph_server, tmp_path):
     store = f"sparql:{oxigraph_server}/query"
     assert runner.invoke(main, ["load", "--store", store]).exit_code == 0
-    result = runner.invoke(main, ["query", "profiles_at_level", "--param", "level=M2", "--store", store, "--format", "csv"])
+    result = runner.invoke(
+        main, ["query", "profiles_at_level", "--param", "level=M2", "--store", store, "--format", "csv"]
+    )
     assert result.exit_code == 0 and len(result.output.splitlines()) == 9

@@ -5,6 +5,7 @@ it is registered in ``tests/conftest.py`` through :func:`jobarch.store.register`
 alone. The backend-equality tests run on it like on the built-in ones, which
 shows that a new backend needs no change outside ``jobarch.store``.
 """
+
 from __future__ import annotations
 
 from jobarch.store import Store, SyncReport, open_store

@@ -3,6 +3,7 @@
 The server is the real one (uvicorn on a free loopback port). `.ci/run`
 installs the browser; elsewhere these tests skip and say what to install.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -14,7 +15,6 @@ import pytest
 
 from jobarch import api
 from jobarch.web.app import create_app
-
 from tests.helpers import REFERENCE_CODE
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -38,8 +38,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def base_url():
     import uvicorn
+
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(api.open_architecture()), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(api.open_architecture()), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -56,11 +59,22 @@ def base_url():
 def browser(tmp_path_factory):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
+
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}", "--window-size=1280,1600"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+        "--window-size=1280,1600",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
@@ -71,16 +85,19 @@ def browser(tmp_path_factory):
 def _wait_for_url(browser, part: str) -> None:
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
+
     WebDriverWait(browser, 15).until(expected_conditions.url_contains(part))
 
 
 def _by(css: str):
     from selenium.webdriver.common.by import By
+
     return By.CSS_SELECTOR, css
 
 
 def test_reference_profile_expand_follow_compare_and_screenshot(browser, base_url, tmp_path):
     from selenium.webdriver.common.keys import Keys
+
     browser.get(f"{base_url}/profiles/{REFERENCE_CODE}")
     assert "Production Supervision (Upstream Processing)" in browser.find_element(*_by("h1")).text
     current = browser.find_element(*_by("details.level.current"))
@@ -122,9 +139,15 @@ def test_pages_fit_a_phone(browser, base_url):
     try:
         for path in (f"/profiles/{REFERENCE_CODE}", "/", "/search?q=technician"):
             browser.get(base_url + path)
-            overflow = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = browser.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             if overflow > 1:
-                print(browser.execute_script("""return [window.innerWidth, document.documentElement.clientWidth, Array.from(document.querySelectorAll('*')).filter(e => (e.matches('.scroll') || !e.closest('.scroll')) && e.getBoundingClientRect().right > document.documentElement.clientWidth).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))]"""))
+                print(
+                    browser.execute_script(
+                        """return [window.innerWidth, document.documentElement.clientWidth, Array.from(document.querySelectorAll('*')).filter(e => (e.matches('.scroll') || !e.closest('.scroll')) && e.getBoundingClientRect().right > document.documentElement.clientWidth).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))]"""
+                    )
+                )
             assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
     finally:
         browser.set_window_size(1280, 1600)
@@ -132,6 +155,7 @@ def test_pages_fit_a_phone(browser, base_url):
 
 def test_search_from_the_header(browser, base_url):
     from selenium.webdriver.common.keys import Keys
+
     browser.get(base_url + "/")
     box = browser.find_element(*_by("#q"))
     box.send_keys("aseptic", Keys.ENTER)

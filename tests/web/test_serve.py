@@ -1,4 +1,5 @@
 """`jobarch serve` over HTTP: every route, content negotiation, the endpoint's refusals, escaping."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,6 @@ from jobarch import api
 from jobarch.core.namespaces import JA
 from jobarch.web.app import Limits, create_app
 from jobarch.web.protocol import negotiate
-
 from tests.helpers import REFERENCE_CODE, REFERENCE_PAGE
 
 OTHER = "MANUFA3.MANUFACT14A1.M2"
@@ -52,12 +52,23 @@ def visible(html: str) -> str:
 
 # ---------------------------------------------------------------------------- pages
 
+
 def test_profile_page_has_every_section_of_the_reference(client):
     response = client.get(f"/profiles/{REFERENCE_CODE}")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     text = visible(response.text)
-    headings = ["Family — ", "Focus — ", "Responsibilities by level", "Level guidelines", "Skills", "Provenance",
-                "Level — M2", "Adjacent roles", "Title aliases", "Classification mappings"]
+    headings = [
+        "Family — ",
+        "Focus — ",
+        "Responsibilities by level",
+        "Level guidelines",
+        "Skills",
+        "Provenance",
+        "Level — M2",
+        "Adjacent roles",
+        "Title aliases",
+        "Classification mappings",
+    ]
     positions = [text.index(h) for h in headings]
     assert positions == sorted(positions)
     page = REFERENCE_PAGE.read_text(encoding="utf-8")
@@ -97,7 +108,9 @@ def test_browse_by_taxonomy_and_level(client):
     assert len(focus_links) == 14
     focus = client.get("/foci/MANUFACT13A2")
     assert focus.status_code == 200 and REFERENCE_CODE in visible(focus.text)
-    level_links = [a["href"] for t, a in parsed(home.text).tags if t == "a" and a.get("href", "").startswith("/levels/")]
+    level_links = [
+        a["href"] for t, a in parsed(home.text).tags if t == "a" and a.get("href", "").startswith("/levels/")
+    ]
     assert "/levels/M2" in level_links
     m2 = visible(client.get("/levels/M2").text)
     assert REFERENCE_CODE in m2 and ".M3" not in m2
@@ -122,15 +135,21 @@ def test_unknown_profile_suggests_codes(client):
 
 def test_static_files_are_local(client):
     html = client.get(f"/profiles/{REFERENCE_CODE}").text
-    external = [a for t, a in parsed(html).tags if t in ("link", "script", "img") and re.match(r"https?:", a.get("href", a.get("src", "")))]
+    external = [
+        a
+        for t, a in parsed(html).tags
+        if t in ("link", "script", "img") and re.match(r"https?:", a.get("href", a.get("src", "")))
+    ]
     assert external == []
     assert client.get("/static/jobarch.css").status_code == 200
 
 
 # ---------------------------------------------------------------------------- linked data
 
-@pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
-                                         ("application/n-triples", "nt")])
+
+@pytest.mark.parametrize(
+    "accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/n-triples", "nt")]
+)
 def test_profile_as_linked_data(client, accept, fmt):
     response = client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
@@ -148,13 +167,21 @@ def test_profile_as_linked_data(client, accept, fmt):
 
 def test_content_negotiation_prefers_quality_and_refuses_the_unknown(client):
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    assert client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": browser}).headers["content-type"].startswith("text/html")
+    assert (
+        client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": browser})
+        .headers["content-type"]
+        .startswith("text/html")
+    )
     weighted = client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": "text/html;q=0.5, text/turtle"})
     assert weighted.headers["content-type"].startswith("text/turtle")
     assert client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": "image/png"}).status_code == 406
     missing = client.get("/profiles/MANUFA3.MANUFACT13A2.M9", headers={"Accept": "text/turtle"})
     assert missing.status_code == 404 and REFERENCE_CODE in missing.text
-    assert client.get(f"/profiles/{REFERENCE_CODE}?format=json-ld").headers["content-type"].startswith("application/ld+json")
+    assert (
+        client.get(f"/profiles/{REFERENCE_CODE}?format=json-ld")
+        .headers["content-type"]
+        .startswith("application/ld+json")
+    )
     assert negotiate("", {"a/b": "x", "c/d": "y"}) == "a/b" and negotiate("c/*", {"a/b": "x", "c/d": "y"}) == "c/d"
 
 
@@ -163,8 +190,10 @@ def test_content_negotiation_prefers_quality_and_refuses_the_unknown(client):
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?p a ja:JobProfile }"
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                                    "text/tab-separated-values"])
+@pytest.mark.parametrize(
+    "accept",
+    ["application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values"],
+)
 def test_sparql_select_formats(client, accept):
     response = client.get("/sparql", params={"query": COUNT}, headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
@@ -172,6 +201,7 @@ def test_sparql_select_formats(client, accept):
         assert json.loads(response.text)["results"]["bindings"][0]["n"]["value"] == "71"
     elif "xml" in accept:
         import xml.etree.ElementTree as ET
+
         root = ET.fromstring(response.text)
         assert root.find(".//{http://www.w3.org/2005/sparql-results#}literal").text == "71"
     else:
@@ -184,24 +214,42 @@ def test_sparql_post_forms_ask_and_construct(client):
     assert json.loads(direct.text) == json.loads(form.text)
     ask = client.get("/sparql", params={"query": "ASK { ?p a ja:JobProfile }"})
     assert json.loads(ask.text)["boolean"] is True
-    construct = client.get("/sparql", params={"query": "CONSTRUCT { ?p a ja:JobProfile } WHERE { ?p a ja:JobProfile }"},
-                           headers={"Accept": "text/turtle"})
+    construct = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT { ?p a ja:JobProfile } WHERE { ?p a ja:JobProfile }"},
+        headers={"Accept": "text/turtle"},
+    )
     assert construct.headers["content-type"].startswith("text/turtle") and len(Graph().parse(data=construct.text)) == 71
     assert client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "text/turtle"}).status_code == 406
 
 
-@pytest.mark.parametrize("request_kwargs, status, message", [
-    ({"params": {"update": "DELETE WHERE { ?s ?p ?o }"}}, 400, "updates are refused"),
-    ({"params": {"query": "DELETE WHERE { ?s ?p ?o }"}}, 400, "updates are refused"),
-    ({"content": "INSERT DATA { <a:b> <a:c> <a:d> }", "headers": {"Content-Type": "application/sparql-update"}}, 400, "updates are refused"),
-    ({"params": {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}}, 400, "SERVICE is refused"),
-    ({"params": {"query": "SELECT * FROM <http://example.org/x> WHERE { ?s ?p ?o }"}}, 400, "FROM / FROM NAMED is refused"),
-    ({"params": {"query": "SELECT * WHERE { ?s ?p "}}, 400, "syntax error"),
-    ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}}, 400, "rows, above this endpoint's limit of 500"),
-    ({"params": {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}}, 400, "triples, above this endpoint's limit of 500"),
-    ({"content": "x" * 200_000, "headers": {"Content-Type": "application/sparql-query"}}, 413, "limited to"),
-    ({"content": "{}", "headers": {"Content-Type": "application/json"}}, 415, "application/sparql-query"),
-])
+@pytest.mark.parametrize(
+    "request_kwargs, status, message",
+    [
+        ({"params": {"update": "DELETE WHERE { ?s ?p ?o }"}}, 400, "updates are refused"),
+        ({"params": {"query": "DELETE WHERE { ?s ?p ?o }"}}, 400, "updates are refused"),
+        (
+            {"content": "INSERT DATA { <a:b> <a:c> <a:d> }", "headers": {"Content-Type": "application/sparql-update"}},
+            400,
+            "updates are refused",
+        ),
+        (
+            {"params": {"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}},
+            400,
+            "SERVICE is refused",
+        ),
+        (
+            {"params": {"query": "SELECT * FROM <http://example.org/x> WHERE { ?s ?p ?o }"}},
+            400,
+            "FROM / FROM NAMED is refused",
+        ),
+        ({"params": {"query": "SELECT * WHERE { ?s ?p "}}, 400, "syntax error"),
+        ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}}, 400, "rows, above this endpoint's limit of 500"),
+        ({"params": {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}}, 400, "triples, above this endpoint's limit of 500"),
+        ({"content": "x" * 200_000, "headers": {"Content-Type": "application/sparql-query"}}, 413, "limited to"),
+        ({"content": "{}", "headers": {"Content-Type": "application/json"}}, 415, "application/sparql-query"),
+    ],
+)
 def test_sparql_refusals(client, request_kwargs, status, message):
     method = client.post if "content" in request_kwargs else client.get
     response = method("/sparql", **request_kwargs)
@@ -211,7 +259,7 @@ def test_sparql_refusals(client, request_kwargs, status, message):
 
 @pytest.mark.slow
 def test_sparql_timeout(sample_architecture):
-    slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     app = create_app(api.open_architecture(), settings=Limits(query_timeout=0.5))
     response = TestClient(app).get("/sparql", params={"query": slow})
     assert response.status_code == 503 and "was stopped" in response.text
@@ -224,15 +272,20 @@ def test_sparql_form_page(client):
 
 # ---------------------------------------------------------------------------- hostile data
 
+
 def test_labels_are_text_not_markup(write, sample_architecture):
     from jobarch.core.resources import sample_data_dir
+
     hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    extra = write("hostile.ttl", f"""
+    extra = write(
+        "hostile.ttl",
+        f"""
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix ja: <https://w3id.org/jobarch#> .
 <https://example.org/jobarch/sample/profile/{REFERENCE_CODE}> skos:altLabel {Literal(hostile).n3()} .
 <https://example.org/jobarch/sample/skill/aseptic-technique> skos:definition "Bold </dd><b>claim</b>"@en .
-""")
+""",
+    )
     store = api.open_architecture([sample_data_dir(), extra])
     client = TestClient(create_app(store))
     html = client.get(f"/profiles/{REFERENCE_CODE}").text
@@ -245,12 +298,16 @@ def test_labels_are_text_not_markup(write, sample_architecture):
 
 def test_mapping_links_only_to_web_addresses(write):
     from jobarch.core.resources import sample_data_dir
-    extra = write("mapping.ttl", f"""
+
+    extra = write(
+        "mapping.ttl",
+        f"""
 @prefix ja: <https://w3id.org/jobarch#> .
 <https://example.org/jobarch/sample/profile/{REFERENCE_CODE}> ja:classificationMapping [
     a ja:ClassificationMapping ; ja:mappingScheme ja:SOC2018 ; ja:mappedCode "99-9999" ;
     ja:mappedConcept <javascript:alert(1)> ; ja:mappingSource "hostile" ; ja:confidence 0.5 ] .
-""")
+""",
+    )
     client = TestClient(create_app(api.open_architecture([sample_data_dir(), extra])))
     html = client.get(f"/profiles/{REFERENCE_CODE}").text
     hrefs = [a["href"] for t, a in parsed(html).tags if t == "a" and "href" in a]
@@ -260,6 +317,7 @@ def test_mapping_links_only_to_web_addresses(write):
 
 def test_serve_binds_to_loopback_by_default():
     from jobarch.cli import main
+
     params = {p.name: p.default for p in main.commands["serve"].params}
     assert params["host"] == "127.0.0.1"
 
@@ -268,9 +326,10 @@ def test_serve_works_on_oxigraph(tmp_path):
     store = api.open_architecture(store=f"oxigraph:{tmp_path / 'store'}")
     client = TestClient(create_app(store))
     assert REFERENCE_CODE in visible(client.get(f"/profiles/{REFERENCE_CODE}").text)
-    assert json.loads(client.get("/sparql", params={"query": COUNT}).text)["results"]["bindings"][0]["n"]["value"] == "71"
+    assert (
+        json.loads(client.get("/sparql", params={"query": COUNT}).text)["results"]["bindings"][0]["n"]["value"] == "71"
+    )
     store.close()
-
 
 
 @pytest.mark.slow
@@ -283,16 +342,23 @@ def test_jobarch_serve_command_end_to_end(tmp_path):
     import sys
     import time
     import urllib.request
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "jobarch.cli", "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jobarch.cli", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         deadline, body = time.monotonic() + 60, None
         while time.monotonic() < deadline and body is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/profiles/{REFERENCE_CODE}", timeout=5) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/profiles/{REFERENCE_CODE}", timeout=5
+                ) as response:
                     body = response.read().decode("utf-8")
             except OSError:
                 assert proc.poll() is None, proc.stdout.read().decode()

@@ -3,6 +3,7 @@
 Commands live in this package by concern (read, curate, exchange, web), each
 adding itself to the one group of :mod:`jobarch.cli.base`.
 """
+
 from . import curate, exchange, read, web  # noqa: F401  (each module adds its commands to main)
 from .base import main
 

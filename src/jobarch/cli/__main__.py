@@ -1,4 +1,5 @@
 """python -m jobarch.cli: the jobarch command."""
+
 from . import main
 
 main()

@@ -3,6 +3,7 @@
 Exit status everywhere: 0 success, 1 findings, 2 usage errors and unreadable input.
 Errors print as ``path:line:col: message`` without a traceback unless ``--debug``.
 """
+
 from __future__ import annotations
 
 import sys
@@ -35,8 +36,10 @@ class JobarchGroup(click.Group):
         except Exception as exc:  # a bug in jobarch: say so briefly, keep the traceback for --debug
             if ctx.meta.get("jobarch.debug"):
                 raise
-            click.echo(terminal_safe(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"),
-                       err=True)
+            click.echo(
+                terminal_safe(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"),
+                err=True,
+            )
             sys.exit(2)
 
 
@@ -49,20 +52,34 @@ def _store_help() -> str:
 def data_options(func: Callable) -> Callable:
     """--data and --store, shared by every command that reads the architecture."""
     func = click.option("--store", "store", metavar="SELECTOR", default=None, help=_store_help())(func)
-    func = click.option("--data", "data", multiple=True, metavar="PATH", type=click.Path(),
-                        help="Architecture file or directory (repeatable). Default: jobarch.toml's, else the sample. "
-                             "[env: JOBARCH_DATA]")(func)
+    func = click.option(
+        "--data",
+        "data",
+        multiple=True,
+        metavar="PATH",
+        type=click.Path(),
+        help="Architecture file or directory (repeatable). Default: jobarch.toml's, else the sample. "
+        "[env: JOBARCH_DATA]",
+    )(func)
     return func
 
 
 def output_option(help: str, required: bool = False, file_okay: bool = True, dir_okay: bool = False) -> Callable:
     """The one spelling of the output option: -o/--output."""
-    return click.option("-o", "--output", "output", required=required, help=help,
-                        type=click.Path(file_okay=file_okay, dir_okay=dir_okay))
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        required=required,
+        help=help,
+        type=click.Path(file_okay=file_okay, dir_okay=dir_okay),
+    )
 
 
 def format_option(choices: tuple[str, ...] | list[str], default: str, help: str = "") -> Callable:
-    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help=help)
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True, help=help
+    )
 
 
 @click.group(cls=JobarchGroup, context_settings={"help_option_names": ["-h", "--help"]})

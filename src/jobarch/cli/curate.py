@@ -1,4 +1,5 @@
 """Commands for curators: validate, fmt, diff."""
+
 from __future__ import annotations
 
 import sys
@@ -12,21 +13,43 @@ from ..core.files import atomic_write
 from ..core.text import terminal_safe
 from ..validation import SEVERITIES
 from ..validation import report as reports
-from .base import data_options, format_option, main, output_option
+from .base import format_option, main, output_option
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@format_option(reports.REPORT_FORMATS, "text",
-               "text for people, json, sarif (SARIF 2.1.0 for code review), turtle (the W3C SHACL report).")
-@click.option("--severity", type=click.Choice(SEVERITIES), default="violation", show_default=True,
-              help="Exit 1 when there is a result at or above this severity.")
-@click.option("--changed", is_flag=True, help="Only the nodes of files git sees as changed, and the nodes that reference them.")
-@click.option("--only", "only", multiple=True, type=click.Path(), metavar="FILE",
-              help="Only the nodes defined in FILE (repeatable), and the nodes that reference them.")
+@format_option(
+    reports.REPORT_FORMATS,
+    "text",
+    "text for people, json, sarif (SARIF 2.1.0 for code review), turtle (the W3C SHACL report).",
+)
+@click.option(
+    "--severity",
+    type=click.Choice(SEVERITIES),
+    default="violation",
+    show_default=True,
+    help="Exit 1 when there is a result at or above this severity.",
+)
+@click.option(
+    "--changed", is_flag=True, help="Only the nodes of files git sees as changed, and the nodes that reference them."
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    type=click.Path(),
+    metavar="FILE",
+    help="Only the nodes defined in FILE (repeatable), and the nodes that reference them.",
+)
 @output_option("Write the report to a file (atomically).")
-@click.option("--data", "data", multiple=True, metavar="PATH", type=click.Path(),
-              help="Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="PATH",
+    type=click.Path(),
+    help="Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]",
+)
 def validate(paths, fmt, severity, changed, only, output, data) -> None:
     """Check the architecture against the SHACL shapes.
 
@@ -55,8 +78,14 @@ def validate(paths, fmt, severity, changed, only, output, data) -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
 @click.option("--drop-comments", is_flag=True, help="Allow dropping comments that cannot be kept (inside a statement).")
-@click.option("--data", "data", multiple=True, metavar="PATH", type=click.Path(),
-              help="Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="PATH",
+    type=click.Path(),
+    help="Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]",
+)
 def fmt_command(paths, check, drop_comments, data) -> None:
     """Rewrite Turtle files in one canonical, diff-friendly layout (atomically; comments kept).
 
@@ -65,9 +94,9 @@ def fmt_command(paths, check, drop_comments, data) -> None:
       jobarch fmt data/
       jobarch fmt --check data/
     """
+    from ..core.files import display_path
     from ..graph.sources import discover
     from ..io.fmt import format_files
-    from ..core.files import display_path
 
     files = discover(paths or data or [api.resolve_data_paths()[0]])
     results = format_files(files, check=check, drop_comments=drop_comments)
@@ -76,15 +105,23 @@ def fmt_command(paths, check, drop_comments, data) -> None:
         click.echo(terminal_safe(f"{'would reformat' if check else 'reformatted'} {display_path(r.path)}"))
         for line in r.dropped_comments:
             click.echo(terminal_safe(f"{display_path(r.path)}:{line}: dropped a comment inside a statement"), err=True)
-    click.echo(f"{len(changed)} of {len(results)} file{'s' if len(results) != 1 else ''} "
-               f"{'would change' if check else 'changed'}", err=True)
+    click.echo(
+        f"{len(changed)} of {len(results)} file{'s' if len(results) != 1 else ''} "
+        f"{'would change' if check else 'changed'}",
+        err=True,
+    )
     if check and changed:
         sys.exit(1)
 
 
 @main.command("diff")
 @click.argument("sides", nargs=-1, type=click.Path())
-@click.option("--git", "revisions", metavar="REV1..REV2", help="Compare two git revisions of the given paths (REV2 empty: the working tree).")
+@click.option(
+    "--git",
+    "revisions",
+    metavar="REV1..REV2",
+    help="Compare two git revisions of the given paths (REV2 empty: the working tree).",
+)
 @format_option(["text", "json", "md"], "text")
 def diff_command(sides, revisions, fmt) -> None:
     """A semantic diff by profile and section: two files, two directories, or --git REV1..REV2 PATH.

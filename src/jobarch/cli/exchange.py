@@ -1,4 +1,5 @@
 """Commands that move the architecture in and out: export, import, load, reason, adjacency, synth."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,11 +24,18 @@ def _refuse_curator_file(target: Path, data: tuple[str, ...], what: str) -> None
 @main.command("export")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(list(EXPORTERS)))
 @output_option("Write here (atomically); for esco, a directory gets the RDF and the three CSV files.", dir_okay=True)
-@click.option("--rdf-format", type=click.Choice(list(SERIALIZATIONS)), default="turtle", show_default=True,
-              help="Serialisation for the rdf format.")
+@click.option(
+    "--rdf-format",
+    type=click.Choice(list(SERIALIZATIONS)),
+    default="turtle",
+    show_default=True,
+    help="Serialisation for the rdf format.",
+)
 @data_options
 def export_command(fmt, output, rdf_format, data, store) -> None:
-    """Export to other ontologies and systems: skos, esco (RDF, or CSV files in a directory), schema (JSON-LD), sssom, csv, rdf.
+    """Export to other ontologies and systems: skos, esco, schema (JSON-LD), sssom, csv, rdf.
+
+    esco writes RDF, or with -o DIR also ESCO's three CSV files.
 
     Output is deterministic: the same architecture gives the same bytes.
 
@@ -54,11 +62,19 @@ def export_command(fmt, output, rdf_format, data, store) -> None:
 @output_option("Directory for the Turtle files.", required=True, file_okay=False, dir_okay=True)
 @click.option("--base", "base_iri", help="Base IRI for new resources (default: jobarch.toml's base_iri).")
 @click.option("--depths", default="1,2,3", show_default=True, help="skos: hierarchy depths of function, family, focus.")
-@click.option("--level-from", type=click.Choice(["last-digit", "notation-suffix"]), default="last-digit", show_default=True,
-              help="skos: how a concept below a focus gives its profile's level.")
+@click.option(
+    "--level-from",
+    type=click.Choice(["last-digit", "notation-suffix"]),
+    default="last-digit",
+    show_default=True,
+    help="skos: how a concept below a focus gives its profile's level.",
+)
 @click.option("--track", default="P", show_default=True, help="skos: the track of levels read from digits.")
 def import_command(fmt, source, output, base_iri, depths, level_from, track) -> None:
-    """Turn external data into architecture files: csv (the export's layout), page (a profile page as text), skos (a classification).
+    """Turn external data into architecture files: csv, page or skos.
+
+    csv reads the layout `jobarch export csv` writes, page a profile page as
+    text, skos a SKOS classification of occupations.
 
     Bad rows are reported by row and column and nothing is written.
 
@@ -101,8 +117,13 @@ def load_command(data, store) -> None:
 
 @main.command()
 @output_option("Write the inferred triples here (Turtle). Default: standard output.")
-@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
-              help="owlrl (reference), rules (fast, semi-naive), auto (rules on large architectures).")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help="owlrl (reference), rules (fast, semi-naive), auto (rules on large architectures).",
+)
 @data_options
 def reason(output, engine, data, store) -> None:
     """Compute the OWL-RL closure and write only the new data triples.
@@ -136,7 +157,9 @@ def adjacency_command(output, k, data, store) -> None:
 
     \b
     Example:
-      jobarch adjacency -o derived/adjacency.ttl && jobarch query adjacent_profiles --data data --data derived/adjacency.ttl --param profile=MANUFA3.MANUFACT13A2.M2
+      jobarch adjacency -o derived/adjacency.ttl
+      jobarch query adjacent_profiles --data data --data derived/adjacency.ttl \\
+          --param profile=MANUFA3.MANUFACT13A2.M2
     """
     target = Path(output).resolve()
     _refuse_curator_file(target, data, "derived adjacency")
@@ -160,6 +183,8 @@ def synth_command(profiles, seed, output) -> None:
 
     target = Path(output)
     if target.exists() and any(target.iterdir()):
-        raise JobarchError("the output directory is not empty", hint="choose a new directory; synth never overwrites files")
+        raise JobarchError(
+            "the output directory is not empty", hint="choose a new directory; synth never overwrites files"
+        )
     files = synthesize(profiles, seed, target)
     click.echo(f"wrote {profiles:,} profiles in {len(files)} files to {output}", err=True)

@@ -1,4 +1,5 @@
 """Commands that read the architecture: show, queries, query, adjacent, compare, path, stats."""
+
 from __future__ import annotations
 
 import json
@@ -8,21 +9,32 @@ from pathlib import Path
 import click
 
 from .. import api
+from ..core.text import terminal_safe
 from ..present import results, views
 from ..present.pages import PAGE_FORMATS, print_profile, render_profile
 from ..present.tables import FORMATS as TABLE_FORMATS
 from ..present.tables import print_table
-from ..core.text import terminal_safe
 from ..query import named_queries
 from .base import data_options, format_option, main
 
 
 @main.command()
 @click.argument("code")
-@click.option("--format", "fmt", type=click.Choice(PAGE_FORMATS), default=None,
-              help="terminal (rich), markdown or text. Default: terminal on a terminal, text otherwise.")
-@click.option("-k", "adjacent_k", type=click.IntRange(0, 100), default=5, show_default=True,
-              help="How many adjacent roles to list.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(PAGE_FORMATS),
+    default=None,
+    help="terminal (rich), markdown or text. Default: terminal on a terminal, text otherwise.",
+)
+@click.option(
+    "-k",
+    "adjacent_k",
+    type=click.IntRange(0, 100),
+    default=5,
+    show_default=True,
+    help="How many adjacent roles to list.",
+)
 @data_options
 def show(code: str, fmt: str | None, adjacent_k: int, data: tuple[str, ...], store: str | None) -> None:
     """Show one job profile as its page.
@@ -52,21 +64,46 @@ def list_queries(fmt: str) -> None:
     """
     queries = named_queries()
     if fmt == "json":
-        click.echo(json.dumps([{"name": q.name, "description": q.description, "examples": list(q.examples),
-                                "params": [vars(p) for p in q.params]} for q in queries.values()], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": q.name,
+                        "description": q.description,
+                        "examples": list(q.examples),
+                        "params": [vars(p) for p in q.params],
+                    }
+                    for q in queries.values()
+                ],
+                indent=2,
+            )
+        )
         return
     print_table(views.queries_table(queries.values()))
 
 
 @main.command("query")
 @click.argument("name", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query (repeatable).")
-@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Run your own query from a file.")
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query (repeatable)."
+)
+@click.option(
+    "--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Run your own query from a file."
+)
 @click.option("-e", "--expr", "expr", metavar="SPARQL", help="Run your own query given inline.")
-@format_option(list(dict.fromkeys(results.SELECT_FORMATS + results.GRAPH_FORMATS)), "table",
-               "SELECT: table, csv, tsv, json or xml (SPARQL results), md. CONSTRUCT/DESCRIBE: turtle, json-ld, nt, xml.")
+@format_option(
+    list(dict.fromkeys(results.SELECT_FORMATS + results.GRAPH_FORMATS)),
+    "table",
+    "SELECT: table, csv, tsv, json or xml (SPARQL results), md. CONSTRUCT/DESCRIBE: turtle, json-ld, nt, xml.",
+)
 @click.option("--reason", is_flag=True, help="Query the data plus its OWL-RL inferences.")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Stop the query after this many seconds (0: no limit).")
+@click.option(
+    "--timeout",
+    type=float,
+    default=60.0,
+    show_default=True,
+    help="Stop the query after this many seconds (0: no limit).",
+)
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (they send data to other endpoints).")
 @data_options
 def run_query_command(name, params, query_file, expr, fmt, reason, timeout, allow_service, data, store) -> None:
@@ -88,8 +125,15 @@ def run_query_command(name, params, query_file, expr, fmt, reason, timeout, allo
         raw[key] = value
     text = Path(query_file).read_text(encoding="utf-8") if query_file else expr
     backend = api.open_architecture(data, store, reason=reason)
-    result = api.query(backend, name, text=text, params=raw, allow_service=allow_service,
-                       timeout=timeout or None, source=query_file or ("-e" if expr else None))
+    result = api.query(
+        backend,
+        name,
+        text=text,
+        params=raw,
+        allow_service=allow_service,
+        timeout=timeout or None,
+        source=query_file or ("-e" if expr else None),
+    )
     if fmt == "table" and result.kind == "SELECT":
         print_table(results.result_table(result))
     else:
@@ -114,8 +158,11 @@ def adjacent(code, k, band, max_distance, same_track, fmt, data, store) -> None:
     backend = api.open_architecture(data, store)
     neighbours = api.adjacent(api.adjacency_index(backend, data), code, k, band, max_distance, same_track)
     if fmt == "json":
-        click.echo(json.dumps({"profile": code, "neighbours": views.neighbour_records(neighbours)}, indent=2,
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"profile": code, "neighbours": views.neighbour_records(neighbours)}, indent=2, ensure_ascii=False
+            )
+        )
         return
     print_table(views.neighbours_table(code, neighbours), fmt)
 
@@ -162,7 +209,9 @@ def path_command(start, goal, band, k, data, store) -> None:
 @format_option(["table", "json"], "table")
 @data_options
 def stats_command(fmt, data, store) -> None:
-    """Counts per function, level and track; skills and sources per profile; quality, alias, mapping and rubric coverage.
+    """Counts per function, level and track, and how complete the architecture is.
+
+    Skills and sources per profile; quality pass rate; alias, mapping and rubric coverage.
 
     \b
     Example:

@@ -1,4 +1,5 @@
 """`jobarch serve`: the architecture in the browser, and a read-only SPARQL endpoint."""
+
 from __future__ import annotations
 
 import click
@@ -7,10 +8,23 @@ from .base import data_options, main
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on; loopback unless you mean to share it.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on; loopback unless you mean to share it.",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds a /sparql query may run.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True, help="Largest /sparql answer, in rows.")
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a /sparql query may run.",
+)
+@click.option(
+    "--max-rows", type=click.IntRange(min=1), default=10000, show_default=True, help="Largest /sparql answer, in rows."
+)
 @data_options
 def serve_command(host, port, query_timeout, max_rows, data, store) -> None:
     """Serve profile pages, compare, browse, search and a read-only SPARQL endpoint.

@@ -6,13 +6,14 @@ environment (``JOBARCH_DATA``, ``JOBARCH_STORE``), then the nearest
 its repository), then the bundled sample architecture, so that a newcomer's
 first command works anywhere.
 """
+
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from .errors import JobarchError, Location
 from .resources import sample_data_dir
@@ -68,5 +69,6 @@ def resolve(data: Sequence[str | Path] = (), store: str | None = None, start: Pa
     else:
         paths = [sample_data_dir()]
     selector = store or os.environ.get("JOBARCH_STORE") or config.get("store") or "memory"
-    return Settings(paths, selector, config.get("base_iri"), config.get("adjacency", {}), config_path,
-                    config.get("graph_store"))
+    return Settings(
+        paths, selector, config.get("base_iri"), config.get("adjacency", {}), config_path, config.get("graph_store")
+    )

@@ -4,6 +4,7 @@ Every problem caused by input (a file that does not parse, a missing code, a
 bad option) is raised as :class:`JobarchError` so that the CLI can print it as
 ``path:line:col: message`` and exit 2 instead of showing a traceback.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ class JobarchError(Exception):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
-class QueryTimeout(JobarchError):
+class QueryTimeoutError(JobarchError):
     """A query stopped at its time limit (the SPARQL endpoint answers 503, not 400)."""
 
 

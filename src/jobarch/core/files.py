@@ -7,8 +7,10 @@ Reads are bounded while reading, not by trusting ``st_size``, and refuse
 what is not a regular file (a FIFO would block forever, ``/dev/zero`` never
 ends).
 """
+
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -41,10 +43,8 @@ def atomic_write(path: Path, content: str | bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -55,14 +55,20 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         with open(path, "rb", opener=_open_no_block) as handle:
             mode = os.fstat(handle.fileno()).st_mode
             if not stat.S_ISREG(mode):
-                raise JobarchError("not a regular file (a device, FIFO or socket is never read)", Location(path),
-                                   hint="point jobarch at the Turtle files themselves")
+                raise JobarchError(
+                    "not a regular file (a device, FIFO or socket is never read)",
+                    Location(path),
+                    hint="point jobarch at the Turtle files themselves",
+                )
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise JobarchError(f"cannot read file: {exc.strerror}", Location(path)) from None
     if len(data) > max_bytes:
-        raise JobarchError(f"file is over the limit of {max_bytes:,} bytes", Location(path),
-                           hint="raise the limit with --max-bytes (or max_bytes in jobarch.toml) if it is meant to be this large")
+        raise JobarchError(
+            f"file is over the limit of {max_bytes:,} bytes",
+            Location(path),
+            hint="raise the limit with --max-bytes (or max_bytes in jobarch.toml) if it is meant to be this large",
+        )
     return data
 
 
@@ -79,8 +85,11 @@ def decode_utf8(path: Path, data: bytes) -> str:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise JobarchError(f"file is not UTF-8 (byte 0x{data[exc.start]:02x})", Location(path, line, col),
-                           hint="save the file as UTF-8") from None
+        raise JobarchError(
+            f"file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+            Location(path, line, col),
+            hint="save the file as UTF-8",
+        ) from None
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:

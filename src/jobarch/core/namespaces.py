@@ -1,4 +1,5 @@
 """Every namespace and fixed IRI jobarch reads or writes, in one place."""
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
@@ -35,11 +36,29 @@ def short_name(iri: str) -> str:
     """An IRI as a prefixed name when one of jobarch's prefixes covers it, for messages and summaries."""
     for prefix, ns in PREFIX_IRIS.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
 __all__ = [
-    "ADJACENCY_PREFIX", "DCTERMS", "ESCO", "INFERRED_GRAPH_IRI", "JA", "JASH", "ONTOLOGY_IRI", "OWL", "PREFIXES",
-    "PREFIX_IRIS", "PROV", "RDF", "RDFS", "SCHEMA", "SEMAPV", "SH", "SKOLEM_PREFIX", "SKOS", "XSD", "short_name",
+    "ADJACENCY_PREFIX",
+    "DCTERMS",
+    "ESCO",
+    "INFERRED_GRAPH_IRI",
+    "JA",
+    "JASH",
+    "ONTOLOGY_IRI",
+    "OWL",
+    "PREFIXES",
+    "PREFIX_IRIS",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SEMAPV",
+    "SH",
+    "SKOLEM_PREFIX",
+    "SKOS",
+    "XSD",
+    "short_name",
 ]

@@ -4,6 +4,7 @@ They sit at the repository top level (so curators and reviewers find them) and
 are copied into the wheel under ``jobarch/`` so that an installed ``jobarch``
 works from any directory. An editable install finds them at the top level.
 """
+
 from __future__ import annotations
 
 from functools import cache

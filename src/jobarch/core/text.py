@@ -1,4 +1,9 @@
-"""Data as safe text, for every layer that prints it: for a terminal (no escapes interpreted) and for Markdown (no raw HTML, no broken tables)."""
+"""Data as safe text, for every layer that prints it.
+
+For a terminal, no escape in data is ever acted on; for Markdown, no raw HTML
+passes and no table breaks.
+"""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """What git knows about the curators' files: which changed since a revision, and a file as it was."""
+
 from __future__ import annotations
 
 import subprocess
@@ -7,29 +8,35 @@ from pathlib import Path
 from .errors import JobarchError
 
 
-def git(args: list[str], cwd: Path, *, binary: bool = False) -> str | bytes:
-    """Run git; its failure becomes a JobarchError with git's own message."""
+def git_bytes(args: list[str], cwd: Path) -> bytes:
+    """Run git; its output as bytes; its failure becomes a JobarchError with git's own message."""
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=not binary, check=False)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
         raise JobarchError("git is not installed", hint="install git, or name the files to check with --only") from None
     if done.returncode != 0:
-        err = done.stderr if isinstance(done.stderr, str) else done.stderr.decode("utf-8", "replace")
-        raise JobarchError(f"git {' '.join(args[:3])} failed: {err.strip()}",
-                           hint="run inside the git repository of the architecture, or name the files with --only")
+        raise JobarchError(
+            f"git {' '.join(args[:3])} failed: {done.stderr.decode('utf-8', 'replace').strip()}",
+            hint="run inside the git repository of the architecture, or name the files with --only",
+        )
     return done.stdout
 
 
+def git(args: list[str], cwd: Path) -> str:
+    """Run git; its output as text."""
+    return git_bytes(args, cwd).decode("utf-8", "replace")
+
+
 def top_level(start: Path) -> Path:
-    return Path(str(git(["rev-parse", "--show-toplevel"], start.resolve())).strip())
+    return Path(git(["rev-parse", "--show-toplevel"], start.resolve()).strip())
 
 
 def changed_files(paths: list[Path], since: str = "HEAD") -> list[Path]:
     """Files under ``paths`` that differ from ``since`` (staged, unstaged or untracked)."""
     start = next((p if p.is_dir() else p.parent for p in paths), Path.cwd())
     top = top_level(start)
-    names = str(git(["diff", "--name-only", since, "--"], top)).splitlines()
-    names += str(git(["ls-files", "--others", "--exclude-standard"], top)).splitlines()
+    names = git(["diff", "--name-only", since, "--"], top).splitlines()
+    names += git(["ls-files", "--others", "--exclude-standard"], top).splitlines()
     roots = [p.resolve() for p in paths]
     found = []
     for name in sorted(set(names)):
@@ -44,6 +51,6 @@ def files_at(revision: str, paths: list[Path], suffixes: tuple[str, ...] = ()) -
     repository-relative name -> content."""
     top = top_level(Path.cwd())
     rel = [str(p.resolve().relative_to(top)) for p in paths]
-    names = str(git(["ls-tree", "-r", "--name-only", revision, "--", *rel], top)).splitlines()
+    names = git(["ls-tree", "-r", "--name-only", revision, "--", *rel], top).splitlines()
     wanted = [n for n in names if not suffixes or Path(n).suffix.lower() in suffixes]
-    return {name: bytes(git(["show", f"{revision}:{name}"], top, binary=True)) for name in wanted}
+    return {name: git_bytes(["show", f"{revision}:{name}"], top) for name in wanted}

@@ -1,4 +1,5 @@
 """jobarch's version: read from the installed package's metadata, the one place it is written (pyproject.toml)."""
+
 from importlib.metadata import PackageNotFoundError, version
 
 try:

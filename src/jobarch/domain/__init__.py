@@ -1,4 +1,4 @@
-"""The architecture as people ask about it: profiles and their pages, adjacency and career paths, comparisons, statistics.
+"""The architecture as people ask about it: profiles, adjacency and career paths, comparisons, statistics.
 
 Everything here reads the store through SPARQL (``queries/internal``), so it
 works the same on every backend.

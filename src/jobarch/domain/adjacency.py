@@ -17,13 +17,14 @@ whose members all share one distance to the query profile. There are only
 rings x tracks x grades buckets (about fifty), so a query sorts the buckets and
 takes profiles from the nearest ones: it never compares all pairs.
 """
+
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import networkx as nx
 from rdflib import URIRef
@@ -31,9 +32,9 @@ from rdflib import URIRef
 from ..core.errors import JobarchError, did_you_mean
 from ..core.files import atomic_write
 from ..core.namespaces import ADJACENCY_PREFIX, JA
+from ..graph.terms import integer, iri, number, text
 from ..query import internal
 from ..store import Store
-from .profile import number, text
 
 JA_DEFAULT_MODEL = JA.defaultAdjacencyModel
 ROOT = "architecture"
@@ -57,12 +58,16 @@ class AdjacencyModel:
     def check(self) -> None:
         """Weights sum to 1 and thresholds increase: the same rules as the shapes, enforced before use."""
         if abs(self.taxonomy_weight + self.level_weight - 1) > 1e-9:
-            raise JobarchError(f"adjacency weights sum to {self.taxonomy_weight + self.level_weight:g}, not 1",
-                               hint="fix ja:taxonomyWeight / ja:levelWeight (or [adjacency] in jobarch.toml)")
+            raise JobarchError(
+                f"adjacency weights sum to {self.taxonomy_weight + self.level_weight:g}, not 1",
+                hint="fix ja:taxonomyWeight / ja:levelWeight (or [adjacency] in jobarch.toml)",
+            )
         maxima = [b.max_distance for b in self.bands]
         if len(self.bands) != 3 or maxima != sorted(maxima) or len(set(maxima)) != 3 or maxima[-1] < 1:
-            raise JobarchError("adjacency needs three match bands with increasing thresholds, the last reaching 1",
-                               hint="fix the ja:matchBand values of the adjacency model")
+            raise JobarchError(
+                "adjacency needs three match bands with increasing thresholds, the last reaching 1",
+                hint="fix the ja:matchBand values of the adjacency model",
+            )
 
     def band(self, distance: float) -> Band:
         for band in self.bands:
@@ -132,7 +137,9 @@ class AdjacencyIndex:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def from_coordinates(cls, coords: Iterable[Coordinates], model: AdjacencyModel, grade_span: float | None = None) -> "AdjacencyIndex":
+    def from_coordinates(
+        cls, coords: Iterable[Coordinates], model: AdjacencyModel, grade_span: float | None = None
+    ) -> AdjacencyIndex:
         model.check()
         profiles = {c.code: c for c in coords}
         grades = [c.grade for c in profiles.values()]
@@ -149,19 +156,30 @@ class AdjacencyIndex:
         return index
 
     @classmethod
-    def from_store(cls, store: Store, overrides: dict | None = None) -> "AdjacencyIndex":
+    def from_store(cls, store: Store, overrides: dict | None = None) -> AdjacencyIndex:
         skills: dict[str, set] = {}
         for row in store.select(internal("profile_skill_sets")):
             skills.setdefault(str(row["profile"]), set()).add(str(row["skill"]))
         coords = [
-            Coordinates(text(r["code"]), r["profile"], text(r["title"]), str(r["function"]), str(r["family"]),
-                        str(r["focus"]), text(r["levelCode"]), text(r["track"]), float(number(r["grade"]) or 0),
-                        frozenset(skills.get(str(r["profile"]), ())))
+            Coordinates(
+                text(r["code"]),
+                iri(r["profile"]),
+                text(r["title"]),
+                str(r["function"]),
+                str(r["family"]),
+                str(r["focus"]),
+                text(r["levelCode"]),
+                text(r["track"]),
+                float(number(r["grade"]) or 0),
+                frozenset(skills.get(str(r["profile"]), ())),
+            )
             for r in store.select(internal("profile_coordinates"))
         ]
         if not coords:
-            raise JobarchError("no profiles with a focus, family, function and graded level to compare",
-                               hint="run jobarch validate to see what is missing")
+            raise JobarchError(
+                "no profiles with a focus, family, function and graded level to compare",
+                hint="run jobarch validate to see what is missing",
+            )
         span_row = store.select(internal("grade_span"))[0]
         span = (number(span_row["high"]) or 0) - (number(span_row["low"]) or 0)
         return cls.from_coordinates(coords, read_model(store, overrides), span or None)
@@ -207,8 +225,9 @@ class AdjacencyIndex:
         buckets = []
         for ring in range(4):
             for track, grade in self._levels:
-                total = (self.model.taxonomy_weight * self._ring_distance(ring)
-                         + self.model.level_weight * self._level(q.grade, q.track, grade, track))
+                total = self.model.taxonomy_weight * self._ring_distance(ring) + self.model.level_weight * self._level(
+                    q.grade, q.track, grade, track
+                )
                 buckets.append((total, ring, track, grade))
         buckets.sort()
         return buckets
@@ -233,15 +252,32 @@ class AdjacencyIndex:
                 taxonomy = self._ring_distance(ring)
                 level = self.level_distance(q, c)
                 shared = len(q.skills & c.skills)
-                yield Neighbour(member, c.title, c.iri, total, self.model.band(total).label, taxonomy, level,
-                                shared, len(q.skills | c.skills))
+                yield Neighbour(
+                    member,
+                    c.title,
+                    c.iri,
+                    total,
+                    self.model.band(total).label,
+                    taxonomy,
+                    level,
+                    shared,
+                    len(q.skills | c.skills),
+                )
 
-    def nearest(self, code: str, k: int = 10, band: str | None = None, max_distance: float | None = None,
-                same_track: bool = False) -> list[Neighbour]:
+    def nearest(
+        self,
+        code: str,
+        k: int = 10,
+        band: str | None = None,
+        max_distance: float | None = None,
+        same_track: bool = False,
+    ) -> list[Neighbour]:
         limit = self.model.band_named(band).max_distance if band else None
         out = []
         for n in self.iter_nearest(code):
-            if (limit is not None and n.distance > limit + 1e-12) or (max_distance is not None and n.distance > max_distance + 1e-12):
+            if (limit is not None and n.distance > limit + 1e-12) or (
+                max_distance is not None and n.distance > max_distance + 1e-12
+            ):
                 break
             if same_track and self.profiles[n.code].track != self.profiles[code].track:
                 continue
@@ -260,7 +296,7 @@ class AdjacencyIndex:
         """Shortest path over the k-nearest graph, moving only between profiles within ``band``."""
         self.get(start), self.get(goal)
         limit = self.model.band_named(band).max_distance
-        graph = nx.Graph()
+        graph: nx.Graph = nx.Graph()
         graph.add_nodes_from(self.profiles)
         for code in self.profiles:
             for n in self.nearest(code, k=k, max_distance=limit):
@@ -268,16 +304,21 @@ class AdjacencyIndex:
         try:
             return nx.shortest_path(graph, start, goal, weight="weight")
         except nx.NetworkXNoPath:
-            raise JobarchError(f"no path from {start} to {goal} moving only within the {band!r} band",
-                               hint="try a wider --band or a larger -k") from None
+            raise JobarchError(
+                f"no path from {start} to {goal} moving only within the {band!r} band",
+                hint="try a wider --band or a larger -k",
+            ) from None
 
     # ------------------------------------------------------------------ materialise
     def write_turtle(self, path: Path, k: int = 10) -> int:
         """Write the k-nearest graph as ``ja:Adjacency`` nodes, streaming (it can be millions of triples)."""
         bands = {b.label: b.iri for b in self.model.bands}
-        lines = [f"@prefix ja: <{JA}> .",
-                 "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
-                 "# Derived data: the k-nearest adjacency graph written by `jobarch adjacency`. Do not edit.", ""]
+        lines = [
+            f"@prefix ja: <{JA}> .",
+            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+            "# Derived data: the k-nearest adjacency graph written by `jobarch adjacency`. Do not edit.",
+            "",
+        ]
         count = 0
         for code in sorted(self.profiles):
             source = self.profiles[code]
@@ -288,7 +329,8 @@ class AdjacencyIndex:
                     f"    ja:fromProfile <{source.iri}> ;\n    ja:toProfile <{n.iri}> ;\n"
                     f'    ja:distance "{n.distance:.6f}"^^xsd:decimal ;\n'
                     f'    ja:taxonomyDistance "{n.taxonomy:.6f}"^^xsd:decimal ;\n'
-                    f'    ja:levelDistance "{n.level:.6f}"^^xsd:decimal{band} .\n')
+                    f'    ja:levelDistance "{n.level:.6f}"^^xsd:decimal{band} .\n'
+                )
                 count += 1
         atomic_write(path, "\n".join(lines) + "\n")
         return count
@@ -298,22 +340,34 @@ def read_model(store: Store, overrides: dict | None = None) -> AdjacencyModel:
     """The architecture's adjacency model over the ontology's default, then jobarch.toml's [adjacency]."""
     settings: dict[str, float] = {}
     bands: list[Band] = []
-    models = [r["model"] for r in store.select(internal("architecture_models"))]
+    models = [iri(r["model"]) for r in store.select(internal("architecture_models"))]
     for model in [JA_DEFAULT_MODEL] + sorted(models):
         own_bands = []
         for r in store.select(internal("adjacency_model"), model=model):
             if r["property"] is not None:
-                settings[str(r["property"]).rsplit("#", 1)[-1]] = float(number(r["value"]))
+                settings[str(r["property"]).rsplit("#", 1)[-1]] = float(number(r["value"]) or 0)
             elif r["band"] is not None:
-                own_bands.append(Band(text(r["label"]) or str(r["band"]).rsplit("#", 1)[-1],
-                                      float(number(r["max"])), int(number(r["order"]) or 0), r["band"]))
+                own_bands.append(
+                    Band(
+                        text(r["label"]) or str(r["band"]).rsplit("#", 1)[-1],
+                        float(number(r["max"]) or 0),
+                        integer(r["order"]) or 0,
+                        iri(r["band"]),
+                    )
+                )
         if own_bands:
             bands = sorted(set(own_bands), key=lambda b: (b.order, b.max_distance))
     overrides = overrides or {}
     settings.update({_CONFIG_KEYS[k]: float(v) for k, v in overrides.items() if k in _CONFIG_KEYS})
     if not bands or not {"taxonomyWeight", "levelWeight", "crossTrackPenalty"} <= set(settings):
         raise JobarchError("no adjacency model found, not even the ontology's default")
-    return AdjacencyModel(settings["taxonomyWeight"], settings["levelWeight"], settings["crossTrackPenalty"], tuple(bands))
+    return AdjacencyModel(
+        settings["taxonomyWeight"], settings["levelWeight"], settings["crossTrackPenalty"], tuple(bands)
+    )
 
 
-_CONFIG_KEYS = {"taxonomy_weight": "taxonomyWeight", "level_weight": "levelWeight", "cross_track_penalty": "crossTrackPenalty"}
+_CONFIG_KEYS = {
+    "taxonomy_weight": "taxonomyWeight",
+    "level_weight": "levelWeight",
+    "cross_track_penalty": "crossTrackPenalty",
+}

@@ -1,4 +1,5 @@
 """Side-by-side comparison of two or three profiles, with their distance and band."""
+
 from __future__ import annotations
 
 import json
@@ -20,32 +21,57 @@ class Comparison:
             ("Code", [p.code for p in ps]),
             ("Title", [p.page_title for p in ps]),
             ("Taxonomy", [f"{p.function.label} › {p.family.label} › {p.focus.label}" for p in ps]),
-            ("Level", [f"{p.level.code} — {p.level.label} ({p.level.track_label}, grade {_num(p.level.grade)})" for p in ps]),
+            (
+                "Level",
+                [f"{p.level.code} — {p.level.label} ({p.level.track_label}, grade {_num(p.level.grade)})" for p in ps],
+            ),
         ]
         labels = [label for label, _ in ps[0].level.attributes]
         for label in labels:
             rows.append((label, [dict(p.level.attributes).get(label, "") for p in ps]))
         rows.append(("Typical experience", [f"{p.level.experience} yrs" if p.level.experience else "" for p in ps]))
-        for i, dimension in enumerate(ps[0].rubric_dimensions):
+        for dimension in ps[0].rubric_dimensions:
             rows.append((f"Rubric: {dimension}", [_own_rubric(p, dimension) for p in ps]))
         rows.append(("Responsibilities", ["\n".join(f"• {r}" for r in p.own_responsibilities) for p in ps]))
         skill_sets = [{s.label for s in p.skills} for p in ps]
         shared = set.intersection(*skill_sets)
         rows.append(("Skills shared", [", ".join(sorted(shared))] * len(ps)))
-        rows.append(("Skills only here", [", ".join(sorted(s - set.union(*(o for j, o in enumerate(skill_sets) if j != i))))
-                                          for i, s in enumerate(skill_sets)]))
+        rows.append(
+            (
+                "Skills only here",
+                [
+                    ", ".join(sorted(s - set().union(*(o for j, o in enumerate(skill_sets) if j != i))))
+                    for i, s in enumerate(skill_sets)
+                ],
+            )
+        )
         rows.append(("Sources", [str(len(p.sources)) for p in ps]))
         rows.append(("Quality", [_quality(p) for p in ps]))
-        rows.append(("Distance from " + ps[0].code, ["—"] + [f"{d.total:.2f} ({d.band}; taxonomy {d.taxonomy:.2f}, level {d.level:.2f})"
-                                                          for _, _, d in self.distances]))
+        rows.append(
+            (
+                "Distance from " + ps[0].code,
+                ["—"]
+                + [
+                    f"{d.total:.2f} ({d.band}; taxonomy {d.taxonomy:.2f}, level {d.level:.2f})"
+                    for _, _, d in self.distances
+                ],
+            )
+        )
         return rows
 
     def to_json(self) -> str:
-        return json.dumps({
-            "profiles": [p.code for p in self.profiles],
-            "rows": [{"aspect": aspect, "values": values} for aspect, values in self.rows()],
-            "distances": [{"from": a, "to": b, **asdict(d)} for a, b, d in self.distances],
-        }, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "profiles": [p.code for p in self.profiles],
+                    "rows": [{"aspect": aspect, "values": values} for aspect, values in self.rows()],
+                    "distances": [{"from": a, "to": b, **asdict(d)} for a, b, d in self.distances],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
 
 def _num(value) -> str:
@@ -60,9 +86,10 @@ def _own_rubric(profile: Profile, dimension: str) -> str:
 
 def _quality(profile: Profile) -> str:
     q = profile.quality
-    if not q.scores:
+    weakest = q.weakest
+    if weakest is None:
         return "not assessed"
-    return f"{'pass' if q.passed else 'fail'} (min {q.weakest[1]}, {q.weakest[0]})"
+    return f"{'pass' if q.passed else 'fail'} (min {weakest[1]}, {weakest[0]})"
 
 
 def compare(profiles: list[Profile], index: AdjacencyIndex) -> Comparison:

@@ -1,4 +1,5 @@
 """Career paths: the shortest chain of moves between two profiles, and what changes at each step."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,16 +38,22 @@ def skill_labels(store: Store, skills: set[str]) -> list[str]:
     return sorted(names.get(s, s) for s in skills)
 
 
-def career_path(store: Store, index: AdjacencyIndex, start: str, goal: str, band: str = "partial", k: int = 10) -> list[Step]:
+def career_path(
+    store: Store, index: AdjacencyIndex, start: str, goal: str, band: str = "partial", k: int = 10
+) -> list[Step]:
     """The steps from ``start`` to ``goal`` moving only within ``band`` (see :meth:`AdjacencyIndex.career_path`)."""
     codes = index.career_path(start, goal, band, k)
     steps = [Step(codes[0], index.profiles[codes[0]].title)]
-    for before_code, code in zip(codes, codes[1:]):
+    for before_code, code in zip(codes, codes[1:], strict=False):
         before, after = index.profiles[before_code], index.profiles[code]
-        steps.append(Step(
-            code, after.title, index.distance(before_code, code),
-            (before.level, after.level) if before.level != after.level else None,
-            after.title.rsplit(" — ", 1)[0] if before.focus != after.focus else None,
-            skill_labels(store, set(after.skills - before.skills)),
-        ))
+        steps.append(
+            Step(
+                code,
+                after.title,
+                index.distance(before_code, code),
+                (before.level, after.level) if before.level != after.level else None,
+                after.title.rsplit(" — ", 1)[0] if before.focus != after.focus else None,
+                skill_labels(store, set(after.skills - before.skills)),
+            )
+        )
     return steps

@@ -5,43 +5,31 @@ code works on every backend. Inheritance happens here: a profile without a
 definition takes the nearest one of its focus, family or function, and a
 rubric cell written for a more specific taxonomy node wins over a broader one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from ..core.errors import JobarchError, did_you_mean
+from ..graph.terms import flag, integer, iri, number, text
 from ..query import internal
 from ..store import Store
 
-
-def text(node: Node | None) -> str:
-    """The lexical form of a term, or '' for an unbound one."""
-    return "" if node is None else str(node)
-
-
-def number(node: Node | None) -> float | int | None:
-    if node is None:
-        return None
-    value = node.toPython() if isinstance(node, Literal) else None
-    if isinstance(value, Decimal):
-        value = float(value)
-    return value if isinstance(value, (int, float)) else None
+__all__ = ["Level", "Profile", "Quality", "get_profile", "number", "profile_codes", "text", "unknown_profile"]
 
 
 def years_range(low: float | int | None, high: float | int | None) -> str:
     """Write an experience range the way the profile page does: 5–8 or 7+."""
+
     def fmt(v: float | int) -> str:
         return str(int(v)) if float(v).is_integer() else str(v)
-    if low is None and high is None:
-        return ""
+
+    if low is None:
+        return "" if high is None else f"up to {fmt(high)}"
     if high is None:
         return f"{fmt(low)}+"
-    if low is None:
-        return f"up to {fmt(high)}"
     return f"{fmt(low)}–{fmt(high)}"
 
 
@@ -178,52 +166,83 @@ def get_profile(store: Store, code: str) -> Profile:
     if not rows:
         raise unknown_profile(store, code)
     row = rows[0]
-    iri = row["profile"]
-    function = TaxonNode(row["function"], text(row["functionCode"]), text(row["functionLabel"]), text(row["functionDef"]))
-    family = TaxonNode(row["family"], text(row["familyCode"]), text(row["familyLabel"]), text(row["familyDef"]))
-    focus = TaxonNode(row["focus"], text(row["focusCode"]), text(row["focusLabel"]), text(row["focusDef"]))
+    profile = iri(row["profile"])
+    function = TaxonNode(
+        _optional_iri(row["function"]), text(row["functionCode"]), text(row["functionLabel"]), text(row["functionDef"])
+    )
+    family = TaxonNode(
+        _optional_iri(row["family"]), text(row["familyCode"]), text(row["familyLabel"]), text(row["familyDef"])
+    )
+    focus_iri = iri(row["focus"])
+    focus = TaxonNode(focus_iri, text(row["focusCode"]), text(row["focusLabel"]), text(row["focusDef"]))
     # a node without a definition shows the nearest broader one
     family.definition = family.definition or function.definition
     focus.definition = focus.definition or family.definition
     definition = text(row["profileDef"]) or focus.definition
     level = Level(
-        row["level"], text(row["levelCode"]), text(row["levelLabel"]), text(row["levelDef"]),
-        number(row["rank"]), number(row["grade"]), text(row["trackCode"]), text(row["trackLabel"]),
-        number(row["minYears"]), number(row["maxYears"]),
+        iri(row["level"]),
+        text(row["levelCode"]),
+        text(row["levelLabel"]),
+        text(row["levelDef"]),
+        integer(row["rank"]),
+        integer(row["grade"]),
+        text(row["trackCode"]),
+        text(row["trackLabel"]),
+        number(row["minYears"]),
+        number(row["maxYears"]),
     )
-    attrs = {text(r["attribute"]): (text(r["label"]), text(r["value"]))
-             for r in store.select(internal("level_attributes"), level=level.iri)}
+    attrs = {
+        text(r["attribute"]): (text(r["label"]), text(r["value"]))
+        for r in store.select(internal("level_attributes"), level=level.iri)
+    }
     order = ["scope", "autonomy", "complexity", "impact", "decisionRights", "leadership"]
     level.attributes = [attrs[k] for k in sorted(attrs, key=lambda a: order.index(a.rsplit("#", 1)[-1]))]
-    distinct = [TaxonNode(r["other"], text(r["code"]), text(r["label"]))
-                for r in store.select(internal("distinct_foci"), focus=focus.iri)]
+    distinct = [
+        TaxonNode(_optional_iri(r["other"]), text(r["code"]), text(r["label"]))
+        for r in store.select(internal("distinct_foci"), focus=focus_iri)
+    ]
     distinct.sort(key=lambda n: n.code)
     return Profile(
-        iri=iri, code=code, title=text(row["title"]) or f"{focus.label} — {level.code}",
-        status=text(row["statusLabel"]), definition=definition,
-        function=function, family=family, focus=focus, focus_note=text(row["focusNote"]),
-        distinct_from=distinct, level=level,
-        responsibilities=_responsibilities(store, focus.iri, iri),
-        **_rubric(store, focus.iri),
-        skills=_skills(store, iri), sources=_sources(store, iri), quality=_quality(store, iri),
-        **_labels(store, iri), mappings=_mappings(store, iri),
+        iri=profile,
+        code=code,
+        title=text(row["title"]) or f"{focus.label} — {level.code}",
+        status=text(row["statusLabel"]),
+        definition=definition,
+        function=function,
+        family=family,
+        focus=focus,
+        focus_note=text(row["focusNote"]),
+        distinct_from=distinct,
+        level=level,
+        responsibilities=_responsibilities(store, focus_iri, profile),
+        **_rubric(store, focus_iri),
+        skills=_skills(store, profile),
+        sources=_sources(store, profile),
+        quality=_quality(store, profile),
+        **_labels(store, profile),
+        mappings=_mappings(store, profile),
     )
+
+
+def _optional_iri(node: object) -> URIRef | None:
+    return node if isinstance(node, URIRef) else None
 
 
 def _responsibilities(store: Store, focus: URIRef, current: URIRef) -> list[LevelResponsibilities]:
     by_profile: dict[URIRef, LevelResponsibilities] = {}
     items: dict[URIRef, list[tuple[int, str]]] = {}
     for r in store.select(internal("focus_responsibilities"), focus=focus):
-        p = r["profile"]
+        p = iri(r["profile"])
         if p not in by_profile:
-            by_profile[p] = LevelResponsibilities(text(r["levelCode"]), text(r["levelLabel"]), number(r["rank"]),
-                                                  text(r["code"]), [], p == current)
+            by_profile[p] = LevelResponsibilities(
+                text(r["levelCode"]), text(r["levelLabel"]), integer(r["rank"]), text(r["code"]), [], p == current
+            )
             items[p] = []
         if r["text"] is not None:
-            items[p].append((number(r["order"]) or 0, text(r["text"])))
+            items[p].append((integer(r["order"]) or 0, text(r["text"])))
     for p, level in by_profile.items():
         level.items = [t for _, t in sorted(set(items[p]))]
-    return sorted(by_profile.values(), key=lambda l: (l.rank if l.rank is not None else 99, l.code))
+    return sorted(by_profile.values(), key=lambda level: (level.rank if level.rank is not None else 99, level.code))
 
 
 def _rubric(store: Store, focus: URIRef) -> dict:
@@ -232,48 +251,69 @@ def _rubric(store: Store, focus: URIRef) -> dict:
     ranks: dict[str, int] = {}
     for r in store.select(internal("rubric"), focus=focus):
         lv, dim = text(r["levelCode"]), text(r["dimensionLabel"])
-        dims[dim] = (number(r["dimensionOrder"]) or 99, dim)
-        ranks[lv] = number(r["rank"]) or 99
-        depth = number(r["depth"])
+        dims[dim] = (integer(r["dimensionOrder"]) or 99, dim)
+        ranks[lv] = integer(r["rank"]) or 99
+        depth = integer(r["depth"]) or 0
         key = (lv, dim)
         if key not in best or depth > best[key][0]:
             best[key] = (depth, text(r["text"]))
     dimensions = [d for _, d in sorted(dims.values())]
-    rows = [RubricRow(lv, [best.get((lv, d), (0, ""))[1] for d in dimensions])
-            for lv in sorted(ranks, key=lambda l: (ranks[l], l))]
+    rows = [
+        RubricRow(lv, [best.get((lv, d), (0, ""))[1] for d in dimensions])
+        for lv in sorted(ranks, key=lambda code: (ranks[code], code))
+    ]
     return {"rubric_dimensions": dimensions, "rubric": rows}
 
 
 def _skills(store: Store, profile: URIRef) -> list[Skill]:
     rows = store.select(internal("profile_skills"), profile=profile)
-    rows.sort(key=lambda r: (number(r["order"]) if r["order"] is not None else 10**9, text(r["label"]).lower()))
-    seen, skills = set(), []
+    rows.sort(key=lambda r: (_order(r["order"]), text(r["label"]).lower()))
+    seen: set[URIRef] = set()
+    skills = []
     for r in rows:
-        if r["skill"] not in seen:
-            seen.add(r["skill"])
-            skills.append(Skill(r["skill"], text(r["label"]), text(r["definition"]), r["inherited"].toPython()))
+        skill = iri(r["skill"])
+        if skill not in seen:
+            seen.add(skill)
+            skills.append(Skill(skill, text(r["label"]), text(r["definition"]), flag(r["inherited"])))
     return skills
+
+
+def _order(node: object) -> float:
+    """A display order (ja:order); items without one come last."""
+    value = number(node) if isinstance(node, Literal) else None
+    return value if value is not None else 10**9
 
 
 def _sources(store: Store, profile: URIRef) -> list[Source]:
     found: dict[URIRef, tuple] = {}
     for r in store.select(internal("profile_sources"), profile=profile):
-        key = (number(r["order"]) if r["order"] is not None else 10**9, text(r["title"]).lower())
-        found.setdefault(r["source"], (key, Source(r["source"], text(r["title"]), text(r["kind"]))))
+        key = (_order(r["order"]), text(r["title"]).lower())
+        source = iri(r["source"])
+        found.setdefault(source, (key, Source(source, text(r["title"]), text(r["kind"]))))
     return [s for _, s in sorted(found.values(), key=lambda item: item[0])]
 
 
 def _quality(store: Store, profile: URIRef) -> Quality:
     rows = store.select(internal("profile_quality"), profile=profile)
-    scores = sorted({(text(r["dimensionLabel"]) or text(r["dimension"]), number(r["score"]))
-                     for r in rows if r["score"] is not None})
+    scores = sorted(
+        {
+            (text(r["dimensionLabel"]) or text(r["dimension"]), integer(r["score"]) or 0)
+            for r in rows
+            if r["score"] is not None
+        }
+    )
     first = rows[0] if rows else {}
-    return Quality(scores, number(first.get("minScore")) or 1, number(first.get("maxScore")) or 5,
-                   number(first.get("threshold")) or 4)
+    return Quality(
+        scores,
+        integer(first.get("minScore")) or 1,
+        integer(first.get("maxScore")) or 5,
+        integer(first.get("threshold")) or 4,
+    )
 
 
 def _labels(store: Store, profile: URIRef) -> dict:
-    alt, hidden = [], []
+    alt: list[str] = []
+    hidden: list[str] = []
     for r in store.select(internal("profile_labels"), profile=profile):
         (alt if str(r["kind"]).endswith("altLabel") else hidden).append(text(r["label"]))
     return {"aliases": sorted(set(alt)), "hidden_labels": sorted(set(hidden))}
@@ -285,7 +325,12 @@ def _mappings(store: Store, profile: URIRef) -> list[Mapping]:
         key = r["mapping"]
         if key in out and not r["relation"]:
             continue
-        out[key] = Mapping(text(r["schemeLabel"]) or text(r["scheme"]), text(r["code"]), text(r["source"]),
-                           number(r["confidence"]), text(r["concept"]),
-                           text(r["relation"]).rsplit("#", 1)[-1] if r["relation"] else "")
+        out[key] = Mapping(
+            text(r["schemeLabel"]) or text(r["scheme"]),
+            text(r["code"]),
+            text(r["source"]),
+            number(r["confidence"]),
+            text(r["concept"]),
+            text(r["relation"]).rsplit("#", 1)[-1] if r["relation"] else "",
+        )
     return sorted(out.values(), key=lambda m: (m.scheme, m.code))

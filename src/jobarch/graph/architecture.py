@@ -5,11 +5,12 @@ later message can say which file, and through :mod:`jobarch.graph.lines`,
 which line a node is defined at. This is the reference in-memory form; the
 fast stores hold the same graphs (see :mod:`jobarch.store`).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node

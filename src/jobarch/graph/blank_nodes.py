@@ -7,10 +7,11 @@ points at it. Colour refinement (Weisfeiler–Lehman) over the file's own
 triples gives every blank node a signature; nodes with equal signatures are
 interchangeable, so pairing them in any order is a correct renaming.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 Triple = tuple[str, str, str]  # N-Triples strings; blank nodes start with "_:"
 ROUNDS = 4  # deep enough for assessment -> score -> dimension chains
@@ -19,7 +20,7 @@ ROUNDS = 4  # deep enough for assessment -> score -> dimension chains
 def _signatures(triples: Iterable[Triple]) -> dict[str, str]:
     triples = list(triples)
     nodes = {t for s, _, o in triples for t in (s, o) if t.startswith("_:")}
-    colour = {b: "" for b in nodes}
+    colour = dict.fromkeys(nodes, "")
     for _ in range(ROUNDS):
         parts: dict[str, list[str]] = defaultdict(list)
         for s, p, o in triples:

@@ -6,6 +6,7 @@ have something to report) and records, per subject IRI, the lines of its
 statement block and of each predicate in it, plus the line of every string
 literal, so that blank nodes can be placed too.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,14 +18,14 @@ from ..core.lexical import COMMENT, IRI, LONG_STRING, SHORT_STRING
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 _TOKEN = re.compile(
-    rf'''(?P<ws>\s+)
+    rf"""(?P<ws>\s+)
       | (?P<comment>{COMMENT})
       | (?P<lstr>{LONG_STRING})
       | (?P<str>{SHORT_STRING})
       | (?P<iri>{IRI})
       | (?P<punct>[\[\]\(\)\{{\}};,])
       | (?P<word>[^\s\[\]\(\)\{{\}};,"'<\#]+)
-      | (?P<other>.)''',
+      | (?P<other>.)""",
     re.X | re.S,
 )
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
@@ -170,7 +171,11 @@ def scan(text: str, base: str = "") -> LineIndex:
                 expect = "object"
             elif expect == "object":
                 expect = "after-object"
-            if directive is not None and directive[0] in ("prefix", "base") and len(directive) == (3 if directive[0] == "prefix" else 2):
+            if (
+                directive is not None
+                and directive[0] in ("prefix", "base")
+                and len(directive) == (3 if directive[0] == "prefix" else 2)
+            ):
                 _apply_directive(directive, prefixes)
                 if directive[0] == "base":
                     base = directive[1][1:-1]

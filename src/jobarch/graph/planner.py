@@ -6,6 +6,7 @@ text for every focus node) and applies SHACL-style pre-binding: bound values
 are put into the triple patterns before rdflib plans the join order, so a
 query starts from the bound node instead of scanning.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -44,7 +45,7 @@ def skolem(node):
 
 def unskolem(node):
     if isinstance(node, URIRef) and str(node).startswith(SKOLEM):
-        return BNode(str(node)[len(SKOLEM):])
+        return BNode(str(node)[len(SKOLEM) :])
     return node
 
 

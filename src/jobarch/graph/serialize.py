@@ -1,4 +1,5 @@
 """A graph as text in a standard RDF syntax, with jobarch's prefixes (JSON-LD: as its compact inline @context)."""
+
 from __future__ import annotations
 
 from rdflib import Graph

@@ -4,12 +4,13 @@ Parsing never fetches anything: files are read and decoded here, then handed
 to rdflib as text, and JSON-LD documents that point to a remote ``@context``
 are refused. Every syntax error carries ``path:line:col``.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from rdflib import Dataset, Graph, URIRef
 
@@ -93,19 +94,19 @@ def parse_file(path: Path, text: str | None = None) -> Graph:
     uri = graph_iri(path)
     if fmt == "json-ld":
         _check_json_ld(path, text)
-    graph = Dataset() if fmt == "trig" else Graph(identifier=URIRef(uri))
+    parsed: Graph = Dataset() if fmt == "trig" else Graph(identifier=URIRef(uri))
     try:
-        graph.parse(data=text, format=fmt, publicID=uri)
+        parsed.parse(data=text, format=fmt, publicID=uri)
     except JobarchError:
         raise
     except Exception as exc:  # rdflib raises many types; each becomes path:line:col
         raise syntax_error(path, text, exc) from None
-    if fmt == "trig":
+    if isinstance(parsed, Dataset):  # TriG: every named graph of the file, flattened into the file's graph
         flat = Graph(identifier=URIRef(uri))
-        for s, p, o, _ in graph.quads((None, None, None, None)):
+        for s, p, o, _ in parsed.quads((None, None, None, None)):
             flat.add((s, p, o))
-        graph = flat
-    return graph
+        return flat
+    return parsed
 
 
 def _check_json_ld(path: Path, text: str) -> None:
@@ -121,7 +122,8 @@ def _check_json_ld(path: Path, text: str) -> None:
             remote = [c for c in (ctx if isinstance(ctx, list) else [ctx]) if isinstance(c, str)]
             if remote:
                 raise JobarchError(
-                    f"remote JSON-LD context {remote[0]!r} is not fetched", Location(path),
+                    f"remote JSON-LD context {remote[0]!r} is not fetched",
+                    Location(path),
                     hint="inline the context in the document",
                 )
             stack.extend(item.values())

@@ -6,9 +6,12 @@
   one interned string per term;
 * SPARQL 1.1 Query Results JSON bindings (``{"type": "uri", "value": ...}``): what a remote endpoint sends.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -51,6 +54,13 @@ def from_ox(term: Any) -> Node | None:
     raise JobarchError(f"unsupported term from Oxigraph: {term!r}")
 
 
+def triple_from_ox(triple: Any) -> tuple[Node, Node, Node]:
+    """A pyoxigraph triple (or quad) as an rdflib triple."""
+    s, p, o = from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)
+    assert s is not None and p is not None and o is not None
+    return s, p, o
+
+
 def to_binding(term: Node) -> dict[str, str]:
     """One bound term as the SPARQL results formats describe it: type, value, and a literal's language or datatype."""
     if isinstance(term, URIRef):
@@ -81,8 +91,42 @@ def from_binding(value: dict[str, str]) -> Identifier:
     return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
 
 
+def text(node: Node | None) -> str:
+    """The lexical form of a term, or '' for an unbound one."""
+    return "" if node is None else str(node)
+
+
+def number(node: Node | None) -> float | int | None:
+    """A numeric literal's value (decimals as floats), or None for anything else."""
+    value = node.toPython() if isinstance(node, Literal) else None
+    if isinstance(value, Decimal):
+        value = float(value)
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def integer(node: Node | None) -> int | None:
+    """A numeric literal's value as an integer (ranks, grades, scores), or None."""
+    value = number(node)
+    return None if value is None else int(value)
+
+
+def flag(node: Node | None) -> bool:
+    """A boolean literal's value (False when unbound)."""
+    return isinstance(node, Literal) and node.toPython() is True
+
+
+def iri(node: Node | None) -> URIRef:
+    """A term that the query guarantees to be an IRI (a bound subject): a JobarchError names a broken guarantee."""
+    if not isinstance(node, URIRef):
+        raise JobarchError(f"expected an IRI from the store, got {node!r}")
+    return node
+
+
 def parse_ntriples(triples: Iterable[Triple]) -> Any:
-    """Triples of N-Triples strings as Oxigraph triples; its parser keeps blank-node labels (its bulk loader would not)."""
+    """Triples of N-Triples strings as Oxigraph triples.
+
+    Oxigraph's parser keeps blank-node labels (its bulk loader would not).
+    """
     text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
     return ox.parse(text, ox.RdfFormat.N_TRIPLES)
 

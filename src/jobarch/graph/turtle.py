@@ -7,9 +7,11 @@ fixed order, one object per line when there are several, blank nodes written
 inline where they belong to one subject. The same graph always gives the
 same bytes.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
@@ -17,17 +19,67 @@ from rdflib.namespace import RDF, XSD
 
 from ..core.namespaces import JA, PREFIXES
 
-TYPE_ORDER = [JA.JobArchitecture, JA.AdjacencyModel, JA.QualityPolicy, JA.Track, JA.Level, JA.RubricDimension,
-              JA.RubricCell, JA.QualityDimension, JA.Function, JA.JobFamily, JA.Focus, JA.JobProfile,
-              JA.SkillGroup, JA.Skill, JA.Source]
+TYPE_ORDER = [
+    JA.JobArchitecture,
+    JA.AdjacencyModel,
+    JA.QualityPolicy,
+    JA.Track,
+    JA.Level,
+    JA.RubricDimension,
+    JA.RubricCell,
+    JA.QualityDimension,
+    JA.Function,
+    JA.JobFamily,
+    JA.Focus,
+    JA.JobProfile,
+    JA.SkillGroup,
+    JA.Skill,
+    JA.Source,
+]
 _SKOS = str(PREFIXES["skos"])
-PREDICATE_ORDER = [RDF.type, JA.code, JA.order] + [URIRef(_SKOS + n) for n in (
-    "prefLabel", "altLabel", "hiddenLabel", "definition", "scopeNote", "notation", "inScheme", "topConceptOf", "broader")] + [
-    JA.focus, JA.level, JA.track, JA.rank, JA.grade, JA.status, JA.appliesTo, JA.dimension, JA.text, JA.distinctFrom,
-    JA.requiresSkill, JA.responsibility, URIRef(str(PREFIXES["prov"]) + "wasDerivedFrom"), JA.qualityAssessment,
-    JA.dimensionScore, JA.qualityDimension, JA.score, JA.classificationMapping, JA.mappingScheme, JA.mappedCode,
-    JA.mappedConcept, JA.mappingSource, JA.confidence] + [URIRef(_SKOS + n) for n in (
-    "exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")]
+PREDICATE_ORDER = (
+    [RDF.type, JA.code, JA.order]
+    + [
+        URIRef(_SKOS + n)
+        for n in (
+            "prefLabel",
+            "altLabel",
+            "hiddenLabel",
+            "definition",
+            "scopeNote",
+            "notation",
+            "inScheme",
+            "topConceptOf",
+            "broader",
+        )
+    ]
+    + [
+        JA.focus,
+        JA.level,
+        JA.track,
+        JA.rank,
+        JA.grade,
+        JA.status,
+        JA.appliesTo,
+        JA.dimension,
+        JA.text,
+        JA.distinctFrom,
+        JA.requiresSkill,
+        JA.responsibility,
+        URIRef(str(PREFIXES["prov"]) + "wasDerivedFrom"),
+        JA.qualityAssessment,
+        JA.dimensionScore,
+        JA.qualityDimension,
+        JA.score,
+        JA.classificationMapping,
+        JA.mappingScheme,
+        JA.mappedCode,
+        JA.mappedConcept,
+        JA.mappingSource,
+        JA.confidence,
+    ]
+    + [URIRef(_SKOS + n) for n in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")]
+)
 
 
 class _Writer:
@@ -37,11 +89,16 @@ class _Writer:
         self.graph = graph
         self.prefixes = prefixes
         self.used: set[str] = set()
-        self.inline = {b for b in set(graph.objects()) if isinstance(b, BNode)
-                       and len(list(graph.subject_predicates(b))) == 1 and not self._cyclic(b)}
+        self.inline = {
+            b
+            for b in set(graph.objects())
+            if isinstance(b, BNode) and len(list(graph.subject_predicates(b))) == 1 and not self._cyclic(b)
+        }
         self._rendered: dict[tuple, str] = {}
         # blank nodes that must be written by label get short, content-derived ones (stable across runs)
-        labelled = sorted({n for t in graph for n in (t[0], t[2]) if isinstance(n, BNode) and n not in self.inline}, key=str)
+        labelled = sorted(
+            {n for t in graph for n in (t[0], t[2]) if isinstance(n, BNode) and n not in self.inline}, key=str
+        )
         self.labels = {node: f"b{i}" for i, node in enumerate(labelled, 1)}
 
     def _cyclic(self, node, seen=None) -> bool:
@@ -56,14 +113,14 @@ class _Writer:
             best = None
             for prefix, ns in self.prefixes.items():
                 if text.startswith(ns) and (best is None or len(ns) > len(self.prefixes[best])):
-                    local = text[len(ns):]
+                    local = text[len(ns) :]
                     if re.fullmatch(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?|", local):
                         best = prefix
             if node == RDF.type:
                 return "a"
             if best is not None:
                 self.used.add(best)
-                return f"{best}:{text[len(self.prefixes[best]):]}"
+                return f"{best}:{text[len(self.prefixes[best]) :]}"
             return f"<{text}>"
         if isinstance(node, BNode):
             return f"_:{self.labels.get(node, node)}"
@@ -104,7 +161,9 @@ class _Writer:
                 parts.append(f"{pad}{self.term(p)} {rendered[0]}")
             else:
                 inner = "    " * (indent + 2)
-                parts.append(f"{pad}{self.term(p)}\n" + " ,\n".join(inner + r.replace("\n", "\n    ") for r in rendered))
+                parts.append(
+                    f"{pad}{self.term(p)}\n" + " ,\n".join(inner + r.replace("\n", "\n    ") for r in rendered)
+                )
         return " ;\n".join(parts)
 
     def object(self, o, indent: int) -> str:
@@ -124,21 +183,42 @@ class _Writer:
 def _subject_key(graph: Graph, subject, writer: _Writer) -> tuple:
     """Type group, then code, then display order (ja:order, or a rubric cell's node, level and dimension), then name."""
     types = set(graph.objects(subject, RDF.type))
-    rank = min((TYPE_ORDER.index(t) for t in types if t in TYPE_ORDER), default=len(TYPE_ORDER))
+    rank = min(
+        (TYPE_ORDER.index(t) for t in types if isinstance(t, URIRef) and t in TYPE_ORDER), default=len(TYPE_ORDER)
+    )
     code = graph.value(subject, JA.code)
     order = graph.value(subject, JA.order)
     within: tuple = (order.toPython() if isinstance(order, Literal) and isinstance(order.toPython(), int) else 10**9,)
     if JA.RubricCell in types:
         level, dimension = graph.value(subject, JA.level), graph.value(subject, JA.dimension)
-        rank_of = lambda node, p: (graph.value(node, p).toPython() if node is not None and isinstance(graph.value(node, p), Literal) else 10**9)
-        within = (writer.term(graph.value(subject, JA.appliesTo) or subject), str(graph.value(level, JA.track) or ""),
-                  rank_of(level, JA.rank), rank_of(dimension, JA.order))
-    return (rank, "" if rank < len(TYPE_ORDER) else min((writer.term(t) for t in types), default="~"),
-            str(code) if code is not None else "~", within, isinstance(subject, BNode), writer.term(subject))
+
+        def rank_of(node, p):
+            value = graph.value(node, p) if node is not None else None
+            return value.toPython() if isinstance(value, Literal) else 10**9
+
+        within = (
+            writer.term(graph.value(subject, JA.appliesTo) or subject),
+            str(graph.value(level, JA.track) or ""),
+            rank_of(level, JA.rank),
+            rank_of(dimension, JA.order),
+        )
+    return (
+        rank,
+        "" if rank < len(TYPE_ORDER) else min((writer.term(t) for t in types), default="~"),
+        str(code) if code is not None else "~",
+        within,
+        isinstance(subject, BNode),
+        writer.term(subject),
+    )
 
 
-def canonical_turtle(graph: Graph, prefixes: dict[str, str], header: list[str] = (), attached: dict | None = None,
-                     footer: list[str] = ()) -> str:
+def canonical_turtle(
+    graph: Graph,
+    prefixes: dict[str, str],
+    header: Sequence[str] = (),
+    attached: dict | None = None,
+    footer: Sequence[str] = (),
+) -> str:
     """A graph in jobarch's canonical Turtle layout (deterministic: same graph, same bytes)."""
     attached = attached or {}
     graph = to_canonical_graph(graph)

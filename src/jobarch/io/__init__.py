@@ -1,1 +1,1 @@
-"""The architecture in and out: exports other systems accept, importers that write curators' Turtle, fmt, diff, synth."""
+"""The architecture in and out: exports, importers that write curators' Turtle, fmt, diff, synth."""

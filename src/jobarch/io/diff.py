@@ -5,6 +5,7 @@ responsibility is matched by what it says, not by a parser's label: editing
 its text shows as one removed and one added. Changes are reported per subject
 (by code where it has one) and per section (responsibilities, skills, ...).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,12 +24,33 @@ from ..graph.architecture import load
 from ..graph.sources import FILE_FORMATS
 
 SECTIONS = {
-    JA.responsibility: "responsibilities", JA.requiresSkill: "skills", PROV.wasDerivedFrom: "sources",
-    JA.qualityAssessment: "quality", JA.classificationMapping: "mappings", SKOS.prefLabel: "title",
-    SKOS.altLabel: "aliases", SKOS.hiddenLabel: "aliases", SKOS.definition: "definition", JA.level: "level",
-    JA.focus: "focus", JA.status: "status", SKOS.broader: "taxonomy", JA.distinctFrom: "distinct from",
+    JA.responsibility: "responsibilities",
+    JA.requiresSkill: "skills",
+    PROV.wasDerivedFrom: "sources",
+    JA.qualityAssessment: "quality",
+    JA.classificationMapping: "mappings",
+    SKOS.prefLabel: "title",
+    SKOS.altLabel: "aliases",
+    SKOS.hiddenLabel: "aliases",
+    SKOS.definition: "definition",
+    JA.level: "level",
+    JA.focus: "focus",
+    JA.status: "status",
+    SKOS.broader: "taxonomy",
+    JA.distinctFrom: "distinct from",
 }
-NAMED_SECTIONS = {"skills", "sources", "aliases", "title", "status", "level", "focus", "taxonomy", "distinct from", "definition"}
+NAMED_SECTIONS = {
+    "skills",
+    "sources",
+    "aliases",
+    "title",
+    "status",
+    "level",
+    "focus",
+    "taxonomy",
+    "distinct from",
+    "definition",
+}
 
 
 @dataclass
@@ -47,7 +69,12 @@ class SubjectChange:
                 items = [f"+{a}" for a in added] + [f"-{r}" for r in removed]
                 parts.append(f"{name} " + ", ".join(items))
             else:
-                parts.append(f"{name} " + " ".join(x for x in (f"+{len(added)}" if added else "", f"-{len(removed)}" if removed else "") if x))
+                parts.append(
+                    f"{name} "
+                    + " ".join(
+                        x for x in (f"+{len(added)}" if added else "", f"-{len(removed)}" if removed else "") if x
+                    )
+                )
         return f"{self.label}: " + "; ".join(parts)
 
 
@@ -88,9 +115,10 @@ def diff_graphs(old: Graph, new: Graph) -> list[SubjectChange]:
                 change.status = "added"
             elif s not in new_subjects:
                 change.status = "removed"
-            section = SECTIONS.get(p) or _name(graph, p)
-            change.sections.setdefault(section, {}).setdefault(sign, []).append(
-                _name(graph, o) if not isinstance(o, BNode) else "")
+            name = (SECTIONS.get(p) if isinstance(p, URIRef) else None) or _name(graph, p)
+            change.sections.setdefault(name, {}).setdefault(sign, []).append(
+                _name(graph, o) if not isinstance(o, BNode) else ""
+            )
     for change in changes.values():
         for section in change.sections.values():
             for items in section.values():
@@ -126,8 +154,14 @@ def diff_git(revisions: str, paths: list[Path]) -> list[SubjectChange]:
 
 def render(changes: list[SubjectChange], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([{"subject": c.label, "status": c.status, "sections": c.sections} for c in changes],
-                          indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                [{"subject": c.label, "status": c.status, "sections": c.sections} for c in changes],
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
     if fmt == "md":
         if not changes:
             return "No changes.\n"

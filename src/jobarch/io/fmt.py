@@ -6,6 +6,7 @@ that cannot be placed (inside a statement) makes the file refused unless
 input, or the file is refused and left untouched. The layout itself is
 :func:`jobarch.graph.turtle.canonical_turtle`.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,10 @@ def _comments(text: str) -> tuple[list[str], dict[str, list[str]], list[str], li
     first_token = next((m.start() for m in tokens(text) if m.lastgroup not in ("ws", "comment")), len(text))
     header_end = text.count("\n", 0, first_token) + 1  # the opening comment runs to the first directive or statement
     first = min(starts, default=None)
-    header, attached, footer, unplaced = [], {}, [], []
+    header: list[str] = []
+    attached: dict[str, list[str]] = {}
+    footer: list[str] = []
+    unplaced: list[int] = []
     for number in sorted(comment_lines):
         comment = comment_lines[number]
         if number < header_end or first is None:
@@ -60,10 +64,10 @@ def _comments(text: str) -> tuple[list[str], dict[str, list[str]], list[str], li
             following = min((s for s in starts if s > number), default=None)
             if following is None:
                 footer.append(comment)
-            elif starts[following] is None:
+            elif (subject := starts[following]) is None:
                 unplaced.append(number)  # it precedes a [ ... ] statement, which has no name to keep it by
             else:
-                attached.setdefault(starts[following], []).append(comment)
+                attached.setdefault(subject, []).append(comment)
     return header, attached, footer, unplaced
 
 
@@ -76,12 +80,17 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
     if unplaced and not drop_comments:
         raise JobarchError(
             f"cannot keep the comment on line {unplaced[0]} (it is inside a statement, not before a subject)",
-            Location(path, unplaced[0]), hint="move it above the subject it is about, or pass --drop-comments")
+            Location(path, unplaced[0]),
+            hint="move it above the subject it is about, or pass --drop-comments",
+        )
     result = canonical_turtle(graph, prefixes, header, attached, footer)
     check = Graph().parse(data=result, format="turtle", publicID=graph_iri(path))
     if not isomorphic(check, graph):
-        raise JobarchError("formatting would change the graph; the file is left as it is", Location(path),
-                           hint="please report this file: it is a jobarch bug")
+        raise JobarchError(
+            "formatting would change the graph; the file is left as it is",
+            Location(path),
+            hint="please report this file: it is a jobarch bug",
+        )
     return FormatResult(path, result != text, result, unplaced if drop_comments else [])
 
 
@@ -97,5 +106,3 @@ def format_files(paths: list[Path], check: bool = False, drop_comments: bool = F
             atomic_write(path, result.text)
         results.append(result)
     return results
-
-

@@ -10,6 +10,7 @@ valid by the shapes (tests check that), so it measures the normal case.
 Generated data is never committed: tests and benchmarks write it to temporary
 directories.
 """
+
 from __future__ import annotations
 
 import random
@@ -18,49 +19,113 @@ from pathlib import Path
 from ..core.files import atomic_write
 
 BASE = "https://example.org/jobarch/synthetic/"
-PREFIXES = """@prefix ja:      <https://w3id.org/jobarch#> .
+PREFIXES = f"""@prefix ja:      <https://w3id.org/jobarch#> .
 @prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
 @prefix prov:    <http://www.w3.org/ns/prov#> .
 @prefix dct:     <http://purl.org/dc/terms/> .
-@prefix arch:    <{b}> .
-@prefix fn:      <{b}function/> .
-@prefix fam:     <{b}family/> .
-@prefix focus:   <{b}focus/> .
-@prefix profile: <{b}profile/> .
-@prefix track:   <{b}track/> .
-@prefix lvl:     <{b}level/> .
-@prefix rubric:  <{b}rubric/> .
-@prefix skill:   <{b}skill/> .
-@prefix src:     <{b}source/> .
-@prefix qd:      <{b}quality/> .
+@prefix arch:    <{BASE}> .
+@prefix fn:      <{BASE}function/> .
+@prefix fam:     <{BASE}family/> .
+@prefix focus:   <{BASE}focus/> .
+@prefix profile: <{BASE}profile/> .
+@prefix track:   <{BASE}track/> .
+@prefix lvl:     <{BASE}level/> .
+@prefix rubric:  <{BASE}rubric/> .
+@prefix skill:   <{BASE}skill/> .
+@prefix src:     <{BASE}source/> .
+@prefix qd:      <{BASE}quality/> .
 @prefix soc:     <https://w3id.org/jobarch/classification/soc2018/> .
 
-""".format(b=BASE)
+"""
 
 # code, track, rank, grade, label, min years, max years
 LEVELS = [
-    ("P1", "P", 1, 1, "Associate", 0, 2), ("P2", "P", 2, 2, "Professional", 2, 5),
-    ("P3", "P", 3, 3, "Senior Professional", 5, 8), ("P4", "P", 4, 4, "Lead Specialist", 8, 12),
-    ("P5", "P", 5, 5, "Principal", 10, 15), ("P6", "P", 6, 6, "Distinguished Principal", 15, None),
-    ("M1", "M", 1, 4, "Manager I", 3, 6), ("M2", "M", 2, 5, "Manager II", 5, 8),
-    ("M3", "M", 3, 6, "Manager III", 8, 12), ("M4", "M", 4, 7, "Director", 12, None),
+    ("P1", "P", 1, 1, "Associate", 0, 2),
+    ("P2", "P", 2, 2, "Professional", 2, 5),
+    ("P3", "P", 3, 3, "Senior Professional", 5, 8),
+    ("P4", "P", 4, 4, "Lead Specialist", 8, 12),
+    ("P5", "P", 5, 5, "Principal", 10, 15),
+    ("P6", "P", 6, 6, "Distinguished Principal", 15, None),
+    ("M1", "M", 1, 4, "Manager I", 3, 6),
+    ("M2", "M", 2, 5, "Manager II", 5, 8),
+    ("M3", "M", 3, 6, "Manager III", 8, 12),
+    ("M4", "M", 4, 7, "Director", 12, None),
 ]
-LADDERS = [["P1", "P2", "P3", "P4"], ["P2", "P3", "P4", "P5", "P6"], ["M1", "M2", "M3"],
-           ["P1", "P2", "P3", "P4", "M1", "M2"], ["P3", "P4", "P5", "M2", "M3", "M4"], ["P1", "P2", "P3", "P4", "P5", "P6", "M2", "M3", "M4"]]
-DIMENSIONS = [("knowledge", "Knowledge & Application"), ("complexity", "Complexity & Problem Solving"),
-              ("collaboration", "Collaboration & Interaction"), ("years", "Typical Degree & Years")]
+LADDERS = [
+    ["P1", "P2", "P3", "P4"],
+    ["P2", "P3", "P4", "P5", "P6"],
+    ["M1", "M2", "M3"],
+    ["P1", "P2", "P3", "P4", "M1", "M2"],
+    ["P3", "P4", "P5", "M2", "M3", "M4"],
+    ["P1", "P2", "P3", "P4", "P5", "P6", "M2", "M3", "M4"],
+]
+DIMENSIONS = [
+    ("knowledge", "Knowledge & Application"),
+    ("complexity", "Complexity & Problem Solving"),
+    ("collaboration", "Collaboration & Interaction"),
+    ("years", "Typical Degree & Years"),
+]
 QUALITY = ["evidence", "level-differentiation", "specificity", "accuracy", "clarity"]
-AREAS = ["Manufacturing", "Quality", "Engineering", "Supply Chain", "Research", "Regulatory", "Finance",
-         "Data", "Facilities", "Commercial", "Clinical", "Information Technology", "People", "Legal", "Procurement"]
-OBJECTS = ["batch records", "process equipment", "analytical methods", "supplier audits", "production schedules",
-           "validation protocols", "change controls", "capacity plans", "data pipelines", "training curricula",
-           "risk registers", "stability studies", "cleaning procedures", "budgets", "inspection findings",
-           "technology transfers", "control strategies", "deviation investigations", "service contracts", "dashboards"]
-VERBS = ["Plans and executes", "Reviews and approves", "Designs and improves", "Coordinates", "Monitors and trends",
-         "Investigates and resolves", "Documents and maintains", "Leads the delivery of", "Standardises", "Audits"]
-CONTEXTS = ["across shifts and sites", "in line with GMP and company standards", "with partner functions",
-            "to meet schedule and quality targets", "using established procedures and tools",
-            "within the area's budget and headcount", "for commercial and clinical programmes"]
+AREAS = [
+    "Manufacturing",
+    "Quality",
+    "Engineering",
+    "Supply Chain",
+    "Research",
+    "Regulatory",
+    "Finance",
+    "Data",
+    "Facilities",
+    "Commercial",
+    "Clinical",
+    "Information Technology",
+    "People",
+    "Legal",
+    "Procurement",
+]
+OBJECTS = [
+    "batch records",
+    "process equipment",
+    "analytical methods",
+    "supplier audits",
+    "production schedules",
+    "validation protocols",
+    "change controls",
+    "capacity plans",
+    "data pipelines",
+    "training curricula",
+    "risk registers",
+    "stability studies",
+    "cleaning procedures",
+    "budgets",
+    "inspection findings",
+    "technology transfers",
+    "control strategies",
+    "deviation investigations",
+    "service contracts",
+    "dashboards",
+]
+VERBS = [
+    "Plans and executes",
+    "Reviews and approves",
+    "Designs and improves",
+    "Coordinates",
+    "Monitors and trends",
+    "Investigates and resolves",
+    "Documents and maintains",
+    "Leads the delivery of",
+    "Standardises",
+    "Audits",
+]
+CONTEXTS = [
+    "across shifts and sites",
+    "in line with GMP and company standards",
+    "with partner functions",
+    "to meet schedule and quality targets",
+    "using established procedures and tools",
+    "within the area's budget and headcount",
+    "for commercial and clinical programmes",
+]
 SOC = ["51-1011", "19-4021", "19-1029", "17-2199", "13-1041", "11-3051", "49-9041", "19-2031", "11-9121", "15-2051"]
 
 
@@ -80,24 +145,31 @@ def synthesize(n_profiles: int, seed: int, out_dir: Path) -> list[Path]:
         fn_code = f"{AREAS[(f_index - 1) % len(AREAS)][:6].upper().replace(' ', '')}{f_index}"
         folder = out_dir / f"function-{f_index:03d}"
         path = folder / "function.ttl"
-        atomic_write(path, PREFIXES + f"# Synthetic function {fn_code}\n\nfn:{fn_code}\n    a ja:Function ;\n    ja:code \"{fn_code}\" ;\n"
-                     f"    skos:prefLabel {_lit(AREAS[(f_index - 1) % len(AREAS)] + ' ' + str(f_index))} ;\n"
-                     f"    skos:definition {_lit('Synthetic function number ' + str(f_index) + '.')} ;\n"
-                     f"    skos:inScheme arch:architecture ;\n    skos:topConceptOf arch:architecture .\n")
+        atomic_write(
+            path,
+            PREFIXES
+            + f'# Synthetic function {fn_code}\n\nfn:{fn_code}\n    a ja:Function ;\n    ja:code "{fn_code}" ;\n'
+            f"    skos:prefLabel {_lit(AREAS[(f_index - 1) % len(AREAS)] + ' ' + str(f_index))} ;\n"
+            f"    skos:definition {_lit('Synthetic function number ' + str(f_index) + '.')} ;\n"
+            f"    skos:inScheme arch:architecture ;\n    skos:topConceptOf arch:architecture .\n",
+        )
         written.append(path)
         for fam_i in range(1, 6):
             if remaining <= 0:
                 break
             fam_code = f"{fn_code[:6]}{f_index}{fam_i:02d}"
-            parts = [PREFIXES, f"fam:{fam_code}\n    a ja:JobFamily ;\n    ja:code \"{fam_code}\" ;\n"
-                     f"    skos:prefLabel {_lit('Family ' + fam_code)} ;\n"
-                     f"    skos:definition {_lit('A synthetic family of related foci in ' + fn_code + '.')} ;\n"
-                     f"    skos:inScheme arch:architecture ;\n    skos:broader fn:{fn_code} .\n\n"]
+            parts = [
+                PREFIXES,
+                f'fam:{fam_code}\n    a ja:JobFamily ;\n    ja:code "{fam_code}" ;\n'
+                f"    skos:prefLabel {_lit('Family ' + fam_code)} ;\n"
+                f"    skos:definition {_lit('A synthetic family of related foci in ' + fn_code + '.')} ;\n"
+                f"    skos:inScheme arch:architecture ;\n    skos:broader fn:{fn_code} .\n\n",
+            ]
             for focus_i in range(1, 21):
                 if remaining <= 0:
                     break
                 focus_code = f"{fam_code}{chr(64 + (focus_i - 1) // 9 + 1)}{(focus_i - 1) % 9 + 1}"
-                ladder = rng.choice(LADDERS)[: remaining]
+                ladder = rng.choice(LADDERS)[:remaining]
                 remaining -= len(ladder)
                 parts.append(_focus(rng, fn_code, fam_code, focus_code, ladder, skills))
             path = folder / f"family-{fam_i:02d}.ttl"
@@ -109,60 +181,99 @@ def synthesize(n_profiles: int, seed: int, out_dir: Path) -> list[Path]:
 def _focus(rng: random.Random, fn: str, fam: str, code: str, ladder: list[str], skills: list[str]) -> str:
     label = f"Focus {code}"
     required = rng.sample(skills, 16)
-    out = [f"focus:{code}\n    a ja:Focus ;\n    ja:code \"{code}\" ;\n    skos:prefLabel {_lit(label)} ;\n"
-           f"    skos:inScheme arch:architecture ;\n    skos:broader fam:{fam} ;\n    ja:requiresSkill\n"
-           + " ,\n".join(f"        skill:{s}" for s in required) + " .\n\n"]
+    out = [
+        f'focus:{code}\n    a ja:Focus ;\n    ja:code "{code}" ;\n    skos:prefLabel {_lit(label)} ;\n'
+        f"    skos:inScheme arch:architecture ;\n    skos:broader fam:{fam} ;\n    ja:requiresSkill\n"
+        + " ,\n".join(f"        skill:{s}" for s in required)
+        + " .\n\n"
+    ]
     levels = {lv[0]: lv for lv in LEVELS}
     for lv in ladder:
         pcode = f"{fn}.{code}.{lv}"
         resp = []
         for i in range(1, 6):
-            text = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(CONTEXTS)}, at {levels[lv][4].lower()} scope, " \
-                   f"and reports on {rng.choice(OBJECTS)} to keep {label.lower()} on track."
+            text = (
+                f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(CONTEXTS)}, at {levels[lv][4].lower()} scope, "
+                f"and reports on {rng.choice(OBJECTS)} to keep {label.lower()} on track."
+            )
             resp.append(f"        [ ja:order {i} ; ja:text {_lit(text)} ]")
-        scores = ",\n".join(f"                [ ja:qualityDimension qd:{d} ; ja:score {rng.choice((4, 5))} ]" for d in QUALITY)
+        scores = ",\n".join(
+            f"                [ ja:qualityDimension qd:{d} ; ja:score {rng.choice((4, 5))} ]" for d in QUALITY
+        )
         soc = rng.choice(SOC)
         alias = f"    skos:altLabel {_lit(label + ' ' + levels[lv][4] + ' (alias)')} ;\n" if rng.random() < 0.1 else ""
         out.append(
-            f"profile:{pcode}\n    a ja:JobProfile ;\n    ja:code \"{pcode}\" ;\n    skos:prefLabel {_lit(label + ' — ' + lv)} ;\n{alias}"
-            f"    skos:inScheme arch:architecture ;\n    ja:focus focus:{code} ;\n    ja:level lvl:{lv} ;\n    ja:status ja:Published ;\n"
+            f'profile:{pcode}\n    a ja:JobProfile ;\n    ja:code "{pcode}" ;\n'
+            f"    skos:prefLabel {_lit(label + ' — ' + lv)} ;\n{alias}"
+            f"    skos:inScheme arch:architecture ;\n    ja:focus focus:{code} ;\n    ja:level lvl:{lv} ;\n"
+            f"    ja:status ja:Published ;\n"
             f"    ja:responsibility\n" + " ,\n".join(resp) + " ;\n"
             f"    prov:wasDerivedFrom src:source-{rng.randrange(40):02d}, src:source-{40 + rng.randrange(40):02d} ;\n"
-            f"    ja:qualityAssessment [\n        a ja:QualityAssessment ;\n        ja:dimensionScore\n{scores}\n    ] ;\n"
-            f"    ja:classificationMapping [\n        a ja:ClassificationMapping ;\n        ja:mappingScheme ja:SOC2018 ;\n"
-            f"        ja:mappedCode \"{soc}\" ;\n        ja:mappedConcept soc:{soc} ;\n        ja:mappingSource \"synth\" ;\n"
-            f"        ja:confidence 0.{rng.randrange(50, 99)}\n    ] ;\n    skos:closeMatch soc:{soc} .\n\n")
+            f"    ja:qualityAssessment [\n        a ja:QualityAssessment ;\n        ja:dimensionScore\n{scores}\n"
+            f"    ] ;\n"
+            f"    ja:classificationMapping [\n        a ja:ClassificationMapping ;\n"
+            f"        ja:mappingScheme ja:SOC2018 ;\n"
+            f'        ja:mappedCode "{soc}" ;\n        ja:mappedConcept soc:{soc} ;\n'
+            f'        ja:mappingSource "synth" ;\n'
+            f"        ja:confidence 0.{rng.randrange(50, 99)}\n    ] ;\n    skos:closeMatch soc:{soc} .\n\n"
+        )
     return "".join(out)
 
 
 def _write_shared(rng: random.Random, out_dir: Path) -> Path:
-    parts = [PREFIXES, "arch:architecture\n    a ja:JobArchitecture ;\n    skos:prefLabel \"Synthetic architecture\"@en .\n\n",
-             "arch:skills\n    a skos:ConceptScheme ;\n    skos:prefLabel \"Skills\"@en .\n\n",
-             "arch:levels\n    a skos:ConceptScheme ;\n    skos:prefLabel \"Levels\"@en .\n\n"]
+    parts = [
+        PREFIXES,
+        'arch:architecture\n    a ja:JobArchitecture ;\n    skos:prefLabel "Synthetic architecture"@en .\n\n',
+        'arch:skills\n    a skos:ConceptScheme ;\n    skos:prefLabel "Skills"@en .\n\n',
+        'arch:levels\n    a skos:ConceptScheme ;\n    skos:prefLabel "Levels"@en .\n\n',
+    ]
     for code, label in (("M", "Management"), ("P", "Professional")):
-        parts.append(f"track:{code}\n    a ja:Track ;\n    ja:code \"{code}\" ;\n    skos:prefLabel {_lit(label)} .\n\n")
+        parts.append(f'track:{code}\n    a ja:Track ;\n    ja:code "{code}" ;\n    skos:prefLabel {_lit(label)} .\n\n')
     for code, track, rank, grade, label, lo, hi in LEVELS:
         hi_line = f"    ja:maxYearsExperience {hi} ;\n" if hi is not None else ""
-        parts.append(f"lvl:{code}\n    a ja:Level ;\n    ja:code \"{code}\" ;\n    skos:prefLabel {_lit(label)} ;\n"
-                     f"    skos:inScheme arch:levels ;\n    ja:track track:{track} ;\n    ja:rank {rank} ;\n    ja:grade {grade} ;\n"
-                     f"    ja:scope {_lit('Scope of ' + label)} ;\n    ja:minYearsExperience {lo} ;\n{hi_line}"
-                     f"    skos:definition {_lit(label + ' level.')} .\n\n")
+        parts.append(
+            f'lvl:{code}\n    a ja:Level ;\n    ja:code "{code}" ;\n    skos:prefLabel {_lit(label)} ;\n'
+            f"    skos:inScheme arch:levels ;\n    ja:track track:{track} ;\n    ja:rank {rank} ;\n"
+            f"    ja:grade {grade} ;\n"
+            f"    ja:scope {_lit('Scope of ' + label)} ;\n    ja:minYearsExperience {lo} ;\n{hi_line}"
+            f"    skos:definition {_lit(label + ' level.')} .\n\n"
+        )
     for i, (slug, label) in enumerate(DIMENSIONS, 1):
-        parts.append(f"rubric:{slug}\n    a ja:RubricDimension ;\n    skos:prefLabel {_lit(label)} ;\n    ja:order {i} .\n\n")
+        parts.append(
+            f"rubric:{slug}\n    a ja:RubricDimension ;\n    skos:prefLabel {_lit(label)} ;\n    ja:order {i} .\n\n"
+        )
         for code, _track, _rank, _grade, level_label, lo, hi in LEVELS:
-            years = f"    ja:minYearsExperience {lo} ;\n" + (f"    ja:maxYearsExperience {hi} ;\n" if hi is not None else "") if slug == "years" else ""
-            parts.append(f"rubric:{code}-{slug}\n    a ja:RubricCell ;\n    ja:appliesTo arch:architecture ;\n    ja:level lvl:{code} ;\n"
-                         f"    ja:dimension rubric:{slug} ;\n{years}    ja:text {_lit(label + ' expected of a ' + level_label + '.')} .\n\n")
+            years = (
+                f"    ja:minYearsExperience {lo} ;\n"
+                + (f"    ja:maxYearsExperience {hi} ;\n" if hi is not None else "")
+                if slug == "years"
+                else ""
+            )
+            parts.append(
+                f"rubric:{code}-{slug}\n    a ja:RubricCell ;\n    ja:appliesTo arch:architecture ;\n"
+                f"    ja:level lvl:{code} ;\n"
+                f"    ja:dimension rubric:{slug} ;\n"
+                f"{years}    ja:text {_lit(label + ' expected of a ' + level_label + '.')} .\n\n"
+            )
     for slug in QUALITY:
-        parts.append(f"qd:{slug}\n    a ja:QualityDimension ;\n    skos:prefLabel {_lit(slug.replace('-', ' ').capitalize())} .\n\n")
+        parts.append(
+            f"qd:{slug}\n    a ja:QualityDimension ;\n"
+            f"    skos:prefLabel {_lit(slug.replace('-', ' ').capitalize())} .\n\n"
+        )
     for i in range(80):
         kind = "ja:OccupationalDataSource" if i < 40 else "ja:JobPostingSource"
-        parts.append(f"src:source-{i:02d}\n    a {kind} ;\n    ja:order {i + 1} ;\n    dct:title {_lit('Synthetic source ' + str(i))} .\n\n")
+        parts.append(
+            f"src:source-{i:02d}\n    a {kind} ;\n    ja:order {i + 1} ;\n"
+            f"    dct:title {_lit('Synthetic source ' + str(i))} .\n\n"
+        )
     n_skills = 4000
     for i in range(n_skills):
-        parts.append(f"skill:skill-{i:04d}\n    a ja:Skill ;\n    ja:order {i + 1} ;\n    skos:prefLabel {_lit('Skill ' + str(i))} ;\n"
-                     f"    skos:definition {_lit('Applying synthetic capability number ' + str(i) + ' to everyday work.')} ;\n"
-                     f"    skos:inScheme arch:skills .\n\n")
+        parts.append(
+            f"skill:skill-{i:04d}\n    a ja:Skill ;\n    ja:order {i + 1} ;\n"
+            f"    skos:prefLabel {_lit('Skill ' + str(i))} ;\n"
+            f"    skos:definition {_lit('Applying synthetic capability number ' + str(i) + ' to everyday work.')} ;\n"
+            f"    skos:inScheme arch:skills .\n\n"
+        )
     path = out_dir / "architecture.ttl"
     atomic_write(path, "".join(parts))
     return path

@@ -4,15 +4,16 @@ Plain text follows the reference page line for line; Markdown is the same page
 for review comments and wikis; the terminal view is the Markdown rendered by
 rich, so there are two templates and no third layout to keep in step.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
-from typing import Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..domain.profile import Profile
 from ..core.text import markdown_text, table_cell, terminal_safe
+from ..domain.profile import Profile
 
 PAGE_FORMATS = ("terminal", "markdown", "text")
 
@@ -34,7 +35,10 @@ def _environment(fmt: str) -> Environment:
 
 
 def render_profile(profile: Profile, fmt: str = "text", adjacent: Sequence | None = (), note: str = "") -> str:
-    """The profile page as text or Markdown; ``adjacent`` None means adjacency could not be computed (``note`` says why)."""
+    """The profile page as text or Markdown.
+
+    ``adjacent`` None means adjacency could not be computed (``note`` says why).
+    """
     name = {"text": "page.txt.j2", "markdown": "page.md.j2"}[fmt]
     if adjacent is None:
         adjacent, note = [], note or "Not computed."

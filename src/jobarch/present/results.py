@@ -4,6 +4,7 @@ SELECT and ASK answers become SPARQL Results JSON or XML, CSV or TSV, or a
 :class:`~jobarch.present.tables.Table` (terminal, Markdown); graphs become
 Turtle, N-Triples, JSON-LD or RDF/XML through :mod:`jobarch.graph.serialize`.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,9 +27,14 @@ def sparql_json(result: QueryResult) -> str:
     """The W3C SPARQL 1.1 Query Results JSON format."""
     if result.kind == "ASK":
         return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
-    bindings = [{var: to_binding(term) for var, term in zip(result.vars, row) if term is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": result.vars}, "results": {"bindings": bindings}},
-                      indent=2, ensure_ascii=False) + "\n"
+    bindings = [
+        {var: to_binding(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
+        for row in result.rows
+    ]
+    return (
+        json.dumps({"head": {"vars": result.vars}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
 
 
 def sparql_xml(result: QueryResult) -> str:
@@ -41,11 +47,13 @@ def sparql_xml(result: QueryResult) -> str:
     out += ["  </head>", "  <results>"]
     for row in result.rows:
         out.append("    <result>")
-        for var, term in zip(result.vars, row):
+        for var, term in zip(result.vars, row, strict=True):
             if term is None:
                 continue
             binding = to_binding(term)
-            attributes = "".join(f" {name}={quoteattr(binding[name])}" for name in ("xml:lang", "datatype") if name in binding)
+            attributes = "".join(
+                f" {name}={quoteattr(binding[name])}" for name in ("xml:lang", "datatype") if name in binding
+            )
             value = f"<{binding['type']}{attributes}>{escape(binding['value'])}</{binding['type']}>"
             out.append(f"      <binding name={quoteattr(var)}>{value}</binding>")
         out.append("    </result>")

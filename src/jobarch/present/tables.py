@@ -4,6 +4,7 @@ Every command that prints rows builds a :class:`Table` and calls
 :func:`render` or :func:`print_table`, so the formats behave the same
 everywhere (and data is sanitised in one place, see :mod:`jobarch.present.text`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,11 +38,15 @@ def render(table: Table, fmt: str) -> str:
             writer.writerow([cell.replace("\t", " ").replace("\n", " ") if fmt == "tsv" else cell for cell in row])
         return buffer.getvalue()
     if fmt == "json":
-        return json.dumps([dict(zip(table.headers, row)) for row in table.rows], indent=2, ensure_ascii=False) + "\n"
+        records = [dict(zip(table.headers, row, strict=True)) for row in table.rows]
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     if fmt in ("md", "table"):
         lines = ["| " + " | ".join(markdown_cell(h) for h in table.headers) + " |", "|" + "---|" * len(table.headers)]
         for row in table.rows:
-            cells = [f"**{markdown_cell(c)}**" if i == 0 and table.row_headers and c else markdown_cell(c) for i, c in enumerate(row)]
+            cells = [
+                f"**{markdown_cell(c)}**" if i == 0 and table.row_headers and c else markdown_cell(c)
+                for i, c in enumerate(row)
+            ]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
     raise ValueError(f"unknown table format {fmt!r}")
@@ -54,7 +59,9 @@ def to_rich(table: Table) -> Any:
 
     out = RichTable(title=Text(terminal_safe(table.title)) if table.title else None, show_lines=table.show_lines)
     for i, header in enumerate(table.headers):
-        out.add_column(Text(terminal_safe(header)), overflow="fold", style="bold" if i == 0 and table.row_headers else None)
+        out.add_column(
+            Text(terminal_safe(header)), overflow="fold", style="bold" if i == 0 and table.row_headers else None
+        )
     for row in table.rows:
         out.add_row(*(Text(terminal_safe(cell)) for cell in row))
     if table.caption:

@@ -2,9 +2,11 @@
 
 The CLI and the pages take these views instead of building their own rows.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..domain.adjacency import Neighbour
 from ..domain.compare import Comparison
@@ -15,21 +17,48 @@ from .tables import Table
 
 def neighbour_records(neighbours: Iterable[Neighbour]) -> list[dict[str, Any]]:
     """Neighbours as records (the JSON output), numbers rounded for stable text."""
-    return [{"code": n.code, "title": n.title, "distance": round(n.distance, 6), "band": n.band,
-             "taxonomy": round(n.taxonomy, 6), "level": round(n.level, 6), "sharedSkills": n.shared_skills,
-             "skillsUnion": n.skills_union, "skillOverlap": round(n.skill_overlap, 6)} for n in neighbours]
+    return [
+        {
+            "code": n.code,
+            "title": n.title,
+            "distance": round(n.distance, 6),
+            "band": n.band,
+            "taxonomy": round(n.taxonomy, 6),
+            "level": round(n.level, 6),
+            "sharedSkills": n.shared_skills,
+            "skillsUnion": n.skills_union,
+            "skillOverlap": round(n.skill_overlap, 6),
+        }
+        for n in neighbours
+    ]
 
 
 def neighbours_table(code: str, neighbours: Iterable[Neighbour]) -> Table:
-    rows = [[r["code"], r["title"], f"{r['distance']:.3f}", r["band"], f"{r['taxonomy']:.3f}", f"{r['level']:.3f}",
-             f"{r['sharedSkills']}/{r['skillsUnion']} ({r['skillOverlap']:.0%})"] for r in neighbour_records(neighbours)]
-    return Table(["code", "title", "distance", "band", "taxonomy", "level", "skills shared"], rows, title=f"Nearest to {code}")
+    rows = [
+        [
+            r["code"],
+            r["title"],
+            f"{r['distance']:.3f}",
+            r["band"],
+            f"{r['taxonomy']:.3f}",
+            f"{r['level']:.3f}",
+            f"{r['sharedSkills']}/{r['skillsUnion']} ({r['skillOverlap']:.0%})",
+        ]
+        for r in neighbour_records(neighbours)
+    ]
+    return Table(
+        ["code", "title", "distance", "band", "taxonomy", "level", "skills shared"], rows, title=f"Nearest to {code}"
+    )
 
 
 def comparison_table(comparison: Comparison) -> Table:
     """A comparison as one table: an aspect per row, a profile per column."""
-    return Table(["", *(p.code for p in comparison.profiles)],
-                 [[aspect, *values] for aspect, values in comparison.rows()], show_lines=True, row_headers=True)
+    return Table(
+        ["", *(p.code for p in comparison.profiles)],
+        [[aspect, *values] for aspect, values in comparison.rows()],
+        show_lines=True,
+        row_headers=True,
+    )
 
 
 def stats_table(numbers: dict[str, Any]) -> Table:
@@ -46,8 +75,11 @@ def stats_table(numbers: dict[str, Any]) -> Table:
 def queries_table(queries: Iterable[NamedQuery]) -> Table:
     rows = []
     for q in queries:
-        params = "\n".join(f"{p.name} ({p.type}{', required' if p.required else f', default {p.default}'})"
-                           + (f": {p.doc}" if p.doc else "") for p in q.params)
+        params = "\n".join(
+            f"{p.name} ({p.type}{', required' if p.required else f', default {p.default}'})"
+            + (f": {p.doc}" if p.doc else "")
+            for p in q.params
+        )
         rows.append([q.name, q.description, params or "-"])
     return Table(["name", "description", "parameters"], rows, show_lines=True)
 
@@ -59,6 +91,8 @@ def path_lines(steps: list[Step]) -> list[str]:
         if step.distance is None:
             lines.append(f"  {step.code}  {step.title}")
         else:
-            lines.append(f"→ {step.code}  {step.title}  [{step.distance.total:.2f}, {step.distance.band}] "
-                         + "; ".join(step.changes()))
+            lines.append(
+                f"→ {step.code}  {step.title}  [{step.distance.total:.2f}, {step.distance.band}] "
+                + "; ".join(step.changes())
+            )
     return lines

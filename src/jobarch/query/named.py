@@ -10,6 +10,7 @@ A query file opens with comment lines that say what it is::
 Parameters are bound into the query as variables of the same name (never
 pasted into the text), typed by the header.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,6 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
@@ -26,7 +26,9 @@ from ..core.errors import JobarchError, did_you_mean
 from ..core.resources import resource_dir
 
 _HEADER = re.compile(r"^#\s*(name|description|param|example):\s*(.*)$")
-_PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)\s*(?:\((?P<required>required)\)|=\s*(?P<default>\S+))?\s*(?:--\s*(?P<doc>.*))?$")
+_PARAM = re.compile(
+    r"^(?P<name>\w+)\s+(?P<type>\w+)\s*(?:\((?P<required>required)\)|=\s*(?P<default>\S+))?\s*(?:--\s*(?P<doc>.*))?$"
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class NamedQuery:
 def parse_query_file(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     name, description, params, examples = path.stem, "", [], []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for line in text.splitlines():
         match = _HEADER.match(line.strip())
         if not match:
             if line.strip() and not line.lstrip().startswith("#"):
@@ -67,7 +69,10 @@ def parse_query_file(path: Path) -> NamedQuery:
         else:
             pm = _PARAM.match(value)
             if not pm:
-                raise JobarchError(f"bad parameter header {value!r}", hint="write '# param: NAME TYPE (required) -- doc' or '# param: NAME TYPE = DEFAULT -- doc'")
+                raise JobarchError(
+                    f"bad parameter header {value!r}",
+                    hint="write '# param: NAME TYPE (required) -- doc' or '# param: NAME TYPE = DEFAULT -- doc'",
+                )
             params.append(Param(pm["name"], pm["type"], bool(pm["required"]), pm["default"], (pm["doc"] or "").strip()))
     return NamedQuery(name, description, text, path, tuple(params), tuple(examples))
 
@@ -104,8 +109,10 @@ def named_queries() -> dict[str, NamedQuery]:
 def find_query(name: str) -> NamedQuery:
     queries = named_queries()
     if name not in queries:
-        raise JobarchError(f"no named query {name!r}",
-                           hint=did_you_mean(name, list(queries), n=3, cutoff=0.6) or "list them with: jobarch queries")
+        raise JobarchError(
+            f"no named query {name!r}",
+            hint=did_you_mean(name, list(queries), n=3, cutoff=0.6) or "list them with: jobarch queries",
+        )
     return queries[name]
 
 
@@ -114,14 +121,14 @@ def bind_params(nq: NamedQuery, raw: dict[str, str]) -> dict[str, Identifier]:
     known = {p.name: p for p in nq.params}
     unknown = sorted(set(raw) - set(known))
     if unknown:
-        raise JobarchError(f"query {nq.name!r} has no parameter {unknown[0]!r}",
-                           hint="its parameters: " + (", ".join(known) or "none"))
+        raise JobarchError(
+            f"query {nq.name!r} has no parameter {unknown[0]!r}", hint="its parameters: " + (", ".join(known) or "none")
+        )
     bound: dict[str, Identifier] = {}
     for param in nq.params:
         value = raw.get(param.name, param.default)
         if value is None:
-            raise JobarchError(f"query {nq.name!r} needs --param {param.name}=...",
-                               hint=param.doc or f"a {param.type}")
+            raise JobarchError(f"query {nq.name!r} needs --param {param.name}=...", hint=param.doc or f"a {param.type}")
         bound[param.name] = typed_term(param.name, param.type, value)
     return bound
 

@@ -4,11 +4,12 @@ Updates are refused (stores are changed by editing the files), ``FROM`` would
 make an engine fetch a URL, and ``SERVICE`` would send data to another
 endpoint unless the user allows it.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -37,16 +38,20 @@ def check_query(text: str, *, allow_service: bool = False, source: str = "query"
         tree = parseQuery(text)
     except ParseException as exc:
         if _is_update(text):
-            raise JobarchError("updates are refused: jobarch runs queries read-only",
-                               hint="change the Turtle files instead, then reload") from None
+            raise JobarchError(
+                "updates are refused: jobarch runs queries read-only",
+                hint="change the Turtle files instead, then reload",
+            ) from None
         raise JobarchError(f"syntax error in SPARQL: {exc.msg}", Location(Path(source), exc.lineno, exc.col)) from None
     names = set(_node_names(tree))
     if "ServiceGraphPattern" in names and not allow_service:
-        raise JobarchError("SERVICE is refused: it would send data to another endpoint",
-                           hint="pass --allow-service if you mean it")
+        raise JobarchError(
+            "SERVICE is refused: it would send data to another endpoint", hint="pass --allow-service if you mean it"
+        )
     if "datasetClause" in tree[1]:
-        raise JobarchError("FROM / FROM NAMED is refused: it would fetch data from a URL",
-                           hint="load the data with --data instead")
+        raise JobarchError(
+            "FROM / FROM NAMED is refused: it would fetch data from a URL", hint="load the data with --data instead"
+        )
     try:
         return translateQuery(tree, initNs=PREFIXES)
     except Exception as exc:  # rdflib rejects some well-formed but invalid queries at this stage

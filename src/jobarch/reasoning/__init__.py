@@ -7,11 +7,13 @@ semi-naively). :func:`choose_engine` is the one place that picks between them
 and falls back. Inferences are written to their own file or named graph,
 never into the curators' files.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -54,8 +56,11 @@ class Inference:
     def summary(self) -> str:
         top = ", ".join(f"{short_name(str(p))} {n:,}" for p, n in self.by_predicate.most_common(6))
         share = len(self.triples) / self.data_triples if self.data_triples else 0
-        return (f"OWL-RL closure ({self.engine}) over {self.data_triples:,} data triples: {len(self.triples):,} new data triples "
-                f"({share:.0%} of the data){': ' + top if top else ''}" + (f"\n{self.note}" if self.note else ""))
+        return (
+            f"OWL-RL closure ({self.engine}) over {self.data_triples:,} data triples: "
+            f"{len(self.triples):,} new data triples "
+            f"({share:.0%} of the data){': ' + top if top else ''}" + (f"\n{self.note}" if self.note else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,9 @@ class EngineChoice:
     note: str = ""
 
 
-def choose_engine(engine: str, data_triples: int, ontology: Graph, convert: Callable[[Any], Any] | None = None) -> EngineChoice:
+def choose_engine(
+    engine: str, data_triples: int, ontology: Graph, convert: Callable[[Any], Any] | None = None
+) -> EngineChoice:
     """Which engine runs: ``auto`` takes the rules above AUTO_THRESHOLD data triples; the rules refuse an
     ontology with axioms they do not cover, and then ``auto`` falls back to owlrl, saying so."""
     if engine not in ENGINES:
@@ -91,8 +98,9 @@ def infer(data: set, ontology: set, engine: str = "auto", namespaces: list | Non
         else:
             closure = owlrl_closure(data, ontology)
         inferred = data_entailments(closure, data, ontology)
-    return Inference(inferred, len(data), Counter(p for _, p, _ in inferred), choice.engine, choice.note,
-                     list(namespaces or []))
+    return Inference(
+        inferred, len(data), Counter(p for _, p, _ in inferred), choice.engine, choice.note, list(namespaces or [])
+    )
 
 
 def data_and_ontology(arch: Architecture) -> tuple[set, set]:
@@ -109,5 +117,14 @@ def infer_architecture(arch: Architecture, engine: str = "auto") -> Inference:
     return infer(data, ontology, engine, list(arch.dataset.namespaces()))
 
 
-__all__ = ["AUTO_THRESHOLD", "ENGINES", "INFERRED_GRAPH", "EngineChoice", "Inference", "choose_engine",
-           "data_and_ontology", "infer", "infer_architecture"]
+__all__ = [
+    "AUTO_THRESHOLD",
+    "ENGINES",
+    "INFERRED_GRAPH",
+    "EngineChoice",
+    "Inference",
+    "choose_engine",
+    "data_and_ontology",
+    "infer",
+    "infer_architecture",
+]

@@ -7,9 +7,11 @@ classes and properties. The *data-level entailments* are the new triples
 whose subject is a resource of the curators' files, minus that bookkeeping.
 Both engines are compared on them, over rdflib terms or N-Triples strings.
 """
+
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import owlrl
 from rdflib import Literal
@@ -30,8 +32,12 @@ class Terms(NamedTuple):
 
 
 RDFLIB_TERMS = Terms(RDF.type, OWL.sameAs, frozenset(_BOOKKEEPING_TYPES), lambda t: isinstance(t, Literal))
-NTRIPLES_TERMS = Terms(RDF.type.n3(), OWL.sameAs.n3(), frozenset(t.n3() for t in _BOOKKEEPING_TYPES),
-                       lambda t: isinstance(t, str) and t[0] == '"')  # IRIs as <...>, the form Oxigraph writes too
+NTRIPLES_TERMS = Terms(
+    RDF.type.n3(),
+    OWL.sameAs.n3(),
+    frozenset(t.n3() for t in _BOOKKEEPING_TYPES),
+    lambda t: isinstance(t, str) and t[0] == '"',
+)  # IRIs as <...>, the form Oxigraph writes too
 
 
 def is_data_entailment(triple: tuple, data_resources: set, terms: Terms = RDFLIB_TERMS) -> bool:

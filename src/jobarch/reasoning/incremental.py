@@ -14,10 +14,12 @@ a file loses a triple, and journals what files gained), and the state of this
 module (which file versions, which engine, the rules' other derivations) goes
 through the store's get/put/remove state.
 """
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Iterator, Protocol
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
 
 from rdflib import URIRef
 
@@ -33,15 +35,16 @@ REST = "inferences-rest"  # what the rules derived that is not a data entailment
 
 
 class State(Protocol):
-    def get(self, name: str) -> object: ...
-    def put(self, name: str, value: object) -> None: ...
+    def get(self, name: str) -> Any: ...
+    def put(self, name: str, value: Any) -> None: ...
     def remove(self, name: str) -> None: ...
 
 
 class DerivedGraphStore(Protocol):
     """What in-store reasoning needs from a store."""
 
-    state: State
+    @property
+    def state(self) -> State: ...
 
     def file_stamps(self) -> dict[str, str]: ...
     def ntriples_of(self, graph_iri: str) -> Iterator[Triple]: ...
@@ -51,8 +54,9 @@ class DerivedGraphStore(Protocol):
     def journal(self) -> tuple[set[Triple] | None, dict[str, str]]: ...
 
 
-def refresh_inferences(store: DerivedGraphStore, engine: str = "auto", force: bool = False,
-                       read_back: bool = True) -> Inference | None:
+def refresh_inferences(
+    store: DerivedGraphStore, engine: str = "auto", force: bool = False, read_back: bool = True
+) -> Inference | None:
     """Bring the inferences inside a synced store up to date with its files, and return them.
 
     With no file changed since the last run (and the same engine, or
@@ -64,15 +68,19 @@ def refresh_inferences(store: DerivedGraphStore, engine: str = "auto", force: bo
     for a caller that only needs them to be there.
     """
     stamps = store.file_stamps()
-    previous = store.state.get(STATE) or {}
-    assert isinstance(previous, dict)
+    previous: dict[str, Any] = store.state.get(STATE) or {}
     with gc_paused():
         if not force and previous.get("files") == stamps and engine in ("auto", previous.get("engine")):
             if not read_back:
                 return None
             inferred = set(store.ntriples_of(INFERRED_GRAPH_IRI))
-            return _inference(store, inferred, previous.get("data_triples", 0), previous["engine"],
-                              "up to date: no file changed since the last run")
+            return _inference(
+                store,
+                inferred,
+                previous.get("data_triples", 0),
+                previous["engine"],
+                "up to date: no file changed since the last run",
+            )
         ontology = set(store.ntriples_of(ONTOLOGY_IRI))
         rdf_ontology = set(ntriples_to_rdflib(ontology))
         data_files = [uri for uri in stamps if uri != ONTOLOGY_IRI]
@@ -81,7 +89,7 @@ def refresh_inferences(store: DerivedGraphStore, engine: str = "auto", force: bo
         record = {"files": stamps, "engine": choice.engine, "data_triples": count}
         if choice.rules is not None:
             added, renaming = store.journal() if not force and previous.get("engine") == "rules" else (None, {})
-            rest = {tuple(t) for t in store.state.get(REST) or ()}  # type: ignore[union-attr]
+            rest = {tuple(t) for t in store.state.get(REST) or ()}
             old = set() if added is None else set(store.ntriples_of(INFERRED_GRAPH_IRI))
             known = old | rename(rest, renaming) if added is not None else set()
             derived, resources = _rules(store, data_files, ontology, choice.rules, known, added)
@@ -104,9 +112,12 @@ def refresh_inferences(store: DerivedGraphStore, engine: str = "auto", force: bo
     return _inference(store, inferred, count, choice.engine, note)
 
 
-def _rules(store: DerivedGraphStore, files: list[str], ontology: set, rules, known: set,
-           added: set | None) -> tuple[set, set]:
-    """Everything the rules derive (with ``added``: ``known`` plus what follows from ``added``), and the data's resources.
+def _rules(
+    store: DerivedGraphStore, files: list[str], ontology: set, rules, known: set, added: set | None
+) -> tuple[set, set]:
+    """Everything the rules derive, and the data's resources.
+
+    With ``added``: ``known`` plus what follows from ``added``.
 
     Each file's triples are read once: what the rules need is kept, and the
     resources the data describes are collected on the way.
@@ -133,5 +144,13 @@ def _rules(store: DerivedGraphStore, files: list[str], ontology: set, rules, kno
 
 def _inference(store: DerivedGraphStore, triples: set, data_triples: int, engine: str, note: str) -> Inference:
     by_predicate = Counter({URIRef(p[1:-1]): n for p, n in Counter(p for _, p, _ in triples).items()})
-    return Inference(triples, data_triples, by_predicate, engine, note, list(PREFIXES.items()),
-                     lambda ts: graph_of(ntriples_to_rdflib(ts)), lambda: store.turtle_of(INFERRED_GRAPH_IRI))
+    return Inference(
+        triples,
+        data_triples,
+        by_predicate,
+        engine,
+        note,
+        list(PREFIXES.items()),
+        lambda ts: graph_of(ntriples_to_rdflib(ts)),
+        lambda: store.turtle_of(INFERRED_GRAPH_IRI),
+    )

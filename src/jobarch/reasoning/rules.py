@@ -11,6 +11,7 @@ An axiom kind these rules do not cover (owl:sameAs, functional properties,
 restrictions, ...) makes :func:`compile_rules` refuse, so that the caller falls
 back to owlrl instead of silently inferring less.
 """
+
 from __future__ import annotations
 
 import gc
@@ -25,18 +26,46 @@ from rdflib.namespace import OWL, RDF, RDFS
 from ..core.errors import JobarchError
 from ..graph.terms import graph_of
 
-SUPPORTED = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf, OWL.propertyChainAxiom,
-             OWL.equivalentClass, OWL.equivalentProperty}
-UNSUPPORTED_PREDICATES = {OWL.sameAs, OWL.hasKey, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue, OWL.onProperty,
-                          OWL.unionOf, OWL.intersectionOf, OWL.complementOf, OWL.oneOf, OWL.maxCardinality,
-                          OWL.maxQualifiedCardinality, OWL.propertyDisjointWith, OWL.disjointWith}
-UNSUPPORTED_TYPES = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.IrreflexiveProperty,
-                     OWL.AsymmetricProperty, OWL.AllDisjointClasses, OWL.AllDifferent, OWL.Restriction}
+SUPPORTED = {
+    RDFS.subClassOf,
+    RDFS.subPropertyOf,
+    RDFS.domain,
+    RDFS.range,
+    OWL.inverseOf,
+    OWL.propertyChainAxiom,
+    OWL.equivalentClass,
+    OWL.equivalentProperty,
+}
+UNSUPPORTED_PREDICATES = {
+    OWL.sameAs,
+    OWL.hasKey,
+    OWL.someValuesFrom,
+    OWL.allValuesFrom,
+    OWL.hasValue,
+    OWL.onProperty,
+    OWL.unionOf,
+    OWL.intersectionOf,
+    OWL.complementOf,
+    OWL.oneOf,
+    OWL.maxCardinality,
+    OWL.maxQualifiedCardinality,
+    OWL.propertyDisjointWith,
+    OWL.disjointWith,
+}
+UNSUPPORTED_TYPES = {
+    OWL.FunctionalProperty,
+    OWL.InverseFunctionalProperty,
+    OWL.IrreflexiveProperty,
+    OWL.AsymmetricProperty,
+    OWL.AllDisjointClasses,
+    OWL.AllDifferent,
+    OWL.Restriction,
+}
 
 
 @dataclass
 class Rules:
-    superclasses: dict = field(default_factory=lambda: defaultdict(set))   # class -> all superclasses
+    superclasses: dict = field(default_factory=lambda: defaultdict(set))  # class -> all superclasses
     superproperties: dict = field(default_factory=lambda: defaultdict(set))  # property -> all superproperties
     domains: dict = field(default_factory=lambda: defaultdict(set))
     ranges: dict = field(default_factory=lambda: defaultdict(set))
@@ -48,21 +77,43 @@ class Rules:
 
     def reads(self) -> set:
         """The predicates some rule reads (a triple with any other predicate starts no derivation)."""
-        return (set(self.superproperties) | set(self.domains) | set(self.ranges) | set(self.inverses) | self.symmetric
-                | self.transitive | {p for _, chain in self.chains for p in chain} | {self.rdf_type})
+        return (
+            set(self.superproperties)
+            | set(self.domains)
+            | set(self.ranges)
+            | set(self.inverses)
+            | self.symmetric
+            | self.transitive
+            | {p for _, chain in self.chains for p in chain}
+            | {self.rdf_type}
+        )
 
     def writes(self) -> set:
         """The predicates a rule can derive (a triple with any other predicate is never derived again)."""
-        return ({sup for sups in self.superproperties.values() for sup in sups} | {i for invs in self.inverses.values() for i in invs}
-                | self.symmetric | self.transitive | {result for result, _ in self.chains} | {self.rdf_type})
+        return (
+            {sup for sups in self.superproperties.values() for sup in sups}
+            | {i for invs in self.inverses.values() for i in invs}
+            | self.symmetric
+            | self.transitive
+            | {result for result, _ in self.chains}
+            | {self.rdf_type}
+        )
 
-    def map(self, convert) -> "Rules":
+    def map(self, convert) -> Rules:
         """The same rules over another term type (Oxigraph's terms hash and compare in Rust)."""
         terms = lambda xs: {convert(x) for x in xs}  # noqa: E731
         table = lambda d: defaultdict(set, {convert(k): terms(v) for k, v in d.items()})  # noqa: E731
-        return Rules(table(self.superclasses), table(self.superproperties), table(self.domains), table(self.ranges),
-                     table(self.inverses), terms(self.symmetric), terms(self.transitive),
-                     [(convert(r), [convert(p) for p in chain]) for r, chain in self.chains], convert(self.rdf_type))
+        return Rules(
+            table(self.superclasses),
+            table(self.superproperties),
+            table(self.domains),
+            table(self.ranges),
+            table(self.inverses),
+            terms(self.symmetric),
+            terms(self.transitive),
+            [(convert(r), [convert(p) for p in chain]) for r, chain in self.chains],
+            convert(self.rdf_type),
+        )
 
 
 def _closure(pairs: dict) -> dict:
@@ -83,7 +134,9 @@ def compile_rules(ontology: Graph) -> Rules:
     """The rules an ontology implies, or JobarchError naming the first axiom they cannot honour."""
     for p in UNSUPPORTED_PREDICATES:
         if (None, p, None) in ontology:
-            raise JobarchError(f"the fast reasoner does not support {ontology.namespace_manager.normalizeUri(p)} axioms")
+            raise JobarchError(
+                f"the fast reasoner does not support {ontology.namespace_manager.normalizeUri(p)} axioms"
+            )
     for t in UNSUPPORTED_TYPES:
         if (None, RDF.type, t) in ontology:
             raise JobarchError(f"the fast reasoner does not support {ontology.namespace_manager.normalizeUri(t)}")
@@ -132,7 +185,9 @@ def gc_paused():
 
 
 def infer_fast(data, ontology, rules: Rules | None = None, known=(), added=None) -> set:
-    """All triples the rules derive from data + ontology (graphs or sets of triples), to a fixpoint, joining only what is new each round.
+    """All triples the rules derive from data + ontology (graphs or sets of triples), to a fixpoint.
+
+    Each round joins only what is new.
 
     Only what a rule can read or write is indexed: triples whose predicate no
     rule mentions can neither start a derivation nor be derived again, so
@@ -154,7 +209,7 @@ def infer_fast(data, ontology, rules: Rules | None = None, known=(), added=None)
     symmetric, transitive, rdf_type = rules.symmetric, rules.transitive, rules.rdf_type
     is_type = {rdf_type}  # set membership hashes first: no slow term comparison for other predicates
     reads, writes = rules.reads(), rules.writes()
-    forward = transitive | {p2 for _, (_, p2) in rules.chains}   # joined from the subject: p -> s -> {o}
+    forward = transitive | {p2 for _, (_, p2) in rules.chains}  # joined from the subject: p -> s -> {o}
     backward = transitive | {p1 for _, (p1, _) in rules.chains}  # joined from the object: p -> o -> {s}
     with gc_paused():
         readable, facts = set(), set()
@@ -178,7 +233,7 @@ def infer_fast(data, ontology, rules: Rules | None = None, known=(), added=None)
         index(readable)
         derived: set = set()
         while delta:
-            new = set()
+            new: set = set()
             add = new.add
             for s, p, o in delta:
                 if p in is_type:

@@ -7,15 +7,16 @@ caller imports a backend. Third parties add a backend through the
 the function takes the selector's argument and keyword options and returns
 a :class:`Store`.
 """
+
 from __future__ import annotations
 
 import importlib
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import entry_points
-from typing import Any, Callable
+from typing import Any
 
 from ..core.errors import JobarchError
 from .base import QueryResult, State, Store, SyncReport, inject_values
@@ -100,10 +101,30 @@ def closing_stores() -> Iterator[None]:
 
 
 register("memory", "jobarch.store.memory:open_memory", "memory", "rdflib in process; the reference for correctness")
-register("oxigraph", "jobarch.store.oxigraph:open_oxigraph", "oxigraph:PATH",
-         "an embedded Oxigraph store on disk, reloading only the files that changed")
-register("sparql", "jobarch.store.sparql:open_sparql", "sparql:URL",
-         "any SPARQL 1.1 endpoint, loaded with the Graph Store Protocol")
+register(
+    "oxigraph",
+    "jobarch.store.oxigraph:open_oxigraph",
+    "oxigraph:PATH",
+    "an embedded Oxigraph store on disk, reloading only the files that changed",
+)
+register(
+    "sparql",
+    "jobarch.store.sparql:open_sparql",
+    "sparql:URL",
+    "any SPARQL 1.1 endpoint, loaded with the Graph Store Protocol",
+)
 
-__all__ = ["Backend", "QueryResult", "State", "Store", "SyncReport", "backends", "closing_stores", "inject_values",
-           "open_store", "register", "selectors_help", "unregister"]
+__all__ = [
+    "Backend",
+    "QueryResult",
+    "State",
+    "Store",
+    "SyncReport",
+    "backends",
+    "closing_stores",
+    "inject_values",
+    "open_store",
+    "register",
+    "selectors_help",
+    "unregister",
+]

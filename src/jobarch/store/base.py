@@ -7,14 +7,16 @@ Callers never ask which backend they hold; where a backend offers more (a
 derived graph kept in step with the files, a worker that can open the store
 on its own), the caller tests for the capability, the way OAK's interfaces do.
 """
+
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 from rdflib.term import Identifier, Node
@@ -37,7 +39,7 @@ class QueryResult:
     boolean: bool | None = None
 
     def dicts(self) -> list[dict[str, Node | None]]:
-        return [dict(zip(self.vars, row)) for row in self.rows]
+        return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
 
 
 @dataclass
@@ -60,10 +62,10 @@ class State:
     def __init__(self) -> None:
         self._values: dict[str, object] = {}
 
-    def get(self, name: str) -> object:
+    def get(self, name: str) -> Any:
         return self._values.get(name)
 
-    def put(self, name: str, value: object) -> None:
+    def put(self, name: str, value: Any) -> None:
         self._values[name] = value
 
     def remove(self, name: str) -> None:
@@ -90,11 +92,12 @@ class Store(ABC):
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         """Answer a read-only query over the union of all graphs, with pre-bound variables."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a backend that holds nothing has nothing to release
         """Release what the backend holds (a lock on its directory); the handle is unusable after."""
 
-    def query_task(self, sparql: str, bindings: Mapping[str, Identifier] | None = None
-                   ) -> tuple[Callable[[], QueryResult], str]:
+    def query_task(
+        self, sparql: str, bindings: Mapping[str, Identifier] | None = None
+    ) -> tuple[Callable[[], QueryResult], str]:
         """The query as a task for a worker process, and how to start that process (see ``query.run_with_timeout``).
 
         By default the worker is forked and queries this very handle (an

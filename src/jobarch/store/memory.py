@@ -3,17 +3,17 @@
 Slow on large architectures (rdflib parses and plans in Python), but every
 other backend is tested against it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
-from rdflib import Graph, URIRef, Variable
+from rdflib import Graph
 from rdflib.term import Identifier
 
 from ..core.errors import JobarchError
 from ..core.files import content_stamp
-from ..core.namespaces import ONTOLOGY_IRI
 from ..graph.architecture import Architecture, load
 from ..graph.sources import graph_iri
 from ..reasoning import INFERRED_GRAPH, infer_architecture
@@ -29,7 +29,8 @@ class MemoryStore(Store):
         super().__init__()
         self.architecture = architecture
         self._stamps: dict[str, str] = (
-            {graph_iri(p): content_stamp(p) for p in architecture.files} if architecture is not None else {})
+            {graph_iri(p): content_stamp(p) for p in architecture.files} if architecture is not None else {}
+        )
 
     def sync(self, files: Sequence[Path], *, reason: str | None = None) -> SyncReport:
         files = list(files)
@@ -53,8 +54,7 @@ class MemoryStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         if self.architecture is None:
             raise JobarchError("no architecture loaded in the memory store")
-        init = {Variable(k): v for k, v in (bindings or {}).items()}
-        result = self.architecture.dataset.query(sparql, initBindings=init)
+        result = self.architecture.dataset.query(sparql, initBindings=dict(bindings or {}))
         if result.type == "SELECT":
             names = [str(v) for v in result.vars or []]
             return QueryResult("SELECT", names, [tuple(row) for row in result])  # type: ignore[arg-type]

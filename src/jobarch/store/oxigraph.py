@@ -11,14 +11,16 @@ what it holds: when a file loses a triple the derived graphs are dropped
 graphs stay, their blank nodes follow the reloaded files' new labels, and the
 additions are journalled for whoever derives them to catch up from.
 """
+
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -30,7 +32,7 @@ from ..core.namespaces import ONTOLOGY_IRI, PREFIX_IRIS
 from ..core.resources import ontology_path
 from ..graph.blank_nodes import match_blank_nodes, rename
 from ..graph.sources import file_format, graph_iri, parse_file
-from ..graph.terms import Triple, from_ox, parse_ntriples, to_ox
+from ..graph.terms import Triple, from_ox, parse_ntriples, to_ox, triple_from_ox
 from ..reasoning.incremental import refresh_inferences
 from .base import QueryResult, State, Store, SyncReport, inject_values
 
@@ -51,11 +53,11 @@ class DirectoryState(State):
     def _path(self, name: str) -> Path:
         return self.directory / f"jobarch-{name}.json"
 
-    def get(self, name: str) -> object:
+    def get(self, name: str) -> Any:
         path = self._path(name)
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
-    def put(self, name: str, value: object) -> None:
+    def put(self, name: str, value: Any) -> None:
         atomic_write(self._path(name), json.dumps(value, separators=(",", ":"), sort_keys=True))
 
     def remove(self, name: str) -> None:
@@ -78,8 +80,11 @@ class OxigraphStore(Store):
             else:
                 self._store = ox.Store()
         except OSError as exc:
-            raise JobarchError(f"cannot open the Oxigraph store: {exc}", Location(self.path) if self.path else None,
-                               hint="another jobarch process may hold it open; wait for it or use another path") from None
+            raise JobarchError(
+                f"cannot open the Oxigraph store: {exc}",
+                Location(self.path) if self.path else None,
+                hint="another jobarch process may hold it open; wait for it or use another path",
+            ) from None
 
     # ------------------------------------------------------------------ loading
     def sync(self, files: Sequence[Path], *, reason: str | None = None) -> SyncReport:
@@ -90,7 +95,7 @@ class OxigraphStore(Store):
         The manifest records every file that did load, even when another fails.
         """
         report = SyncReport()
-        manifest: dict[str, str] = dict(self.state.get(MANIFEST) or {})  # type: ignore[call-overload]
+        manifest: dict[str, str] = dict(self.state.get(MANIFEST) or {})
         before = dict(manifest)
         track = bool(self.state.get(DERIVED))  # with derived graphs, an edit that only adds can be followed
         wanted = {graph_iri(p): p for p in files}
@@ -118,10 +123,10 @@ class OxigraphStore(Store):
                 return None
             new = set(self.ntriples_of(uri))
             renaming = match_blank_nodes(old, new)  # the reload gave the blank nodes new labels
-            kept = None if renaming is None else rename(old, renaming)
-            if kept is None or not kept <= new:
+            if renaming is None:
                 return None
-            return new - kept, renaming
+            kept = rename(old, renaming)
+            return (new - kept, renaming) if kept <= new else None
 
         failures: list[BaseException] = []
         added: set[Triple] = set()
@@ -169,12 +174,12 @@ class OxigraphStore(Store):
 
     def _add_rdflib_graph(self, rdf: Graph, graph: Any) -> None:
         self._dirty = True
-        self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in rdf)
+        self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in rdf)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ derived graphs
     def file_stamps(self) -> dict[str, str]:
         """Which file versions the store holds (graph IRI -> content digest)."""
-        return dict(self.state.get(MANIFEST) or {})  # type: ignore[call-overload]
+        return dict(self.state.get(MANIFEST) or {})
 
     def ntriples_of(self, graph_iri: str) -> Iterator[Triple]:
         """One graph's triples as (subject, predicate, object) N-Triples strings, written by Oxigraph in Rust.
@@ -192,8 +197,9 @@ class OxigraphStore(Store):
         return int(next(iter(result))[0].value)
 
     def turtle_of(self, graph_iri: str) -> str:
-        return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph_iri),
-                                prefixes=PREFIX_IRIS).decode("utf-8")
+        return self._store.dump(
+            format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph_iri), prefixes=PREFIX_IRIS
+        ).decode("utf-8")
 
     def write_derived(self, graph_iri: str, add: Iterable[Triple], remove: Iterable[Triple] | None = None) -> None:
         """Write a derived graph (replace it, or with ``remove`` update it in place) and restart the journal.
@@ -210,7 +216,7 @@ class OxigraphStore(Store):
             for quad in self._quads(remove, graph):
                 self._store.remove(quad)
         self._store.bulk_extend(self._quads(add, graph))
-        derived = sorted(set(self.state.get(DERIVED) or []) | {graph_iri})  # type: ignore[call-overload]
+        derived = sorted(set(self.state.get(DERIVED) or []) | {graph_iri})
         self.state.put(DERIVED, derived)
         self.state.put(JOURNAL, {"added": [], "renaming": {}})
         if self.path:
@@ -222,16 +228,16 @@ class OxigraphStore(Store):
         journal = self.state.get(JOURNAL)
         if not isinstance(journal, dict):
             return None, {}
-        return {tuple(t) for t in journal["added"]}, dict(journal["renaming"])  # type: ignore[misc]
+        return {tuple(t) for t in journal["added"]}, dict(journal["renaming"])
 
     def _quads(self, triples: Iterable[Triple], graph: Any) -> list[Any]:
         return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parse_ntriples(triples)]
 
     def _follow_additions(self, added: set[Triple], renaming: dict[str, str]) -> None:
         """The files only gained triples: derived graphs stay (relabelled), the additions are journalled."""
-        for graph_iri in self.state.get(DERIVED) or []:  # type: ignore[union-attr]
-            graph = ox.NamedNode(graph_iri)
-            moved = {t for t in self.ntriples_of(graph_iri) if t[0] in renaming or t[2] in renaming}
+        for derived in self.state.get(DERIVED) or []:
+            graph = ox.NamedNode(derived)
+            moved = {t for t in self.ntriples_of(derived) if t[0] in renaming or t[2] in renaming}
             for quad in self._quads(moved, graph):
                 self._store.remove(quad)
             self._store.bulk_extend(self._quads(rename(moved, renaming), graph))
@@ -243,8 +249,8 @@ class OxigraphStore(Store):
         self.state.put(JOURNAL, {"added": sorted(rename(previous, renaming) | added), "renaming": composed})
 
     def _drop_derived(self) -> None:
-        for graph_iri in self.state.get(DERIVED) or []:  # type: ignore[union-attr]
-            self._store.remove_graph(ox.NamedNode(graph_iri))
+        for derived in self.state.get(DERIVED) or []:
+            self._store.remove_graph(ox.NamedNode(derived))
         self.state.remove(DERIVED)
         self.state.remove(JOURNAL)
 
@@ -267,8 +273,9 @@ class OxigraphStore(Store):
                 self._store.flush()
             self._store = None  # the last reference: RocksDB closes and releases its lock
 
-    def query_task(self, sparql: str, bindings: Mapping[str, Identifier] | None = None
-                   ) -> tuple[Callable[[], QueryResult], str]:
+    def query_task(
+        self, sparql: str, bindings: Mapping[str, Identifier] | None = None
+    ) -> tuple[Callable[[], QueryResult], str]:
         """On disk: a worker opens the directory read-only. It is started from a fork server, never
         forked from this process, whose RocksDB threads may hold locks a forked copy would wait on forever."""
         if self.path is None:
@@ -302,8 +309,7 @@ def result_from_ox(result: Any) -> QueryResult:
         rows = [tuple(from_ox(solution[name]) for name in names) for solution in result]
         return QueryResult("SELECT", names, rows)
     graph = Graph()
-    for triple in result:
-        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+    graph.addN((*triple_from_ox(t), graph) for t in result)
     return QueryResult("CONSTRUCT", graph=graph)
 
 

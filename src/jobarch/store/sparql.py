@@ -8,6 +8,7 @@ answer queries over the union of its named graphs (Oxigraph:
 The protocol has no bindings, so parameters travel as a ``VALUES`` block (see
 :func:`jobarch.store.base.inject_values`).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,11 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from rdflib import Graph
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from ..core.errors import JobarchError
 from ..core.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI
@@ -37,7 +38,9 @@ class SparqlStore(Store):
         self.loading = load
         parsed = urllib.parse.urlparse(endpoint)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise JobarchError(f"not an http(s) SPARQL endpoint: {endpoint!r}", hint="use sparql:http://host:port/query")
+            raise JobarchError(
+                f"not an http(s) SPARQL endpoint: {endpoint!r}", hint="use sparql:http://host:port/query"
+            )
         self.endpoint = endpoint
         self.graph_store = graph_store or re.sub(r"/(query|sparql)/?$", "/store", endpoint)
         self.selector = f"sparql:{endpoint}"
@@ -46,15 +49,17 @@ class SparqlStore(Store):
     def _request(self, url: str, data: bytes | None, headers: dict, method: str = "POST") -> bytes:
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) checked
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return bytes(response.read())
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace").strip()[:500]
             raise JobarchError(f"the SPARQL endpoint answered {exc.code} {exc.reason}: {body}", hint=url) from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise JobarchError(f"cannot reach the SPARQL endpoint {url}: {reason}",
-                               hint="is the server running, and is the URL its query endpoint?") from None
+            raise JobarchError(
+                f"cannot reach the SPARQL endpoint {url}: {reason}",
+                hint="is the server running, and is the URL its query endpoint?",
+            ) from None
 
     # ------------------------------------------------------------------ loading
     def put_graph(self, name: str, turtle: bytes) -> None:
@@ -83,8 +88,11 @@ class SparqlStore(Store):
     def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
         text = inject_values(sparql, bindings or {})
         accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-        body = self._request(self.endpoint, text.encode("utf-8"),
-                             {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+        body = self._request(
+            self.endpoint,
+            text.encode("utf-8"),
+            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
+        )
         if body.lstrip().startswith(b"{"):
             return _from_json(json.loads(body))
         graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
@@ -95,7 +103,9 @@ def _from_json(doc: dict) -> QueryResult:
     if "boolean" in doc:
         return QueryResult("ASK", boolean=bool(doc["boolean"]))
     names = doc["head"].get("vars", [])
-    rows = [tuple(from_binding(b[n]) if n in b else None for n in names) for b in doc["results"]["bindings"]]
+    rows: list[tuple[Node | None, ...]] = [
+        tuple(from_binding(b[n]) if n in b else None for n in names) for b in doc["results"]["bindings"]
+    ]
     return QueryResult("SELECT", names, rows)
 
 

@@ -1,4 +1,5 @@
 """SHACL validation a curator can act on: the shapes in ``shapes/``, findings placed at ``path:line``, reports."""
+
 from .findings import SEVERITIES, Finding, ValidationReport
 from .pyshacl_engine import shapes_graph, validate
 

@@ -1,4 +1,5 @@
 """Validation results as curators and tools see them, whatever engine found them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -15,11 +15,12 @@ Two things make this fast enough for large architectures:
   skolemised to IRIs for the run so they can be focus nodes too, then mapped
   back.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import pyshacl
 from pyshacl.graph_abstraction import DataGraph
@@ -35,13 +36,14 @@ from ..graph.planner import skolem as _skolem
 from ..graph.planner import unskolem as _unskolem
 from .findings import Finding, ValidationReport
 
+
 class _Validator(pyshacl.Validator):
     """pyshacl's validator, with the focus-node filter as a set (pyshacl keeps a list: quadratic on large runs)."""
 
     def make_executor(self):
         executor = super().make_executor()
         if executor.focus_nodes:
-            executor.focus_nodes = frozenset(executor.focus_nodes)
+            executor.focus_nodes = frozenset(executor.focus_nodes)  # type: ignore[assignment]
         return executor
 
 
@@ -82,11 +84,14 @@ def validate(arch: Architecture, only: Sequence[Path] | None = None) -> Validati
         known = {p.resolve() for p in arch.files}
         for path in only:
             if Path(path).resolve() not in known:
-                raise JobarchError("not one of the architecture's files", Location(Path(path)),
-                                   hint="pass files that are inside the --data paths")
+                raise JobarchError(
+                    "not one of the architecture's files",
+                    Location(Path(path)),
+                    hint="pass files that are inside the --data paths",
+                )
     focus = None
     if only is None:
-        graph = arch.dataset  # the union of all files, validated in place
+        graph: Graph = arch.dataset  # the union of all files, validated in place
     else:
         focus = sorted(str(_skolem(n)) for n in focus_nodes_for(arch, only))
         if not focus:
@@ -138,7 +143,11 @@ def _findings(arch: Architecture, report: Graph) -> list[Finding]:
 
 def _best_message(messages: list[str], component: str, path, value, data: Graph) -> str:
     """Our sh:message where the shape has one; pyshacl's generic text otherwise."""
-    ours = [m for m in messages if not m.startswith(("Node ", "Value ", "Less than", "More than", "Focus node", "Results ("))]
+    ours = [
+        m
+        for m in messages
+        if not m.startswith(("Node ", "Value ", "Less than", "More than", "Focus node", "Results ("))
+    ]
     text = ours[0] if ours else (messages[0] if messages else component)
     if value is not None and "{?value}" in text:
         text = text.replace("{?value}", _curie(data, value) if isinstance(value, URIRef) else str(value))

@@ -1,4 +1,5 @@
 """Validation results for people and for machines: text, JSON, SARIF 2.1.0, SHACL Turtle."""
+
 from __future__ import annotations
 
 import json
@@ -57,46 +58,68 @@ def _finding_dict(f: Finding) -> dict:
 
 
 def format_json(report: ValidationReport) -> str:
-    return json.dumps({"conforms": report.conforms, "counts": report.counts(),
-                       "focusLimited": report.focus_limited,
-                       "results": [_finding_dict(f) for f in report.findings]}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {
+                "conforms": report.conforms,
+                "counts": report.counts(),
+                "focusLimited": report.focus_limited,
+                "results": [_finding_dict(f) for f in report.findings],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 def format_sarif(report: ValidationReport) -> str:
     """SARIF 2.1.0: one run, one rule per shape, one result per finding."""
     rules: dict[str, int] = {}
-    rule_list = []
-    results = []
+    rule_list: list[dict] = []
+    results: list[dict] = []
     for f in report.findings:
         if f.shape not in rules:
             rules[f.shape] = len(rule_list)
-            rule_list.append({
-                "id": f.shape,
-                "name": f.shape.split(":")[-1].replace("/", "_"),
-                "shortDescription": {"text": f"SHACL shape {f.shape}"},
-                "defaultConfiguration": {"level": _SARIF_LEVEL[f.severity]},
-            })
+            rule_list.append(
+                {
+                    "id": f.shape,
+                    "name": f.shape.split(":")[-1].replace("/", "_"),
+                    "shortDescription": {"text": f"SHACL shape {f.shape}"},
+                    "defaultConfiguration": {"level": _SARIF_LEVEL[f.severity]},
+                }
+            )
         location: dict = {"logicalLocations": [{"fullyQualifiedName": f.focus_label, "kind": "object"}]}
         if f.location:
             physical: dict = {"artifactLocation": {"uri": Path(display_path(f.location.path)).as_posix()}}
             if f.location.line:
                 physical["region"] = {"startLine": f.location.line}
             location["physicalLocation"] = physical
-        results.append({
-            "ruleId": f.shape,
-            "ruleIndex": rules[f.shape],
-            "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
-            "locations": [location],
-        })
+        results.append(
+            {
+                "ruleId": f.shape,
+                "ruleIndex": rules[f.shape],
+                "level": _SARIF_LEVEL[f.severity],
+                "message": {"text": f.message},
+                "locations": [location],
+            }
+        )
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "jobarch", "version": __version__,
-                                "informationUri": "https://w3id.org/jobarch", "rules": rule_list}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "jobarch",
+                        "version": __version__,
+                        "informationUri": "https://w3id.org/jobarch",
+                        "rules": rule_list,
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

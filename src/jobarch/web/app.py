@@ -8,22 +8,23 @@ queries only: updates, ``SERVICE`` and ``FROM`` are refused, every query runs
 under a time limit in a worker process, and answers above a row limit are
 refused rather than silently cut.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Sequence
-from urllib.parse import parse_qs
-
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .. import api
-from ..core.errors import JobarchError, QueryTimeout
+from ..core.errors import JobarchError, QueryTimeoutError
 from ..domain.adjacency import AdjacencyIndex
-from ..domain.profile import text
 from ..graph.serialize import serialize_graph
+from ..graph.terms import integer, text
 from ..store import QueryResult, Store
 from .protocol import RESULT_TYPES, negotiate, serialize_result
 
@@ -38,6 +39,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 @dataclass
 class Limits:
     """What a deployment may tune: the endpoint's limits and how many adjacent roles a page shows."""
+
     query_timeout: float = 30.0
     max_rows: int = 10_000
     adjacent: int = 5
@@ -45,8 +47,13 @@ class Limits:
 
 @cache
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("jobarch.web", "templates"), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html", "j2"], default=True), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("jobarch.web", "templates"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env
 
 
@@ -54,8 +61,7 @@ def render(template: str, **context) -> str:
     return _environment().get_template(template).render(**context)
 
 
-def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limits | None = None,
-               data: Sequence = ()):
+def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limits | None = None, data: Sequence = ()):
     """The web application over a loaded store (any backend)."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
@@ -85,9 +91,13 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
         rows = api.query(store, "taxonomy", timeout=None).dicts()
         functions: dict[str, dict] = {}
         for r in rows:
-            fn = functions.setdefault(str(r["functionCode"]), {"label": text(r["function"]), "families": {}, "profiles": 0})
-            fam = fn["families"].setdefault(str(r["familyCode"]), {"label": text(r["family"]), "foci": [], "profiles": 0})
-            count = int(r["profiles"].toPython())
+            fn = functions.setdefault(
+                str(r["functionCode"]), {"label": text(r["function"]), "families": {}, "profiles": 0}
+            )
+            fam = fn["families"].setdefault(
+                str(r["familyCode"]), {"label": text(r["family"]), "foci": [], "profiles": 0}
+            )
+            count = integer(r["profiles"]) or 0
             fam["foci"].append({"code": str(r["focusCode"]), "label": text(r["focus"]), "profiles": count})
             fam["profiles"] += count
             fn["profiles"] += count
@@ -100,8 +110,13 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
         if not rows:
             return not_found(f"No focus with code {code!r}.", "Browse the architecture from the home page.")
         head = rows[0]
-        return page("focus.html.j2", title=text(head["focusLabel"]) or code, code=code, head=head,
-                    profiles=[r for r in rows if r["code"] is not None])
+        return page(
+            "focus.html.j2",
+            title=text(head["focusLabel"]) or code,
+            code=code,
+            head=head,
+            profiles=[r for r in rows if r["code"] is not None],
+        )
 
     def level(request: Request) -> HTMLResponse:
         code = request.path_params["code"]
@@ -131,15 +146,22 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
                 neighbours, note = idx.nearest(code, k=settings.adjacent), ""
             except JobarchError as exc:
                 note = f"Not computed: {exc.message}."
-        response = page("profile.html.j2", title=found.page_title, p=found, adjacent=neighbours or [], adjacent_note=note)
+        response = page(
+            "profile.html.j2", title=found.page_title, p=found, adjacent=neighbours or [], adjacent_note=note
+        )
         response.headers["Vary"] = "Accept"
         return response
 
     def compare(request: Request) -> HTMLResponse:
         codes = [c.strip() for c in request.query_params.get("codes", "").split(",") if c.strip()]
         if not 2 <= len(codes) <= 3:
-            return page("error.html.j2", 400, title="Compare", message="Compare takes two or three profile codes.",
-                        hint="For example: /compare?codes=A,B")
+            return page(
+                "error.html.j2",
+                400,
+                title="Compare",
+                message="Compare takes two or three profile codes.",
+                hint="For example: /compare?codes=A,B",
+            )
         idx = adjacency()
         if idx is None:
             return page("error.html.j2", 400, title="Compare", message="The adjacency model is missing.", hint="")
@@ -151,11 +173,18 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
 
     def search(request: Request) -> HTMLResponse:
         q = request.query_params.get("q", "").strip()
-        profiles, skills = [], []
+        profiles: list[dict] = []
+        skills: list[dict] = []
         if q:
             profiles, skills = api.search(store, q)
-        return page("search.html.j2", title=f"Search: {q}" if q else "Search", q=q,
-                    profiles=profiles[:SEARCH_LIMIT], more=len(profiles) > SEARCH_LIMIT, skills=skills)
+        return page(
+            "search.html.j2",
+            title=f"Search: {q}" if q else "Search",
+            q=q,
+            profiles=profiles[:SEARCH_LIMIT],
+            more=len(profiles) > SEARCH_LIMIT,
+            skills=skills,
+        )
 
     def skill(request: Request) -> HTMLResponse:
         name = request.query_params.get("name", "")
@@ -169,19 +198,24 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
         try:
             result = api.query(store, text=query, timeout=settings.query_timeout, source="query")
         except JobarchError as exc:
-            status = 503 if isinstance(exc, QueryTimeout) else 400
+            status = 503 if isinstance(exc, QueryTimeoutError) else 400
             return PlainTextResponse(f"{exc.message}\n" + (f"hint: {exc.hint}\n" if exc.hint else ""), status)
         size = len(result.rows) if result.kind == "SELECT" else len(result.graph) if result.graph is not None else 0
         if size > settings.max_rows:
             unit = "rows" if result.kind == "SELECT" else "triples"
-            return PlainTextResponse(f"the answer has {size:,} {unit}, above this endpoint's limit of "
-                                     f"{settings.max_rows:,}\nhint: add LIMIT and OFFSET to page through it\n", 400)
+            return PlainTextResponse(
+                f"the answer has {size:,} {unit}, above this endpoint's limit of "
+                f"{settings.max_rows:,}\nhint: add LIMIT and OFFSET to page through it\n",
+                400,
+            )
         override = request.query_params.get("format")
         if override and _family(result) == "graph":
             override = {"json": "json-ld", "xml": "rdfxml"}.get(override, override)  # the form's choices, for graphs
         kind = negotiate(request.headers.get("accept", ""), RESULT_TYPES[_family(result)], override)
         if kind is None:
-            return PlainTextResponse("406: answers to this query are available as " + ", ".join(RESULT_TYPES[_family(result)]), 406)
+            return PlainTextResponse(
+                "406: answers to this query are available as " + ", ".join(RESULT_TYPES[_family(result)]), 406
+            )
         return Response(serialize_result(result, kind), media_type=kind, headers={"Vary": "Accept"})
 
     async def _sparql_text(request: Request) -> str | None:
@@ -208,27 +242,43 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
         return PlainTextResponse(f"{exc.detail}\n", exc.status_code)
 
     routes = [
-        Route("/", home), Route("/foci/{code}", focus), Route("/levels/{code}", level),
-        Route("/profiles/{code}", profile), Route("/compare", compare), Route("/search", search), Route("/skills", skill),
+        Route("/", home),
+        Route("/foci/{code}", focus),
+        Route("/levels/{code}", level),
+        Route("/profiles/{code}", profile),
+        Route("/compare", compare),
+        Route("/search", search),
+        Route("/skills", skill),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/profiles", lambda request: RedirectResponse("/")),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    handlers: dict[Any, Any] = {HTTPException: http_error}
+    return Starlette(routes=routes, exception_handlers=handlers)
 
 
-PROFILE_TYPES = {"text/html": "html", "text/turtle": "turtle", "application/ld+json": "json-ld",
-                 "application/n-triples": "nt"}
+PROFILE_TYPES = {
+    "text/html": "html",
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
 
 
 def _family(result: QueryResult) -> str:
     return "graph" if result.kind in ("CONSTRUCT", "DESCRIBE") else "table"
 
 
-def serve(data: Sequence = (), store: str | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-          settings: Limits | None = None) -> None:
+def serve(
+    data: Sequence = (),
+    store: str | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    settings: Limits | None = None,
+) -> None:
     """Load the architecture and serve it until interrupted (loopback unless told otherwise)."""
     import uvicorn
+
     backend = api.open_architecture(data, store)
     try:
         index = api.adjacency_index(backend, data)  # built now, not on the first visitor's time

@@ -3,6 +3,7 @@
 SELECT and ASK answer as SPARQL Results JSON (the default), XML, CSV or TSV;
 CONSTRUCT and DESCRIBE as Turtle (the default), N-Triples, JSON-LD or RDF/XML.
 """
+
 from __future__ import annotations
 
 from ..graph.serialize import serialize_graph
@@ -10,15 +11,33 @@ from ..present.results import render_result, sparql_json, sparql_xml
 from ..store import QueryResult
 
 RESULT_TYPES = {
-    "table": {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
-              "text/csv": "csv", "text/tab-separated-values": "tsv", "application/json": "json"},
-    "graph": {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
-              "application/rdf+xml": "xml"},
+    "table": {
+        "application/sparql-results+json": "json",
+        "application/sparql-results+xml": "xml",
+        "text/csv": "csv",
+        "text/tab-separated-values": "tsv",
+        "application/json": "json",
+    },
+    "graph": {
+        "text/turtle": "turtle",
+        "application/n-triples": "nt",
+        "application/ld+json": "json-ld",
+        "application/rdf+xml": "xml",
+    },
 }
-SHORT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-               "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
-               "nt": "application/n-triples", "json-ld": "application/ld+json", "jsonld": "application/ld+json",
-               "rdfxml": "application/rdf+xml", "html": "text/html"}
+SHORT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+    "html": "text/html",
+}
 
 
 def negotiate(accept: str, offered: dict[str, str], override: str | None = None) -> str | None:
@@ -60,7 +79,7 @@ def negotiate(accept: str, offered: dict[str, str], override: str | None = None)
 
 def serialize_result(result: QueryResult, media_type: str) -> str:
     """The result in the media type negotiated from RESULT_TYPES."""
-    if result.kind in ("CONSTRUCT", "DESCRIBE"):
+    if result.graph is not None:
         return serialize_graph(result.graph, RESULT_TYPES["graph"][media_type])
     fmt = RESULT_TYPES["table"][media_type]
     if fmt == "json":

@@ -6,6 +6,7 @@ new format is a module with ``DESCRIPTION`` and ``export(store, **options)``
 (and, to write a directory, ``WRITES_DIRECTORY`` and ``export_directory``),
 registered in :data:`EXPORTERS`; the CLI's choices follow.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
-"""Profiles as rows with their list-valued facts: what the flat exports (CSV, ESCO CSV, schema.org, SSSOM) are made of."""
+"""Profiles as rows with their list-valued facts: what the flat exports (CSV, ESCO, schema.org, SSSOM) use."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -6,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from ...domain.profile import number, text
+from ...graph.terms import number, text
 from ...query import internal
 from ...store import Store
 
@@ -31,10 +32,16 @@ def profile_rows(store: Store) -> list[ProfileRow]:
 
 def ordered(items: list[dict], by_label: bool = True) -> list[dict]:
     """A row's list items without repeats, in display order (ja:order, then label, then value)."""
+
     def key(r):
         order = number(r["order"]) if r["order"] is not None and not isinstance(r["order"], URIRef) else None
-        return (order if isinstance(order, (int, float)) else 10**9, text(r["label"]) if by_label else "", text(r["value"]))
-    unique = {}
+        return (
+            order if isinstance(order, (int, float)) else 10**9,
+            text(r["label"]) if by_label else "",
+            text(r["value"]),
+        )
+
+    unique: dict[tuple[str, str, str], dict] = {}
     for r in items:
         unique.setdefault((text(r["value"]), text(r["label"]), text(r["extra"])), r)
     return sorted(unique.values(), key=key)

@@ -1,9 +1,10 @@
-"""``export schema``: one schema.org ``Occupation`` per profile, as JSON-LD with an inline context (nothing to fetch)."""
+"""``export schema``: one schema.org ``Occupation`` per profile, as JSON-LD with an inline context."""
+
 from __future__ import annotations
 
 import json
 
-from ...domain.profile import text
+from ...graph.terms import text
 from ...store import Store
 from .rows import ordered, profile_rows
 
@@ -30,16 +31,22 @@ def export(store: Store) -> str:
             categories.append(category)
         if categories:
             occupation["occupationalCategory"] = categories
-        skills = [{"@id": text(r["value"]), "@type": "DefinedTerm", "name": text(r["label"]), "description": text(r["extra"])}
-                  for r in ordered(row.lists["skill"])]
+        skills = [
+            {"@id": text(r["value"]), "@type": "DefinedTerm", "name": text(r["label"]), "description": text(r["extra"])}
+            for r in ordered(row.lists["skill"])
+        ]
         if skills:
             occupation["skills"] = skills
         responsibilities = [text(r["value"]) for r in ordered(row.lists["responsibility"], by_label=False)]
         if responsibilities:
             occupation["responsibilities"] = responsibilities
         if v["minYears"]:
-            occupation["experienceRequirements"] = {"@id": v["profile"] + "#experience-requirements",
-                                                    "@type": "OccupationalExperienceRequirements",
-                                                    "monthsOfExperience": int(float(v["minYears"]) * 12)}
+            occupation["experienceRequirements"] = {
+                "@id": v["profile"] + "#experience-requirements",
+                "@type": "OccupationalExperienceRequirements",
+                "monthsOfExperience": int(float(v["minYears"]) * 12),
+            }
         graph.append(occupation)
-    return json.dumps({"@context": SCHEMA_CONTEXT, "@graph": graph}, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return (
+        json.dumps({"@context": SCHEMA_CONTEXT, "@graph": graph}, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    )

@@ -3,6 +3,7 @@
 The graph must pass qSKOS-style integrity checks (``queries/checks/skos.rq``)
 before it is written.
 """
+
 from __future__ import annotations
 
 from rdflib import Graph
@@ -30,6 +31,8 @@ def export(store: Store) -> str:
     graph = skos_graph(store)
     problems = skos_problems(graph)
     if problems:
-        raise JobarchError(f"the SKOS export fails its integrity checks: {problems[0][0]} ({problems[0][1]})",
-                           hint=f"{len(problems)} problem(s); run jobarch validate")
+        raise JobarchError(
+            f"the SKOS export fails its integrity checks: {problems[0][0]} ({problems[0][1]})",
+            hint=f"{len(problems)} problem(s); run jobarch validate",
+        )
     return canonical_turtle(graph, PREFIX_IRIS, ["# SKOS export of a jobarch architecture."])

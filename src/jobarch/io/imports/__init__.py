@@ -3,6 +3,7 @@
 A new importer is a module with ``DESCRIPTION`` and a function registered in
 :data:`IMPORTERS`; the CLI's choices follow.
 """
+
 from __future__ import annotations
 
 #: Format name -> (module in this package, function, what it reads).

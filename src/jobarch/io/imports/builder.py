@@ -5,6 +5,7 @@ builder, so a function, a profile, a responsibility or a mapping is written
 the same way whatever it came from. :meth:`ArchitectureBuilder.write` puts
 each output file's graph into jobarch's canonical Turtle, atomically.
 """
+
 from __future__ import annotations
 
 import re
@@ -96,8 +97,15 @@ class ArchitectureBuilder:
         g.add((node, SKOS.prefLabel, self.text(label or TRACK_NAMES.get(code, code))))
         return node
 
-    def level(self, g: Graph, code: str, track: URIRef | None = None, rank: int | None = None,
-              grade: int | None = None, label: str | None = None) -> URIRef:
+    def level(
+        self,
+        g: Graph,
+        code: str,
+        track: URIRef | None = None,
+        rank: int | None = None,
+        grade: int | None = None,
+        label: str | None = None,
+    ) -> URIRef:
         node = self.iri("level", code)
         g.add((node, RDF.type, JA.Level))
         g.add((node, JA.code, Literal(code)))
@@ -141,8 +149,9 @@ class ArchitectureBuilder:
             g.add((node, JA.order, Literal(order)))
         return node
 
-    def source(self, g: Graph, title: str, kind: URIRef = JA.Source, order: int | None = None,
-               local: str | None = None) -> URIRef:
+    def source(
+        self, g: Graph, title: str, kind: URIRef = JA.Source, order: int | None = None, local: str | None = None
+    ) -> URIRef:
         node = self.iri("source", local or slug(title))
         g.add((node, RDF.type, kind))
         g.add((node, DCTERMS.title, self.text(title)))
@@ -167,9 +176,18 @@ class ArchitectureBuilder:
             g.add((entry, JA.qualityDimension, dimension))
             g.add((entry, JA.score, Literal(score)))
 
-    def mapping(self, g: Graph, profile: URIRef, number: int, scheme: tuple[URIRef, str], code: str, source: str,
-                confidence: Decimal | None = None, concept: URIRef | None = None,
-                relation: URIRef = SKOS.closeMatch) -> URIRef:
+    def mapping(
+        self,
+        g: Graph,
+        profile: URIRef,
+        number: int,
+        scheme: tuple[URIRef, str],
+        code: str,
+        source: str,
+        confidence: Decimal | None = None,
+        concept: URIRef | None = None,
+        relation: URIRef = SKOS.closeMatch,
+    ) -> URIRef:
         """A classification mapping to ``code`` of ``scheme`` (IRI, concept base), and the SKOS link to the concept."""
         mapping = URIRef(f"{profile}/mapping/{number}")
         concept = concept if concept is not None else URIRef(scheme[1] + code)

@@ -5,6 +5,7 @@ nothing is written unless the whole file is good. Files are written
 atomically, one per function plus one for the shared parts (levels, skills,
 sources, quality dimensions).
 """
+
 from __future__ import annotations
 
 import csv
@@ -40,8 +41,11 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
-        raise JobarchError(f"missing column {missing[0]!r}", Location(path, 1),
-                           hint="the layout is the one `jobarch export csv` writes: " + ", ".join(COLUMNS))
+        raise JobarchError(
+            f"missing column {missing[0]!r}",
+            Location(path, 1),
+            hint="the layout is the one `jobarch export csv` writes: " + ", ".join(COLUMNS),
+        )
     b = ArchitectureBuilder(base, lang)
     shared = b.graph("architecture")
     errors: list[RowError] = []
@@ -73,8 +77,11 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
         rank = re.search(r"(\d+)$", level)  # the CSV has no rank column: M2 is the second rung of its track
         track = b.track(shared, row["track"]) if row.get("track") else None
         l_iri = b.level(shared, level, track, int(rank.group(1)) if rank else None, label=row.get("level") or None)
-        for column, prop, kind in (("grade", JA.grade, "integer"), ("min_years", JA.minYearsExperience, "decimal"),
-                                   ("max_years", JA.maxYearsExperience, "decimal")):
+        for column, prop, kind in (
+            ("grade", JA.grade, "integer"),
+            ("min_years", JA.minYearsExperience, "decimal"),
+            ("max_years", JA.maxYearsExperience, "decimal"),
+        ):
             value = (row.get(column) or "").strip()
             if value:
                 try:
@@ -115,8 +122,14 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
             parts = item.split(":")
             scheme_label = parts[0] if parts else ""
             if len(parts) < 3 or scheme_label not in schemes:
-                errors.append(RowError(number, "mappings", f"{item!r} is not SCHEME:CODE:SOURCE[:CONFIDENCE] with a known scheme"
-                                                           f" ({', '.join(sorted(schemes))})"))
+                errors.append(
+                    RowError(
+                        number,
+                        "mappings",
+                        f"{item!r} is not SCHEME:CODE:SOURCE[:CONFIDENCE] with a known scheme"
+                        f" ({', '.join(sorted(schemes))})",
+                    )
+                )
                 continue
             confidence = None
             if len(parts) > 3 and parts[3]:
@@ -127,9 +140,12 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
             b.mapping(g, p_iri, i, schemes[scheme_label], parts[1], parts[2], confidence)
     if errors:
         first = errors[0]
-        raise JobarchError(f"row {first.row}, column {first.column!r}: {first.message}", Location(path, first.row),
-                           hint=f"{len(errors)} problem(s) in all; nothing was written" + "".join(
-                               f"\n  row {e.row}, column {e.column!r}: {e.message}" for e in errors[1:20]))
+        raise JobarchError(
+            f"row {first.row}, column {first.column!r}: {first.message}",
+            Location(path, first.row),
+            hint=f"{len(errors)} problem(s) in all; nothing was written"
+            + "".join(f"\n  row {e.row}, column {e.column!r}: {e.message}" for e in errors[1:20]),
+        )
     for seqs in sequences.values():
         for node, position in _consistent_order(seqs).items():
             shared.add((node, JA.order, Literal(position)))
@@ -140,10 +156,10 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
 
 def _consistent_order(sequences: list[list]) -> dict:
     """One global order that keeps every row's order of its items (rows list skills and sources in display order)."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph = nx.DiGraph()
     for seq in sequences:
         graph.add_nodes_from(seq)
-        graph.add_edges_from(zip(seq, seq[1:]))
+        graph.add_edges_from(zip(seq, seq[1:], strict=False))
     try:
         ordered = list(nx.lexicographical_topological_sort(graph, key=str))
     except nx.NetworkXUnfeasible:  # rows disagree: keep first appearance

@@ -11,6 +11,7 @@ Input is read defensively: nothing is fetched, RDF/XML may not declare a
 DOCTYPE or entities (no XXE, no entity expansion), the file size is capped,
 and cycles or over-deep hierarchies are refused.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,11 @@ def _safe_graph(path: Path) -> Graph:
     text = read_text(path, max_bytes=256 * 1024 * 1024)
     if path.suffix.lower() in (".rdf", ".owl", ".xml"):
         if re.search(r"<!DOCTYPE|<!ENTITY", text, re.I):
-            raise JobarchError("RDF/XML with a DOCTYPE or entity declarations is refused (external entities, entity expansion)",
-                               Location(path), hint="remove the DOCTYPE, or convert the file to Turtle")
+            raise JobarchError(
+                "RDF/XML with a DOCTYPE or entity declarations is refused (external entities, entity expansion)",
+                Location(path),
+                hint="remove the DOCTYPE, or convert the file to Turtle",
+            )
         graph = Graph()
         try:
             graph.parse(data=text, format="xml", publicID=graph_iri(path))
@@ -66,19 +70,31 @@ def _code(graph: Graph, concept, fallback: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]", "", raw) or slug(fallback).upper().replace("-", "")
 
 
-def import_skos(path: Path, out_dir: Path, mapping: SkosMapping = SkosMapping(), base: str = DEFAULT_BASE) -> list[Path]:
+def import_skos(
+    path: Path, out_dir: Path, mapping: SkosMapping = SkosMapping(), base: str = DEFAULT_BASE
+) -> list[Path]:
     mapping.check()
     source = _safe_graph(path)
-    concepts = set(source.subjects(RDF.type, SKOS.Concept)) | set(source.subjects(SKOS.broader)) | set(source.objects(None, SKOS.broader))
-    schemes = {s: {c for c in concepts if (c, SKOS.inScheme, s) in source or (c, SKOS.topConceptOf, s) in source}
-               for s in set(source.subjects(RDF.type, SKOS.ConceptScheme))}
+    concepts = (
+        set(source.subjects(RDF.type, SKOS.Concept))
+        | set(source.subjects(SKOS.broader))
+        | set(source.objects(None, SKOS.broader))
+    )
+    schemes = {
+        s: {c for c in concepts if (c, SKOS.inScheme, s) in source or (c, SKOS.topConceptOf, s) in source}
+        for s in set(source.subjects(RDF.type, SKOS.ConceptScheme))
+    }
     if len(schemes) > 1:  # several schemes (a taxonomy and its skills, say): take the largest
         chosen = max(schemes, key=lambda s: (len(schemes[s]), str(s)))
         concepts = schemes[chosen]
     parent: dict = {}
-    for child, up in list(source.subject_objects(SKOS.broader)) + [(c, p) for p, c in source.subject_objects(SKOS.narrower)]:
+    for child, up in list(source.subject_objects(SKOS.broader)) + [
+        (c, p) for p, c in source.subject_objects(SKOS.narrower)
+    ]:
         if parent.setdefault(child, up) != up:
-            raise JobarchError(f"{child} has two broader concepts: the hierarchy must be a tree to become a taxonomy", Location(path))
+            raise JobarchError(
+                f"{child} has two broader concepts: the hierarchy must be a tree to become a taxonomy", Location(path)
+            )
     depth: dict = {}
 
     def depth_of(node, seen=()) -> int:
@@ -96,8 +112,12 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping = SkosMapping(),
     scheme = max(schemes, key=lambda s: (len(schemes[s]), str(s))) if schemes else None
     scheme_labels = list(source.objects(scheme, SKOS.prefLabel)) if scheme is not None else []
     arch = b.scheme(g, scheme_labels or [Literal(f"Imported from {path.name}", lang="en")])
-    origin = b.source(g, f"Classification imported from {path.name}" + (f" ({scheme_labels[0]})" if scheme_labels else ""),
-                      JA.IndustryReferenceSource, local="classification")
+    origin = b.source(
+        g,
+        f"Classification imported from {path.name}" + (f" ({scheme_labels[0]})" if scheme_labels else ""),
+        JA.IndustryReferenceSource,
+        local="classification",
+    )
     b.track(g, mapping.track)
 
     def ancestor(node, at_depth: int):
@@ -106,8 +126,11 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping = SkosMapping(),
         return node
 
     codes: dict = {}
-    kinds = ((mapping.function_depth, JA.Function, "function"), (mapping.family_depth, JA.JobFamily, "family"),
-             (mapping.focus_depth, JA.Focus, "focus"))
+    kinds = (
+        (mapping.function_depth, JA.Function, "function"),
+        (mapping.family_depth, JA.JobFamily, "family"),
+        (mapping.focus_depth, JA.Focus, "focus"),
+    )
     for at_depth, kind, name in kinds:
         for c in sorted((c for c in concepts if depth[c] == at_depth), key=str):
             code = _code(source, c, str(c).rsplit("/", 1)[-1])
@@ -126,7 +149,9 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping = SkosMapping(),
             if kind == JA.Function:
                 g.add((node, SKOS.topConceptOf, arch))
             else:
-                up_depth, up_name = (mapping.function_depth, "function") if kind == JA.JobFamily else (mapping.family_depth, "family")
+                up_depth, up_name = (
+                    (mapping.function_depth, "function") if kind == JA.JobFamily else (mapping.family_depth, "family")
+                )
                 g.add((node, SKOS.broader, ns[up_name][codes[ancestor(c, up_depth)]]))
     levels: dict[str, int] = {}
     for c in sorted((c for c in concepts if depth[c] == mapping.focus_depth + 1), key=str):
@@ -137,33 +162,54 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping = SkosMapping(),
         else:
             level = notation.rsplit(".", 1)[-1] if "." in notation else None
         if not level or not re.fullmatch(r"[A-Za-z]+\d+", level):
-            raise JobarchError(f"cannot read a level from {notation!r} ({c})", Location(path),
-                               hint="choose another --level-from, or give the concepts notations")
+            raise JobarchError(
+                f"cannot read a level from {notation!r} ({c})",
+                Location(path),
+                hint="choose another --level-from, or give the concepts notations",
+            )
         focus = ancestor(c, mapping.focus_depth)
         fn = ancestor(c, mapping.function_depth)
         profile_code = f"{codes[fn]}.{codes[focus]}.{level}"
         profile = ns["profile"][profile_code]
         if (profile, RDF.type, JA.JobProfile) in g:
-            raise JobarchError(f"two concepts give profile {profile_code}", Location(path), hint="choose another --level-from")
-        levels[level] = int(re.search(r"\d+$", level).group(0))
-        for triple in ((profile, RDF.type, JA.JobProfile), (profile, JA.code, Literal(profile_code)),
-                       (profile, SKOS.inScheme, arch), (profile, JA.focus, ns["focus"][codes[focus]]),
-                       (profile, JA.level, ns["level"][level]), (profile, JA.status, JA.Draft),
-                       (profile, PROV.wasDerivedFrom, origin), (profile, SKOS.exactMatch, c)):
+            raise JobarchError(
+                f"two concepts give profile {profile_code}", Location(path), hint="choose another --level-from"
+            )
+        levels[level] = int(level.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+        for triple in (
+            (profile, RDF.type, JA.JobProfile),
+            (profile, JA.code, Literal(profile_code)),
+            (profile, SKOS.inScheme, arch),
+            (profile, JA.focus, ns["focus"][codes[focus]]),
+            (profile, JA.level, ns["level"][level]),
+            (profile, JA.status, JA.Draft),
+            (profile, PROV.wasDerivedFrom, origin),
+            (profile, SKOS.exactMatch, c),
+        ):
             g.add(triple)
         for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SKOS.definition):
             for value in source.objects(c, p):
                 g.add((profile, p, value))
     for level, rank in levels.items():
         node = ns["level"][level]
-        for triple in ((node, RDF.type, JA.Level), (node, JA.code, Literal(level)), (node, JA.track, ns["track"][re.match(r"[A-Za-z]+", level).group(0)]),
-                       (node, JA.rank, Literal(rank)), (node, JA.grade, Literal(rank)),
-                       (node, SKOS.prefLabel, Literal(f"Level {level}", lang="en"))):
+        for triple in (
+            (node, RDF.type, JA.Level),
+            (node, JA.code, Literal(level)),
+            (node, JA.track, ns["track"][_letters(level)]),
+            (node, JA.rank, Literal(rank)),
+            (node, JA.grade, Literal(rank)),
+            (node, SKOS.prefLabel, Literal(f"Level {level}", lang="en")),
+        ):
             g.add(triple)
-        letters = re.match(r"[A-Za-z]+", level).group(0)
+        letters = _letters(level)
         if letters != mapping.track:
             other = ns["track"][letters]
             g.add((other, RDF.type, JA.Track))
             g.add((other, JA.code, Literal(letters)))
             g.add((other, SKOS.prefLabel, Literal(TRACK_NAMES.get(letters, letters), lang="en")))
     return b.write(out_dir, {slug(path.stem): [f"# Imported from the SKOS classification {path.name}."]})
+
+
+def _letters(level: str) -> str:
+    """The track letters of a level code (``P`` of ``P3``); the code was checked to be letters then digits."""
+    return level.rstrip("0123456789")
