@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,10 @@ from jobarch.graph.architecture import load
 from jobarch.graph.sources import discover
 from jobarch.store import open_store, register
 from jobarch.store.memory import MemoryStore
+
+# The default store caches each architecture it reads; the tests' caches live apart from the user's (subprocesses
+# started by tests inherit this too).
+os.environ["JOBARCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="jobarch-test-cache-")
 
 #: Every backend the equality tests run on: the three built in, and a fourth registered by the tests
 #: (tests/store/wrapped.py) to show that a new backend needs nothing outside jobarch.store.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal
 
@@ -31,8 +31,10 @@ from .graph.sources import discover
 from .present.pages import render_profile
 from .query import bind_params, find_query, internal, run_query
 from .reasoning import Inference
+
+if TYPE_CHECKING:
+    from .validation import ValidationReport
 from .store import QueryResult, Store, open_store
-from .validation import ValidationReport, validate
 
 
 def settings(data: Sequence[str | Path] = (), store: str | None = None) -> Settings:
@@ -46,7 +48,7 @@ def open_architecture(data: Sequence[str | Path] = (), store: str | None = None,
     With ``reason``, the OWL-RL inferences are kept in the store as their own graph.
     """
     config = resolve(data, store)
-    backend = open_store(config.store, graph_store=config.graph_store)
+    backend = open_store(config.selector, graph_store=config.graph_store)
     backend.sync(discover(config.data), reason="auto" if reason else None)
     return backend
 
@@ -57,7 +59,7 @@ def load_into_store(store: str, data: Sequence[str | Path] = ()) -> tuple[Store,
     Returns the store and how many files it loaded.
     """
     config = resolve(data, store)
-    backend = open_store(config.store, graph_store=config.graph_store, load=True)
+    backend = open_store(config.selector, graph_store=config.graph_store, load=True)
     return backend, len(backend.sync(discover(config.data)).loaded)
 
 
@@ -68,7 +70,7 @@ def reason(data: Sequence[str | Path] = (), engine: str = "auto", store: str | N
     only when a file changed since the last run.
     """
     config = resolve(data, store)
-    backend = open_store(config.store, graph_store=config.graph_store)
+    backend = open_store(config.selector, graph_store=config.graph_store)
     inference = backend.sync(discover(config.data), reason=engine).inference
     assert inference is not None
     return inference
@@ -83,8 +85,14 @@ def query(
     allow_service: bool = False,
     timeout: float | None = 60.0,
     source: str | None = None,
+    isolation: str = "thread",
 ) -> QueryResult:
-    """Run a named query (typed, bound parameters) or an analyst's own query text, read-only."""
+    """Run a named query (typed, bound parameters) or an analyst's own query text, read-only.
+
+    ``isolation`` says how a query is stopped at ``timeout``: ``thread`` gives
+    up waiting (for a process that ends soon, such as a command), ``process``
+    runs it in a worker that is ended (for a long-lived caller).
+    """
     if name is not None:
         named = find_query(name)
         return run_query(
@@ -94,10 +102,19 @@ def query(
             allow_service=allow_service,
             timeout=timeout,
             source=str(named.path),
+            isolation=isolation,
         )
     if params:
         raise JobarchError("--param works with named queries only", hint="write the value into your own query")
-    return run_query(store, text or "", None, allow_service=allow_service, timeout=timeout, source=source or "query")
+    return run_query(
+        store,
+        text or "",
+        None,
+        allow_service=allow_service,
+        timeout=timeout,
+        source=source or "query",
+        isolation=isolation,
+    )
 
 
 def profile(store: Store, code: str) -> Profile:
@@ -127,6 +144,8 @@ def validate_architecture(
     whole architecture is still loaded so references and uniqueness are
     checked against everything.
     """
+    from .validation import validate  # pyshacl is imported only by the commands that validate
+
     config = resolve(data)
     arch = load(config.data)
     files: list[Path] | None = None

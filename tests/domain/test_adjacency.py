@@ -78,6 +78,7 @@ def test_taxonomy_and_level_parts_obey_the_triangle_inequality(index):
     cs = [index.profiles[c] for c in sorted(index.profiles)]
     for a in cs:
         for b in cs:
+            assert index.taxonomy_distance(a, b) == pytest.approx(index.taxonomy_distance_networkx(a, b))
             for c in cs:
                 assert (
                     index.taxonomy_distance(a, c)
@@ -106,7 +107,8 @@ def test_nearest_k_matches_brute_force(index, k):
         slow = [(round(d, 9), c) for d, c in index.nearest_brute_force(code, k=k)]
         assert fast == slow
         for n in index.nearest(code, k=k):  # ring distance agrees with the networkx tree
-            assert n.taxonomy == pytest.approx(index.taxonomy_distance(index.profiles[code], index.profiles[n.code]))
+            a, b = index.profiles[code], index.profiles[n.code]
+            assert n.taxonomy == pytest.approx(index.taxonomy_distance_networkx(a, b))
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,7 @@ def test_unknown_prefix_names_the_prefix_and_how_to_fix(write, runner):
     result = run_show(runner, path)
     assert result.exit_code == 2
     assert f"{path}:5:" in result.stderr
-    assert 'Prefix "foo:" not bound' in result.stderr
+    assert "The prefix foo: has not been declared" in result.stderr
     assert "@prefix foo:" in result.stderr  # the hint
 
 

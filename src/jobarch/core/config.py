@@ -9,6 +9,7 @@ first command works anywhere.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Sequence
@@ -26,14 +27,43 @@ else:  # pragma: no cover - Python 3.10
 CONFIG_NAME = "jobarch.toml"
 
 
+#: The default store: an embedded Oxigraph store kept as a cache of the files (see :func:`cache_dir`).
+CACHE_SELECTOR = "cache"
+
+
 @dataclass
 class Settings:
     data: list[Path]
-    store: str = "memory"
+    store: str = CACHE_SELECTOR  # the selector to open (``cache`` is resolved to ``oxigraph:<cache_dir>``)
     base_iri: str | None = None
     adjacency: dict = field(default_factory=dict)
     config_file: Path | None = None
     graph_store: str | None = None
+    cache_dir: Path | None = None
+
+    @property
+    def selector(self) -> str:
+        """The store selector with the default cache resolved to its directory."""
+        return f"oxigraph:{self.cache_dir}" if self.store == CACHE_SELECTOR else self.store
+
+
+def cache_dir(config_file: Path | None, data: Sequence[Path]) -> Path:
+    """Where the default store keeps its cache of an architecture.
+
+    Beside ``jobarch.toml`` (``.jobarch/cache``) when there is one; otherwise in
+    the user's cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``), one
+    directory per set of data paths. ``JOBARCH_CACHE_DIR`` moves the per-user
+    location (tests use it to keep their caches apart).
+    """
+    if config_file is not None and not os.environ.get("JOBARCH_CACHE_DIR"):
+        return config_file.parent / ".jobarch" / "cache"
+    base = os.environ.get("JOBARCH_CACHE_DIR")
+    if base:
+        root = Path(base)
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jobarch" / "stores"
+    key = hashlib.blake2b("\n".join(sorted(str(p.resolve()) for p in data)).encode("utf-8"), digest_size=8)
+    return root / key.hexdigest()
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -68,7 +98,13 @@ def resolve(data: Sequence[str | Path] = (), store: str | None = None, start: Pa
         paths = [root / p for p in ([raw] if isinstance(raw, str) else raw)]
     else:
         paths = [sample_data_dir()]
-    selector = store or os.environ.get("JOBARCH_STORE") or config.get("store") or "memory"
+    selector = store or os.environ.get("JOBARCH_STORE") or config.get("store") or CACHE_SELECTOR
     return Settings(
-        paths, selector, config.get("base_iri"), config.get("adjacency", {}), config_path, config.get("graph_store")
+        paths,
+        selector,
+        config.get("base_iri"),
+        config.get("adjacency", {}),
+        config_path,
+        config.get("graph_store"),
+        cache_dir(config_path, paths),
     )

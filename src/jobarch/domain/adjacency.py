@@ -23,10 +23,11 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import groupby
+from functools import cached_property
+from itertools import groupby, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import URIRef
 
 from ..core.errors import JobarchError, did_you_mean
@@ -35,6 +36,10 @@ from ..core.namespaces import ADJACENCY_PREFIX, JA
 from ..graph.terms import integer, iri, number, text
 from ..query import internal
 from ..store import Store
+from .facts import profile_facts
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 JA_DEFAULT_MODEL = JA.defaultAdjacencyModel
 ROOT = "architecture"
@@ -84,7 +89,7 @@ class AdjacencyModel:
 
 @dataclass(frozen=True)
 class Coordinates:
-    """Where a profile sits: its taxonomy path and its level."""
+    """Where a profile sits: its taxonomy path, its level, and the skills it needs (as IRIs)."""
 
     code: str
     iri: URIRef | None
@@ -96,6 +101,18 @@ class Coordinates:
     track: str
     grade: float
     skills: frozenset = frozenset()
+
+
+def coordinates(store: Store) -> list[Coordinates]:
+    """The coordinates of every profile that has a whole taxonomy path and a graded level on a track."""
+    coords = [
+        Coordinates(
+            f.code, URIRef(f.iri), f.title, f.function, f.family, f.focus, f.level_code, f.track_code, f.grade, f.skills
+        )
+        for f in profile_facts(store).values()
+        if f.code and f.focus and f.family and f.function and f.level_code and f.track_code and f.grade is not None
+    ]
+    return sorted(coords, key=lambda c: c.code)
 
 
 @dataclass(frozen=True)
@@ -131,9 +148,9 @@ class AdjacencyIndex:
     model: AdjacencyModel
     profiles: dict[str, Coordinates]
     grade_span: float
-    tree: nx.Graph = field(default_factory=nx.Graph)
     _scopes: dict[tuple, list[str]] = field(default_factory=dict, repr=False)
     _levels: list[tuple[str, float]] = field(default_factory=list, repr=False)  # every (track, grade) in use
+    _bucket_lists: dict[tuple[str, float], list] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -145,10 +162,6 @@ class AdjacencyIndex:
         grades = [c.grade for c in profiles.values()]
         span = grade_span if grade_span else ((max(grades) - min(grades)) if grades else 1.0) or 1.0
         index = cls(model, profiles, span)
-        for c in profiles.values():
-            index.tree.add_edge(ROOT, ("function", c.function))
-            index.tree.add_edge(("function", c.function), ("family", c.family))
-            index.tree.add_edge(("family", c.family), ("focus", c.focus))
         for c in sorted(profiles.values(), key=lambda c: c.code):
             for scope in index._scope_keys(c):
                 index._scopes.setdefault((scope, c.track, c.grade), []).append(c.code)
@@ -157,24 +170,8 @@ class AdjacencyIndex:
 
     @classmethod
     def from_store(cls, store: Store, overrides: dict | None = None) -> AdjacencyIndex:
-        skills: dict[str, set] = {}
-        for row in store.select(internal("profile_skill_sets")):
-            skills.setdefault(str(row["profile"]), set()).add(str(row["skill"]))
-        coords = [
-            Coordinates(
-                text(r["code"]),
-                iri(r["profile"]),
-                text(r["title"]),
-                str(r["function"]),
-                str(r["family"]),
-                str(r["focus"]),
-                text(r["levelCode"]),
-                text(r["track"]),
-                float(number(r["grade"]) or 0),
-                frozenset(skills.get(str(r["profile"]), ())),
-            )
-            for r in store.select(internal("profile_coordinates"))
-        ]
+        """Every profile's coordinates (kept with the store, see :mod:`.coordinates`) and the adjacency model."""
+        coords = coordinates(store)
         if not coords:
             raise JobarchError(
                 "no profiles with a focus, family, function and graded level to compare",
@@ -189,12 +186,40 @@ class AdjacencyIndex:
         return (("focus", c.focus), ("family", c.family), ("function", c.function), (ROOT,))
 
     # ------------------------------------------------------------------ distances
+    @cached_property
+    def tree(self) -> nx.Graph:
+        """The taxonomy as a networkx tree (architecture › function › family › focus), built when first used."""
+        import networkx as nx
+
+        tree: nx.Graph = nx.Graph()
+        for c in self.profiles.values():
+            tree.add_edge(ROOT, ("function", c.function))
+            tree.add_edge(("function", c.function), ("family", c.family))
+            tree.add_edge(("family", c.family), ("focus", c.focus))
+        return tree
+
     @property
     def tree_span(self) -> int:
         """The longest leaf-to-leaf path: twice the depth of a focus (3)."""
         return 6
 
     def taxonomy_distance(self, a: Coordinates, b: Coordinates) -> float:
+        """The tree path between two foci over its longest: read from the paths, with no graph to walk."""
+        return self._ring_distance(self.ring(a, b))
+
+    @staticmethod
+    def ring(a: Coordinates, b: Coordinates) -> int:
+        """0 same focus, 1 same family, 2 same function, 3 other function: half the tree path between the foci."""
+        if a.focus == b.focus:
+            return 0
+        if a.family == b.family:
+            return 1
+        return 2 if a.function == b.function else 3
+
+    def taxonomy_distance_networkx(self, a: Coordinates, b: Coordinates) -> float:
+        """The same distance as a shortest path in the networkx tree: the reference the rings are tested against."""
+        import networkx as nx
+
         return nx.shortest_path_length(self.tree, ("focus", a.focus), ("focus", b.focus)) / self.tree_span
 
     def _ring_distance(self, ring: int) -> float:
@@ -222,15 +247,22 @@ class AdjacencyIndex:
 
     # ------------------------------------------------------------------ nearest
     def _buckets(self, q: Coordinates) -> list[tuple[float, int, str, float]]:
-        buckets = []
-        for ring in range(4):
-            for track, grade in self._levels:
-                total = self.model.taxonomy_weight * self._ring_distance(ring) + self.model.level_weight * self._level(
-                    q.grade, q.track, grade, track
-                )
-                buckets.append((total, ring, track, grade))
-        buckets.sort()
-        return buckets
+        """Every bucket (ring, track, grade) with its distance from a profile at ``q``'s level, nearest first.
+
+        The list depends only on the level, so it is made once per (track, grade) in use.
+        """
+        key = (q.track, q.grade)
+        if key not in self._bucket_lists:
+            buckets = []
+            for ring in range(4):
+                for track, grade in self._levels:
+                    total = self.model.taxonomy_weight * self._ring_distance(
+                        ring
+                    ) + self.model.level_weight * self._level(q.grade, q.track, grade, track)
+                    buckets.append((total, ring, track, grade))
+            buckets.sort()
+            self._bucket_lists[key] = buckets
+        return self._bucket_lists[key]
 
     def _members(self, q: Coordinates, ring: int, track: str, grade: float) -> list[str]:
         scopes = self._scope_keys(q)
@@ -240,29 +272,32 @@ class AdjacencyIndex:
         inner = set(self._scopes.get((scopes[ring - 1], track, grade), ()))
         return [code for code in outer if code not in inner]
 
-    def iter_nearest(self, code: str) -> Iterator[Neighbour]:
-        """Every other profile, nearest first; ties by code. Lazy: stop when you have enough."""
+    def _ranked(self, code: str) -> Iterator[tuple[float, int, str]]:
+        """Every other profile as (distance, ring, code), nearest first, ties by code; lazy."""
         q = self.get(code)
         for total, group in groupby(self._buckets(q), key=lambda b: round(b[0], 12)):
             members = []
             for _, ring, track, grade in group:
                 members += [(m, ring) for m in self._members(q, ring, track, grade) if m != code]
             for member, ring in sorted(members):
-                c = self.profiles[member]
-                taxonomy = self._ring_distance(ring)
-                level = self.level_distance(q, c)
-                shared = len(q.skills & c.skills)
-                yield Neighbour(
-                    member,
-                    c.title,
-                    c.iri,
-                    total,
-                    self.model.band(total).label,
-                    taxonomy,
-                    level,
-                    shared,
-                    len(q.skills | c.skills),
-                )
+                yield total, ring, member
+
+    def iter_nearest(self, code: str) -> Iterator[Neighbour]:
+        """Every other profile, nearest first; ties by code. Lazy: stop when you have enough."""
+        q = self.get(code)
+        for total, ring, member in self._ranked(code):
+            c = self.profiles[member]
+            yield Neighbour(
+                member,
+                c.title,
+                c.iri,
+                total,
+                self.model.band(total).label,
+                self._ring_distance(ring),
+                self.level_distance(q, c),
+                len(q.skills & c.skills),
+                len(q.skills | c.skills),
+            )
 
     def nearest(
         self,
@@ -296,13 +331,19 @@ class AdjacencyIndex:
         """Shortest path over the k-nearest graph, moving only between profiles within ``band``."""
         self.get(start), self.get(goal)
         limit = self.model.band_named(band).max_distance
+        import networkx as nx
+
         graph: nx.Graph = nx.Graph()
         graph.add_nodes_from(self.profiles)
-        for code in self.profiles:
-            for n in self.nearest(code, k=k, max_distance=limit):
-                graph.add_edge(code, n.code, weight=n.distance)
+        graph.add_weighted_edges_from(
+            (code, other, distance)
+            for code in self.profiles
+            for distance, _ring, other in islice(self._ranked(code), k)
+            if distance <= limit + 1e-12
+        )
         try:
-            return nx.shortest_path(graph, start, goal, weight="weight")
+            path: list[str] = nx.shortest_path(graph, start, goal, weight="weight")
+            return path
         except nx.NetworkXNoPath:
             raise JobarchError(
                 f"no path from {start} to {goal} moving only within the {band!r} band",

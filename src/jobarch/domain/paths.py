@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rdflib import URIRef
+
 from ..query import internal
 from ..store import Store
 from .adjacency import AdjacencyIndex, Distance
@@ -34,7 +36,10 @@ class Step:
 
 def skill_labels(store: Store, skills: set[str]) -> list[str]:
     """The names of some skills (by IRI), sorted, for messages such as "skills to gain"."""
-    names = {str(r["skill"]): str(r["label"]) for r in store.select(internal("skill_labels"))}
+    if not skills:
+        return []
+    rows = store.values(internal("skill_labels"), skill=[URIRef(s) for s in sorted(skills)]).rows
+    names = {skill: label for skill, label in rows if skill and label}
     return sorted(names.get(s, s) for s in skills)
 
 

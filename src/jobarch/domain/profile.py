@@ -302,7 +302,8 @@ def _quality(store: Store, profile: URIRef) -> Quality:
             if r["score"] is not None
         }
     )
-    first = rows[0] if rows else {}
+    policy = store.select(internal("quality_policy"), profile=profile)
+    first = policy[0] if policy else {}
     return Quality(
         scores,
         integer(first.get("minScore")) or 1,

@@ -1,50 +1,83 @@
-"""`jobarch stats`: the shape of an architecture in numbers, from the named and internal queries."""
+"""`jobarch stats`: the shape of an architecture in numbers.
+
+The per-profile counts come from the profile facts kept with the store
+(:mod:`.facts`); the rest is one small query over functions, levels, rubric
+dimensions and cells. Nothing here scans the architecture per profile.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from statistics import mean
 
-from ..graph.terms import integer
-from ..query import find_query, internal
+from ..query import internal
 from ..store import Store
-
-
-def _rows(store: Store, name: str) -> list[dict]:
-    return store.query(find_query(name).text, {}).dicts()
+from .facts import ProfileFacts, profile_facts
 
 
 def architecture_stats(store: Store) -> dict:
-    profiles = _rows(store, "profiles")
-    total = len(profiles)
-    coverage = _rows(store, "coverage_matrix")
-    by_function: Counter[str] = Counter()
-    by_level: Counter[str] = Counter()
-    by_track: Counter[str] = Counter()
-    for row in coverage:
-        n = integer(row["profiles"]) or 0
-        by_function[str(row["function"])] += n
-        by_level[str(row["levelCode"])] += n
-        by_track[str(row["track"])] += n
-    skills = [integer(r["skills"]) or 0 for r in profiles]
-    sources = [integer(r["sources"]) or 0 for r in profiles]
-    extra = {k: integer(v) or 0 for k, v in store.select(internal("stats"))[0].items()}
-    assessed, passing = extra["assessed"], extra["passing"]
-    expected, present = extra["rubricExpected"], extra["rubricPresent"]
+    facts = list(profile_facts(store).values())
+    shape: dict[str, list[tuple[str | None, ...]]] = defaultdict(list)
+    for kind, a, b, c in store.values(internal("stats_shape")).rows:
+        if kind:
+            shape[kind].append((a, b, c))
+    total = len(facts)
+    by_function = Counter({code: 0 for _, code, _ in shape["function"] if code})
+    by_level = Counter({code: 0 for _, code, track in shape["level"] if code and track})
+    by_track = Counter({code: 0 for _, code, _ in shape["track"] if code})
+    for f in facts:
+        if (
+            f.function_code and f.level_code and f.track_code
+        ):  # as coverage counts: placed in the taxonomy and on a ladder
+            by_function[f.function_code] += 1
+            by_level[f.level_code] += 1
+            by_track[f.track_code] += 1
+    assessed = [f for f in facts if f.min_score is not None]
+    passing = [f for f in assessed if f.min_score is not None and f.min_score >= _threshold(f, shape)]
+    expected, present = _rubric(facts, shape)
     return {
         "profiles": total,
-        "foci": extra["foci"],
+        "foci": len({a for a, _, _ in shape["focus"]}),
         "profilesPerFunction": dict(sorted(by_function.items())),
         "profilesPerLevel": dict(sorted(by_level.items())),
         "profilesPerTrack": dict(sorted(by_track.items())),
-        "skillsPerProfile": _spread(skills),
-        "sourcesPerProfile": _spread(sources),
-        "qualityPassRate": round(passing / assessed, 4) if assessed else None,
-        "qualityAssessed": assessed,
-        "aliasCoverage": round(extra["withAlias"] / total, 4) if total else None,
-        "mappingCoverage": round(extra["withMapping"] / total, 4) if total else None,
+        "skillsPerProfile": _spread([len(f.skills) for f in facts]),
+        "sourcesPerProfile": _spread([f.sources for f in facts]),
+        "qualityPassRate": round(len(passing) / len(assessed), 4) if assessed else None,
+        "qualityAssessed": len(assessed),
+        "aliasCoverage": round(sum(1 for f in facts if f.aliases) / total, 4) if total else None,
+        "mappingCoverage": round(sum(1 for f in facts if f.mappings) / total, 4) if total else None,
         "rubricCompleteness": round(present / expected, 4) if expected else None,
     }
+
+
+def _threshold(facts: ProfileFacts, shape: dict[str, list[tuple[str | None, ...]]]) -> float:
+    """The pass threshold of the profile's architecture's quality policy, else the default policy's."""
+    own = {a: b for a, b, _ in shape["architecture"] if b is not None}
+    default = next((float(b) for _, b, _ in shape["default threshold"] if b is not None), 4.0)
+    value = own.get(facts.scheme)
+    return float(value) if value is not None else default
+
+
+def _rubric(facts: list[ProfileFacts], shape: dict[str, list[tuple[str | None, ...]]]) -> tuple[int, int]:
+    """Rubric cells expected (each level of a track a function staffs, times each dimension) and present
+    (a cell written for the function or for the whole architecture)."""
+    levels_of: dict[str, set[str]] = defaultdict(set)
+    for level, track, _ in shape["ladder"]:
+        if level and track:
+            levels_of[track].add(level)
+    dimensions = {a for a, _, _ in shape["dimension"] if a}
+    architectures = {a for a, _, _ in shape["architecture"] if a}
+    cells = {(level, dimension, node) for level, dimension, node in shape["cell"]}
+    staffed = {(f.function, f.track) for f in facts if f.function and f.track}
+    expected = {(fn, level, dim) for fn, track in staffed for level in levels_of.get(track, ()) for dim in dimensions}
+    written = {(node, level, dim) for level, dim, node in cells}
+    present = {
+        (fn, level, dim)
+        for fn, level, dim in expected
+        if (fn, level, dim) in written or any((arch, level, dim) in written for arch in architectures)
+    }
+    return len(expected), len(present)
 
 
 def _spread(values: list[int]) -> dict:

@@ -20,7 +20,6 @@ from ..core.files import read_text
 from ..core.namespaces import ONTOLOGY_IRI
 from ..core.resources import ontology_path
 from .lines import LineIndex, scan
-from .planner import PreparedQueryMemory
 from .sources import LINE_FORMATS, discover, file_format, graph_iri, parse_file
 
 
@@ -107,6 +106,8 @@ def load(paths: Iterable[Path | str], *, with_ontology: bool = True) -> Architec
     ontology is added as its own named graph so that queries can read labels
     and defaults from it.
     """
+    from .planner import PreparedQueryMemory  # rdflib's SPARQL engine, for the commands that load into memory
+
     files = discover(paths)
     store = PreparedQueryMemory()
     dataset = Dataset(store=store, default_union=True)

@@ -10,7 +10,8 @@ interchangeable, so pairing them in any order is a correct renaming.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 Triple = tuple[str, str, str]  # N-Triples strings; blank nodes start with "_:"
@@ -28,8 +29,12 @@ def _signatures(triples: Iterable[Triple]) -> dict[str, str]:
                 parts[s].append(f"out {p} {colour.get(o, o)}")
             if o in colour:
                 parts[o].append(f"in {s if s not in colour else '_' + colour[s]} {p}")
-        colour = {b: str(hash((colour[b], tuple(sorted(parts[b]))))) for b in nodes}
+        colour = {b: _digest(colour[b] + "|" + "|".join(sorted(parts[b]))) for b in nodes}
     return colour
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def match_blank_nodes(old: Iterable[Triple], new: Iterable[Triple]) -> dict[str, str] | None:
@@ -47,3 +52,17 @@ def match_blank_nodes(old: Iterable[Triple], new: Iterable[Triple]) -> dict[str,
 
 def rename(triples: Iterable[Triple], renaming: dict[str, str]) -> set[Triple]:
     return {(renaming.get(s, s), p, renaming.get(o, o)) for s, p, o in triples}
+
+
+def same_graph(a: Iterable[Triple], b: Iterable[Triple]) -> bool:
+    """Whether two sets of triples are the same graph, blank-node labels aside: the same triples without blank
+    nodes, lexical forms compared exactly, and the same blank-node triples up to their signatures."""
+    a, b = set(a), set(b)
+    plain_a = {t for t in a if not (t[0].startswith("_:") or t[2].startswith("_:"))}
+    plain_b = {t for t in b if not (t[0].startswith("_:") or t[2].startswith("_:"))}
+    if plain_a != plain_b or len(a) != len(b):
+        return False
+    colour_a, colour_b = _signatures(a), _signatures(b)
+    shape_a = Counter((colour_a.get(s, s), p, colour_a.get(o, o)) for s, p, o in a - plain_a)
+    shape_b = Counter((colour_b.get(s, s), p, colour_b.get(o, o)) for s, p, o in b - plain_b)
+    return shape_a == shape_b

@@ -21,9 +21,8 @@ from rdflib.plugins.sparql.processor import SPARQLResult
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.plugins.stores.memory import Memory
 from rdflib.store import Store
-from rdflib.term import URIRef
 
-from ..core.namespaces import SKOLEM_PREFIX as SKOLEM
+from .terms import skolem, unskolem
 
 
 def _answer(graph: Graph, query, initBindings):  # noqa: N803 - rdflib's name
@@ -37,16 +36,6 @@ def _answer(graph: Graph, query, initBindings):  # noqa: N803 - rdflib's name
     if initBindings:
         prepared = _pre_bind(prepared, {Variable(k): v for k, v in initBindings.items()})
     return SPARQLResult(evalQuery(graph, prepared, initBindings or {}))
-
-
-def skolem(node):
-    return URIRef(SKOLEM + str(node)) if isinstance(node, BNode) else node
-
-
-def unskolem(node):
-    if isinstance(node, URIRef) and str(node).startswith(SKOLEM):
-        return BNode(str(node)[len(SKOLEM) :])
-    return node
 
 
 class SkolemView(Store):

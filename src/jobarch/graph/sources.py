@@ -131,8 +131,40 @@ def _check_json_ld(path: Path, text: str) -> None:
             stack.extend(item)
 
 
+_OXIGRAPH_SYNTAX = {"turtle": "TURTLE", "nt": "N_TRIPLES", "trig": "TRIG"}
+_POSITION = re.compile(
+    r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
+    r"|between line \d+ column \d+ and line \d+ column \d+): "
+)
+
+
+def oxigraph_syntax_error(path: Path, exc: SyntaxError) -> JobarchError:
+    """Oxigraph's parse error (exact line and column) as a JobarchError at ``path:line:col``."""
+    why = _POSITION.sub("", exc.msg or str(exc))
+    return JobarchError(f"syntax error: {why}", Location(path, exc.lineno, exc.offset), hint=_hint(why))
+
+
+def locate_syntax_error(path: Path, text: str) -> JobarchError | None:
+    """Where Oxigraph's parser, which counts lines and columns exactly, finds the first error; None if it finds none."""
+    fmt = file_format(path)
+    if fmt not in _OXIGRAPH_SYNTAX:
+        return None
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(text.encode("utf-8"), getattr(ox.RdfFormat, _OXIGRAPH_SYNTAX[fmt]), base_iri=graph_iri(path)):
+            pass
+    except SyntaxError as exc:
+        return oxigraph_syntax_error(path, exc)
+    return None
+
+
 def syntax_error(path: Path, text: str, exc: Exception) -> JobarchError:
-    """rdflib's parse error as a JobarchError at ``path:line:col``."""
+    """rdflib's parse error as a JobarchError at ``path:line:col``: placed by Oxigraph where it sees the error too
+    (rdflib's character offsets can be off by lines), else at rdflib's line."""
+    located = locate_syntax_error(path, text)
+    if located is not None:
+        return located
     raw = getattr(exc, "_str", None)
     offset = getattr(exc, "_i", None)
     why = getattr(exc, "_why", None) or str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -146,9 +178,11 @@ def syntax_error(path: Path, text: str, exc: Exception) -> JobarchError:
 
 
 def _hint(why: str) -> str | None:
-    match = re.search(r'Prefix "([^"]*):" not bound', why)
+    match = re.search(r'Prefix "([^"]*):" not bound', why) or re.search(
+        r"The prefix ([^\s:]*):? has not been declared", why
+    )
     if match:
         return f"declare it with '@prefix {match.group(1)}: <...> .' at the top of the file"
-    if "newline found in string" in why:
+    if "newline found in string" in why or "Unexpected end of file" in why or "line jump" in why.lower():
         return 'close the string on the same line, or use """triple quotes""" for text over several lines'
     return None

@@ -19,6 +19,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
 from ..core.errors import JobarchError
+from ..core.namespaces import SKOLEM_PREFIX
 
 _XSD_STRING = str(XSD.string)
 
@@ -59,6 +60,18 @@ def triple_from_ox(triple: Any) -> tuple[Node, Node, Node]:
     s, p, o = from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)
     assert s is not None and p is not None and o is not None
     return s, p, o
+
+
+def skolem(node: Any) -> Any:
+    """A blank node as an IRI (``urn:jobarch:bnode:ID``), so that it can be named where only IRIs may stand."""
+    return URIRef(SKOLEM_PREFIX + str(node)) if isinstance(node, BNode) else node
+
+
+def unskolem(node: Any) -> Any:
+    """The blank node behind a skolem IRI (anything else unchanged)."""
+    if isinstance(node, URIRef) and str(node).startswith(SKOLEM_PREFIX):
+        return BNode(str(node)[len(SKOLEM_PREFIX) :])
+    return node
 
 
 def to_binding(term: Node) -> dict[str, str]:

@@ -13,15 +13,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.compare import isomorphic
+import pyoxigraph as ox
 
 from ..core.errors import JobarchError, Location
 from ..core.files import atomic_write, read_text
 from ..core.namespaces import PREFIX_IRIS
+from ..graph.blank_nodes import same_graph
 from ..graph.lines import scan, tokens
-from ..graph.sources import graph_iri, parse_file
-from ..graph.turtle import canonical_turtle
+from ..graph.sources import oxigraph_syntax_error
+from ..graph.turtle import canonical_turtle_from
+
+#: The base a file is read against: relative IRIs resolve under it and are written relative again, so that no
+#: machine's path ends up in a curator's file.
+RELATIVE_BASE = "file:///jobarch-relative/1/2/3/4/5/6/7/8/"
+_LANGUAGE_TAG = re.compile(r"""["']@([A-Za-z]+(?:-[A-Za-z0-9]+)*)""")
 
 
 @dataclass
@@ -72,8 +77,15 @@ def _comments(text: str) -> tuple[list[str], dict[str, list[str]], list[str], li
 
 
 def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatResult:
-    """The canonical form of a Turtle file's text (refusing rather than losing anything)."""
-    graph = parse_file(path, text)
+    """The canonical form of a Turtle file's text (refusing rather than losing anything).
+
+    The file is read with Oxigraph's parser, which keeps every literal's
+    lexical form, against a placeholder base so that relative IRIs are
+    written relative again; the result must read back to the same triples,
+    compared by their exact N-Triples text (blank-node labels aside).
+    """
+    base = RELATIVE_BASE + path.name
+    triples = _parse(path, text, base)
     declared = dict(re.findall(r"(?im)^\s*@?prefix\s+([\w.-]*):\s*<([^>]*)>", text))
     prefixes = {**PREFIX_IRIS, **declared}
     header, attached, footer, unplaced = _comments(text)
@@ -83,15 +95,29 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
             Location(path, unplaced[0]),
             hint="move it above the subject it is about, or pass --drop-comments",
         )
-    result = canonical_turtle(graph, prefixes, header, attached, footer)
-    check = Graph().parse(data=result, format="turtle", publicID=graph_iri(path))
-    if not isomorphic(check, graph):
+    languages = {tag.lower(): tag for tag in reversed(_LANGUAGE_TAG.findall(text))}  # the first casing wins
+    result = canonical_turtle_from(triples, prefixes, header, attached, footer, base=base, languages=languages)
+    if not same_graph(_strings(triples), _strings(_parse(path, result, base))):
         raise JobarchError(
             "formatting would change the graph; the file is left as it is",
             Location(path),
             hint="please report this file: it is a jobarch bug",
         )
     return FormatResult(path, result != text, result, unplaced if drop_comments else [])
+
+
+def _parse(path: Path, text: str, base: str) -> list[tuple]:
+    try:
+        return [
+            (q.subject, q.predicate, q.object)
+            for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE, base_iri=base)
+        ]
+    except SyntaxError as exc:
+        raise oxigraph_syntax_error(path, exc) from None
+
+
+def _strings(triples: list[tuple]) -> set[tuple[str, str, str]]:
+    return {(str(s), str(p), str(o)) for s, p, o in triples}
 
 
 def format_files(paths: list[Path], check: bool = False, drop_comments: bool = False) -> list[FormatResult]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING
 
 from ..core.text import markdown_text, table_cell, terminal_safe
 from ..domain.profile import Profile
@@ -18,10 +17,16 @@ from ..domain.profile import Profile
 PAGE_FORMATS = ("terminal", "markdown", "text")
 
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
 @cache
 def _environment(fmt: str) -> Environment:
     """Templates whose every printed value passes one sanitiser: Markdown never carries raw HTML from data,
     and text never carries terminal escapes (the HTML views escape separately)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     clean = markdown_text if fmt == "markdown" else terminal_safe
     env = Environment(
         loader=PackageLoader("jobarch.present", "templates"),

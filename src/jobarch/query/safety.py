@@ -10,15 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import JobarchError, Location
 from ..core.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 
 def with_standard_prefixes(text: str) -> str:
@@ -34,6 +32,10 @@ def with_standard_prefixes(text: str) -> str:
 
 def check_query(text: str, *, allow_service: bool = False, source: str = "query") -> Query:
     """Parse and vet an analyst's query; errors name ``source:line:col``."""
+    from pyparsing import ParseException  # rdflib's SPARQL parser is imported by the commands that check queries
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         tree = parseQuery(text)
     except ParseException as exc:
@@ -59,6 +61,9 @@ def check_query(text: str, *, allow_service: bool = False, source: str = "query"
 
 
 def _is_update(text: str) -> bool:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         parseUpdate(text)
         return True
@@ -66,7 +71,10 @@ def _is_update(text: str) -> bool:
         return False
 
 
-def _node_names(node) -> Iterator[str]:
+def _node_names(node: Any) -> Iterator[str]:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         item = stack.pop()

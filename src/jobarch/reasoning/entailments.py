@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-import owlrl
 from rdflib import Literal
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -52,6 +51,8 @@ def is_data_entailment(triple: tuple, data_resources: set, terms: Terms = RDFLIB
 
 def owlrl_closure(data, ontology) -> set:
     """Everything owlrl's OWL-RL closure of data + ontology contains (the reference implementation)."""
+    import owlrl  # the reference engine, imported only when it runs
+
     graph = graph_of(set(data) | set(ontology))
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     return set(graph)

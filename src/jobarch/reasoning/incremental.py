@@ -1,7 +1,7 @@
 """Reasoning inside a persistent store: no rdflib parse, refreshed only when a file changed.
 
-The store holds every file as its own graph (the Oxigraph backend does).
-Here the fast rules run over the store's triples read as N-Triples text, one
+The store knows what each file asserts (the Oxigraph backend keeps it beside
+its default graph). Here the fast rules run over the store's triples read as N-Triples text, one
 string per term: Oxigraph writes the text in Rust, Python strings hash once
 and compare by identity once interned, and only the triples whose predicate a
 rule reads or writes are kept. The data-level entailments go back into the
@@ -24,7 +24,6 @@ from typing import Any, Protocol
 from rdflib import URIRef
 
 from ..core.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI, PREFIXES
-from ..graph.blank_nodes import rename
 from ..graph.terms import Triple, graph_of, ntriples_to_rdflib, rdflib_to_ntriples, to_ox
 from . import Inference, choose_engine
 from .entailments import NTRIPLES_TERMS, data_entailments, data_resources, is_data_entailment, owlrl_closure
@@ -51,7 +50,13 @@ class DerivedGraphStore(Protocol):
     def triple_count(self, graph_iri: str) -> int: ...
     def turtle_of(self, graph_iri: str) -> str: ...
     def write_derived(self, graph_iri: str, add: Iterable[Triple], remove: Iterable[Triple] | None = None) -> None: ...
-    def journal(self) -> tuple[set[Triple] | None, dict[str, str]]: ...
+    def journal(self) -> set[Triple] | None: ...
+
+
+def inferences_fresh(state: State, stamps: dict[str, str], engine: str) -> bool:
+    """Whether the stored inferences follow from exactly these file versions, by an acceptable engine."""
+    previous = state.get(STATE) or {}
+    return bool(previous) and previous.get("files") == stamps and engine in ("auto", previous.get("engine"))
 
 
 def refresh_inferences(
@@ -70,7 +75,7 @@ def refresh_inferences(
     stamps = store.file_stamps()
     previous: dict[str, Any] = store.state.get(STATE) or {}
     with gc_paused():
-        if not force and previous.get("files") == stamps and engine in ("auto", previous.get("engine")):
+        if not force and inferences_fresh(store.state, stamps, engine):
             if not read_back:
                 return None
             inferred = set(store.ntriples_of(INFERRED_GRAPH_IRI))
@@ -88,10 +93,10 @@ def refresh_inferences(
         choice = choose_engine(engine, count, graph_of(rdf_ontology), convert=lambda term: str(to_ox(term)))
         record = {"files": stamps, "engine": choice.engine, "data_triples": count}
         if choice.rules is not None:
-            added, renaming = store.journal() if not force and previous.get("engine") == "rules" else (None, {})
+            added = store.journal() if not force and previous.get("engine") == "rules" else None
             rest = {tuple(t) for t in store.state.get(REST) or ()}
             old = set() if added is None else set(store.ntriples_of(INFERRED_GRAPH_IRI))
-            known = old | rename(rest, renaming) if added is not None else set()
+            known = old | rest if added is not None else set()
             derived, resources = _rules(store, data_files, ontology, choice.rules, known, added)
             inferred = {t for t in derived if is_data_entailment(t, resources, NTRIPLES_TERMS)}
             if added is not None:

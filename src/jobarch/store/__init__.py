@@ -15,11 +15,10 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any
 
 from ..core.errors import JobarchError
-from .base import QueryResult, State, Store, SyncReport, inject_values
+from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,8 @@ def _load_entry_points() -> None:
     if _entry_points_loaded:
         return
     _entry_points_loaded = True
+    from importlib.metadata import entry_points
+
     for ep in entry_points(group="jobarch.stores"):
         if ep.name not in _BACKENDS:
             register(ep.name, ep.value, f"{ep.name}:…", f"from {ep.value}")
@@ -116,6 +117,7 @@ register(
 
 __all__ = [
     "Backend",
+    "Binding",
     "QueryResult",
     "State",
     "Store",
@@ -127,4 +129,5 @@ __all__ = [
     "register",
     "selectors_help",
     "unregister",
+    "Values",
 ]

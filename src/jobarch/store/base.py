@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -43,6 +43,17 @@ class QueryResult:
 
 
 @dataclass
+class Values:
+    """A SELECT answer as plain strings: variable names and rows of lexical values (None where unbound)."""
+
+    vars: list[str]
+    rows: list[tuple[str | None, ...]]
+
+    def column(self, name: str) -> int:
+        return self.vars.index(name)
+
+
+@dataclass
 class SyncReport:
     """What :meth:`Store.sync` did: files (re)loaded, left as they were, dropped; inferences when asked for."""
 
@@ -50,6 +61,7 @@ class SyncReport:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     inference: Inference | None = None
+    failures: list[Exception] = field(default_factory=list)  # files that could not be read (the rest did load)
 
 
 class State:
@@ -89,14 +101,14 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         """Answer a read-only query over the union of all graphs, with pre-bound variables."""
 
     def close(self) -> None:  # noqa: B027 - a backend that holds nothing has nothing to release
         """Release what the backend holds (a lock on its directory); the handle is unusable after."""
 
     def query_task(
-        self, sparql: str, bindings: Mapping[str, Identifier] | None = None
+        self, sparql: str, bindings: Mapping[str, Binding] | None = None
     ) -> tuple[Callable[[], QueryResult], str]:
         """The query as a task for a worker process, and how to start that process (see ``query.run_with_timeout``).
 
@@ -105,9 +117,29 @@ class Store(ABC):
         """
         return partial(self.query, sparql, bindings), "fork"
 
-    def select(self, sparql: str, **bindings: Identifier) -> list[dict[str, Node | None]]:
+    def select(self, sparql: str, **bindings: Binding) -> list[dict[str, Node | None]]:
         """Run a SELECT with keyword bindings and return rows as dicts."""
         return self.query(sparql, bindings).dicts()
+
+    def architecture_triples(self) -> Iterator[tuple[str, str, str]]:
+        """The triples of the architecture's files (not the ontology, not derived graphs), as N-Triples strings:
+        what ``export rdf`` writes. Stores that keep each file in a named graph answer with one query."""
+        from ..core.namespaces import ONTOLOGY_IRI
+        from ..graph.terms import rdflib_to_ntriples
+
+        result = self.query(
+            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER (?g != <{ONTOLOGY_IRI}> && !STRSTARTS(STR(?g), "urn:jobarch:")) }}'
+        )
+        for s, p, o in result.rows:
+            if s is not None and p is not None and o is not None:
+                yield rdflib_to_ntriples((s, p, o))
+
+    def values(self, sparql: str, **bindings: Binding) -> Values:
+        """Run a SELECT and keep only each term's lexical value (an IRI's text, a literal's form): for the queries
+        that read thousands of rows to build derived state, where making rdflib terms would cost more than the query."""
+        result = self.query(sparql, bindings)
+        return Values(result.vars, [tuple(None if t is None else str(t) for t in row) for row in result.rows])
 
     def __enter__(self) -> Store:
         return self
@@ -119,8 +151,17 @@ class Store(ABC):
 _TOKENS = re.compile(rf"({LONG_STRING}|{SHORT_STRING}|{IRI}|{COMMENT}|[{{}}]|\bWHERE\b)", re.I)
 
 
-def inject_values(query: str, bindings: Mapping[str, Identifier]) -> str:
+Binding = Identifier | Sequence[Identifier]  # one term, or several: the query runs for each (a VALUES list)
+
+
+def _terms(binding: Binding) -> list[Identifier]:
+    return [binding] if isinstance(binding, Identifier) else list(binding)
+
+
+def inject_values(query: str, bindings: Mapping[str, Binding]) -> str:
     """Bind variables with a ``VALUES`` block opening the query's outermost WHERE group.
+
+    A variable bound to a list of terms takes each of them, as ``VALUES ?v { a b c }`` does.
 
     Used by the backends that take query text only (Oxigraph's substitutions
     require projected variables; the SPARQL protocol has no bindings). Each
@@ -131,7 +172,9 @@ def inject_values(query: str, bindings: Mapping[str, Identifier]) -> str:
     """
     if not bindings:
         return query
-    block = " ".join(f"VALUES ?{name} {{ {term.n3()} }}" for name, term in sorted(bindings.items()))
+    block = " ".join(
+        f"VALUES ?{name} {{ {' '.join(t.n3() for t in _terms(terms))} }}" for name, terms in sorted(bindings.items())
+    )
     depth, seen_where, first_brace = 0, False, None
     for m in _TOKENS.finditer(query):
         tok = m.group(0)

@@ -17,7 +17,7 @@ from ..core.files import content_stamp
 from ..graph.architecture import Architecture, load
 from ..graph.sources import graph_iri
 from ..reasoning import INFERRED_GRAPH, infer_architecture
-from .base import QueryResult, Store, SyncReport
+from .base import Binding, QueryResult, Store, SyncReport, inject_values
 
 
 class MemoryStore(Store):
@@ -51,10 +51,12 @@ class MemoryStore(Store):
             target += report.inference.graph
         return report
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         if self.architecture is None:
             raise JobarchError("no architecture loaded in the memory store")
-        result = self.architecture.dataset.query(sparql, initBindings=dict(bindings or {}))
+        single = {k: v for k, v in (bindings or {}).items() if isinstance(v, Identifier)}
+        several = {k: v for k, v in (bindings or {}).items() if not isinstance(v, Identifier)}
+        result = self.architecture.dataset.query(inject_values(sparql, several), initBindings=single)
         if result.type == "SELECT":
             names = [str(v) for v in result.vars or []]
             return QueryResult("SELECT", names, [tuple(row) for row in result])  # type: ignore[arg-type]

@@ -1,61 +1,67 @@
-"""The fast embedded backend: an Oxigraph store on disk (``oxigraph:PATH``), or in memory (``oxigraph:``).
+"""The fast embedded backend: Oxigraph on disk (``oxigraph:PATH``, and the default cache), or in memory (``oxigraph:``).
 
-Files are parsed by Oxigraph (in Rust), each into its own named graph, and a
-manifest of their content digests is kept as store state: the next command
-reloads only the files whose bytes changed and drops the ones that went away,
-so a large architecture is parsed once, not on every command.
+Files are parsed by Oxigraph (in Rust). Every triple is kept once in the
+store's default graph, which Oxigraph answers far faster than a union of
+named graphs; what each file asserts is kept beside it (:mod:`.sources`), so
+a later command reloads only files whose bytes changed, by difference.
 
-A *derived graph* (the OWL-RL inferences) is kept honest here without knowing
-what it holds: when a file loses a triple the derived graphs are dropped
-(stale is worse than absent); when files only gain triples, the derived
-graphs stay, their blank nodes follow the reloaded files' new labels, and the
-additions are journalled for whoever derives them to catch up from.
+On disk the store is a directory of generations (:mod:`.generations`): a
+command on unchanged files opens the current generation read-only, parses
+nothing and never waits; a command that must change the store writes a new
+generation while others keep reading theirs. Derived graphs (the OWL-RL
+inferences) are sources too: when a file loses a triple they are dropped
+(stale is worse than absent); when files only gain triples, they stay and the
+additions are journalled for the reasoner to catch up from.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
-import time
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Identifier
 
 from ..core.errors import JobarchError, Location
-from ..core.files import atomic_write, content_stamp, read_text
+from ..core.files import DEFAULT_MAX_BYTES, atomic_write, read_bytes
 from ..core.namespaces import ONTOLOGY_IRI, PREFIX_IRIS
 from ..core.resources import ontology_path
 from ..graph.blank_nodes import match_blank_nodes, rename
-from ..graph.sources import file_format, graph_iri, parse_file
-from ..graph.terms import Triple, from_ox, parse_ntriples, to_ox, triple_from_ox
-from ..reasoning.incremental import refresh_inferences
-from .base import QueryResult, State, Store, SyncReport, inject_values
+from ..graph.sources import file_format, graph_iri, oxigraph_syntax_error, parse_file
+from ..graph.terms import Triple, from_ox, to_ox, triple_from_ox
+from ..reasoning.incremental import inferences_fresh, refresh_inferences
+from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values
+from .generations import Generation, Generations
+from .sources import Blobs, Content, Sources, join_triple, split_line
 
-LOAD_THREADS = 4  # measured best on 2 cores: the bulk loader waits on I/O part of the time
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}
-MANIFEST = "files"  # state: graph IRI -> content digest of the file it was loaded from
-DERIVED = "derived"  # state: the derived graphs kept in step with the files
-JOURNAL = "journal"  # state: what the files gained since the derived graphs were written, or null
+JOURNAL = "journal"  # state: {"added": [lines]} since the derived sources were written; absent when unknown
+CHANGES = "changes"  # state: recent syncs, each the fingerprints before and after and the subjects touched
+KEEP_CHANGES = 16
 
 
 class DirectoryState(State):
-    """State as small JSON files beside the store's data (``jobarch-NAME.json``), written atomically."""
+    """State as small JSON files in a generation's state directory, replaced atomically, never edited in place."""
 
     def __init__(self, directory: Path):
         super().__init__()
         self.directory = directory
 
     def _path(self, name: str) -> Path:
-        return self.directory / f"jobarch-{name}.json"
+        return self.directory / f"{name}.json"
 
     def get(self, name: str) -> Any:
-        path = self._path(name)
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        try:
+            return json.loads(self._path(name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
 
     def put(self, name: str, value: Any) -> None:
         atomic_write(self._path(name), json.dumps(value, separators=(",", ":"), sort_keys=True))
@@ -64,241 +70,386 @@ class DirectoryState(State):
         self._path(name).unlink(missing_ok=True)
 
 
-class OxigraphStore(Store):
-    """pyoxigraph on disk (or in memory when no path is given)."""
+def stat_key(path: Path) -> list[int]:
+    """What changes whenever a file's bytes may have: size, times (ctime cannot be set back, as ``cp -p`` and
+    ``rsync -a`` set mtime back) and identity. An equal key means unchanged; a different one is checked by content."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
-    def __init__(self, path: Path | None = None):
+
+@dataclass
+class Plan:
+    """What a sync must do: the sources to (re)load, those to drop, and stamps to refresh."""
+
+    load: dict[str, tuple[Path, str, list[int]]] = field(default_factory=dict)  # name -> (path, digest, stat key)
+    drop: list[str] = field(default_factory=list)
+    restamp: dict[str, list[int]] = field(default_factory=dict)
+    unchanged: list[Path] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.load or self.drop)
+
+
+class OxigraphStore(Store):
+    """pyoxigraph, on disk as generations (when given a path) or in memory."""
+
+    def __init__(self, path: Path | None = None, notice: Callable[[str], None] | None = None):
         super().__init__()
         self.path = Path(path) if path else None
         self.selector = f"oxigraph:{path}" if path else "oxigraph:"
-        self._dirty = False
-        try:
-            if self.path:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._store: Any = ox.Store(str(self.path))
-                self.state = DirectoryState(self.path)
-            else:
-                self._store = ox.Store()
-        except OSError as exc:
+        self.generations = Generations(self.path) if self.path else None
+        self.notice = notice or (lambda message: print(message, file=sys.stderr, flush=True))
+        self.generation: Generation | None = None
+        self._reading = contextlib.ExitStack()
+        self._db: Any = None if self.path else ox.Store()
+        self._writable = self.path is None  # on disk, only inside a sync's write of a new generation
+        self.sources = Sources(self.state, Blobs(None))
+        if self.generations is not None:
+            self.generations.check_ownership()
+
+    # ------------------------------------------------------------------ opening
+    def _open_read(self) -> None:
+        """Open the current generation read-only, holding it against deletion until close()."""
+        assert self.generations is not None
+        self._reading.close()
+        self._reading = contextlib.ExitStack()
+        generation = self._reading.enter_context(self.generations.reading())
+        if generation is None:
+            self._reading.close()
             raise JobarchError(
-                f"cannot open the Oxigraph store: {exc}",
+                "the store has no data yet",
                 Location(self.path) if self.path else None,
-                hint="another jobarch process may hold it open; wait for it or use another path",
-            ) from None
+                hint="run a command with --data (or jobarch load) to fill it",
+            )
+        self._attach(generation, ox.Store.read_only(str(generation.db)))
 
-    # ------------------------------------------------------------------ loading
+    def _attach(self, generation: Generation, db: Any) -> None:
+        self.generation, self._db = generation, db
+        self.state = DirectoryState(generation.state)
+        self.sources = Sources(self.state, Blobs(generation.state / "blobs"))
+
+    def _current_sources(self) -> Sources:
+        """The sources of the current generation, read without opening the database."""
+        if self.generations is None:
+            return self.sources
+        generation = self.generations.current()
+        if generation is None:
+            return Sources(State(), Blobs(None))
+        state = DirectoryState(generation.state)
+        return Sources(state, Blobs(generation.state / "blobs"))
+
+    # ------------------------------------------------------------------ syncing
     def sync(self, files: Sequence[Path], *, reason: str | None = None) -> SyncReport:
-        """Bring the store in line with the files: load new and changed ones, drop removed ones.
+        """Bring the store in line with the files (and, with ``reason``, their inferences).
 
-        Changed files load in a few threads: Oxigraph's bulk loader releases
-        the GIL and costs a fixed few milliseconds per call, so files overlap.
-        The manifest records every file that did load, even when another fails.
+        Only what changed is loaded; on unchanged files nothing is parsed.
         """
-        report = SyncReport()
-        manifest: dict[str, str] = dict(self.state.get(MANIFEST) or {})
-        before = dict(manifest)
-        track = bool(self.state.get(DERIVED))  # with derived graphs, an edit that only adds can be followed
         wanted = {graph_iri(p): p for p in files}
         wanted[ONTOLOGY_IRI] = ontology_path()
-        for uri in sorted(set(manifest) - set(wanted)):
-            self._store.remove_graph(ox.NamedNode(uri))
-            del manifest[uri]
-            report.removed.append(uri)
-        stale: dict[str, tuple[Path, str]] = {}
-        for uri, path in wanted.items():
-            stamp = content_stamp(path)
-            if manifest.get(uri) == stamp:
-                report.unchanged.append(path)
+        current = self._current_sources()
+        plan = self._plan(current, wanted)
+        stale_inferences = bool(reason) and not inferences_fresh(current.state, self._digests(current), reason or "")
+        report = SyncReport(unchanged=list(plan.unchanged))
+        if self.generations is None:
+            if plan or stale_inferences:
+                report = self._apply(plan, reason)
+        elif plan or stale_inferences or self.generations.current() is None:
+            try:
+                with self.generations.writing(self.notice) as generation:
+                    db = ox.Store(str(generation.db))
+                    try:
+                        self._attach(generation, db)
+                        self._writable = True
+                        plan = self._plan(self.sources, wanted)  # another process may have synced while we waited
+                        report = self._apply(plan, reason)
+                        self._db.flush()
+                    finally:
+                        self._writable = False
+                        self._db = None
+                        del db  # the last reference: RocksDB closes before the generation becomes current
+            except OSError as exc:
+                raise JobarchError(
+                    f"cannot write the Oxigraph store: {exc}",
+                    Location(self.path) if self.path else None,
+                    hint="check the permissions and free space of the store's directory",
+                ) from None
+        elif plan.restamp:
+            for name, key in plan.restamp.items():
+                current.entries[name]["stamp"] = key
+            current.state.put("sources", current.entries)
+        if self.generations is not None:
+            self._open_read()
+        if report.failures:
+            raise report.failures[0]  # the first broken file, in file order
+        if reason and report.inference is None:
+            report.inference = refresh_inferences(self, reason)  # up to date: reads the stored inferences back
+        return report
+
+    def _plan(self, sources: Sources, wanted: dict[str, Path]) -> Plan:
+        plan = Plan()
+        for name, path in wanted.items():
+            entry = sources.entries.get(name)
+            key = stat_key(path)
+            if entry is not None and entry.get("stamp") == key:
+                plan.unchanged.append(path)
+                continue
+            digest = hashlib.blake2b(read_bytes(path, DEFAULT_MAX_BYTES), digest_size=16).hexdigest()
+            if entry is not None and entry.get("content") == digest:
+                plan.unchanged.append(path)
+                plan.restamp[name] = key
             else:
-                manifest.pop(uri, None)
-                stale[uri] = (path, stamp)
+                plan.load[name] = (path, digest, key)
+        plan.drop = sorted(
+            n for n, e in sources.entries.items() if e.get("kind") in ("file", "ontology") and n not in wanted
+        )
+        return plan
 
-        def reload(uri: str) -> tuple[set[Triple], dict[str, str]] | None:
-            """Load one file; with derived graphs to keep, also what it gained (None: it lost something)."""
-            graph = ox.NamedNode(uri)
-            old = list(self.ntriples_of(uri)) if track and uri in before else []
-            self._store.remove_graph(graph)  # also clears what an interrupted earlier load left
-            self._load_file(stale[uri][0], graph)
-            if not track:
-                return None
-            new = set(self.ntriples_of(uri))
-            renaming = match_blank_nodes(old, new)  # the reload gave the blank nodes new labels
-            if renaming is None:
-                return None
-            kept = rename(old, renaming)
-            return (new - kept, renaming) if kept <= new else None
-
-        failures: list[BaseException] = []
-        added: set[Triple] = set()
-        renamings: dict[str, str] = {}
-        only_additions = not report.removed
-        with ThreadPoolExecutor(max_workers=LOAD_THREADS) as pool:
-            for uri, future in [(uri, pool.submit(reload, uri)) for uri in stale]:
-                error = future.exception()
-                if error is None:
-                    manifest[uri] = stale[uri][1]
-                    report.loaded.append(stale[uri][0])
-                    gained = future.result()
-                    only_additions = only_additions and gained is not None
-                    if gained is not None:
-                        added |= gained[0]
-                        renamings.update(gained[1])
+    def _apply(self, plan: Plan, reason: str | None) -> SyncReport:
+        """Make the store (open for writing) what the plan says, then refresh inferences if asked."""
+        sources = self.sources
+        report = SyncReport(unchanged=list(plan.unchanged))
+        fingerprint_before = self.fingerprint()
+        derived = [n for n, e in sources.entries.items() if e.get("kind") == "derived"]
+        journal = self.state.get(JOURNAL) if derived else None
+        only_additions, added_lines, touched = True, set(), set()
+        for name in plan.drop:
+            old = sources.content(name)
+            self._remove_lines(sources.release(old.triples), sources.release(old.quads))
+            touched |= _subjects(old.triples)
+            sources.drop(name)
+            report.removed.append(name)
+            only_additions = False
+        cold = not sources.entries  # nothing loaded yet: the counts can be kept in Python, no lookups
+        seen: set[str] = set()
+        for name, (path, digest, key) in plan.load.items():
+            try:
+                new = _parse(path)
+            except JobarchError as exc:  # the other files still load; this one keeps its last good version
+                report.failures.append(exc)
+                continue
+            kind = "ontology" if name == ONTOLOGY_IRI else "file"
+            if name in sources.entries:
+                old = sources.content(name)
+                new = _keep_blank_labels(old, new)
+                removed, added = old.triples - new.triples, new.triples - old.triples
+                self._remove_lines(sources.release(removed), sources.release(old.quads - new.quads))
+                self._add_lines(
+                    sources.claim(added, self._present), sources.claim(new.quads - old.quads, self._present)
+                )
+                only_additions = only_additions and not removed and old.quads <= new.quads
+                added_lines |= added
+                touched |= _subjects(removed) | _subjects(added)
+            else:
+                if cold:  # nothing to look up in the store: count against what this sync loaded so far
+                    sources.claim(new.triples, seen.intersection)
+                    seen |= new.triples
+                    self._add_lines(new.triples, new.quads)
                 else:
-                    failures.append(error)
-        if report.loaded or report.removed:
-            self._dirty = True
-            if track and only_additions and not failures:
-                self._follow_additions(added, renamings)
+                    self._add_lines(sources.claim(new.triples, self._present), sources.claim(new.quads, self._present))
+                added_lines |= new.triples
+                touched |= _subjects(new.triples)
+            sources.record(name, new, kind=kind, stamp=key, content=digest)
+            report.loaded.append(path)
+        for name, key in plan.restamp.items():
+            sources.entries[name]["stamp"] = key
+        if derived and (report.loaded or report.removed):
+            if only_additions and isinstance(journal, dict):
+                self.state.put(JOURNAL, {"added": sorted(set(journal["added"]) | added_lines)})
             else:
-                self._drop_derived()  # computed from triples that are gone
-        if self.path:
-            self._store.flush()
-        self.state.put(MANIFEST, manifest)
-        if failures:
-            raise failures[0]  # the first broken file, in file order
-        if reason:
+                for name in derived:  # computed from triples that are gone
+                    old = sources.content(name)
+                    self._remove_lines(sources.release(old.triples), sources.release(old.quads))
+                    sources.drop(name)
+                self.state.remove(JOURNAL)
+        sources.save()
+        if report.loaded or report.removed:
+            self._log_change(fingerprint_before, touched)
+        if reason and not report.failures:
             report.inference = refresh_inferences(self, reason)
         return report
 
-    def _load_file(self, path: Path, graph: Any) -> None:
-        fmt = file_format(path)
-        text = read_text(path)  # bounded; names the line of a non-UTF-8 byte, as the memory store does
-        if fmt in _OX_FORMATS:
-            try:
-                self._store.bulk_load(text.encode("utf-8"), _OX_FORMATS[fmt], base_iri=graph_iri(path), to_graph=graph)
-                return
-            except SyntaxError:
-                parse_file(path, text)  # rdflib's message names path:line:col the same way everywhere
-                raise JobarchError("Oxigraph could not parse this file", Location(path)) from None
-        self._add_rdflib_graph(parse_file(path, text), graph)  # JSON-LD: through rdflib
+    def _present(self, lines: list[str]) -> set[str]:
+        """Which of these triples the store holds already (another source asserts them)."""
+        if not lines:
+            return set()
+        quads = ox.parse("".join(f"{line} .\n" for line in lines).encode("utf-8"), ox.RdfFormat.N_QUADS)
+        return {line for line, quad in zip(lines, quads, strict=True) if quad in self._db}
 
-    def _add_rdflib_graph(self, rdf: Graph, graph: Any) -> None:
-        self._dirty = True
-        self._store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in rdf)  # type: ignore[arg-type]
+    def _add_lines(self, triples: Iterable[str], quads: Iterable[str]) -> None:
+        text = "".join(f"{line} .\n" for line in triples) + "".join(f"{line} .\n" for line in quads)
+        if text:
+            self._db.bulk_extend(ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS))  # keeps blank-node labels
 
-    # ------------------------------------------------------------------ derived graphs
+    def _remove_lines(self, triples: Iterable[str], quads: Iterable[str]) -> None:
+        text = "".join(f"{line} .\n" for line in triples) + "".join(f"{line} .\n" for line in quads)
+        for quad in ox.parse(text.encode("utf-8"), ox.RdfFormat.N_QUADS) if text else ():
+            self._db.remove(quad)
+
+    def _log_change(self, before: str, touched: set[str]) -> None:
+        log = list(self.state.get(CHANGES) or [])[-(KEEP_CHANGES - 1) :]
+        log.append({"from": before, "to": self.fingerprint(), "subjects": sorted(touched)})
+        self.state.put(CHANGES, log)
+
+    # ------------------------------------------------------------------ what derived state needs
+    def _digests(self, sources: Sources) -> dict[str, str]:
+        return {n: e["blob"] for n, e in sorted(sources.entries.items()) if e.get("kind") in ("file", "ontology")}
+
     def file_stamps(self) -> dict[str, str]:
-        """Which file versions the store holds (graph IRI -> content digest)."""
-        return dict(self.state.get(MANIFEST) or {})
+        """Which versions of the files (and the ontology) the store holds: source name -> digest of its triples."""
+        return self._digests(self.sources)
 
-    def ntriples_of(self, graph_iri: str) -> Iterator[Triple]:
-        """One graph's triples as (subject, predicate, object) N-Triples strings, written by Oxigraph in Rust.
+    def fingerprint(self) -> str:
+        """One digest for everything the store holds; equal fingerprints, equal data."""
+        entries = sorted((n, e["blob"]) for n, e in self.sources.entries.items())
+        return hashlib.blake2b(json.dumps(entries).encode("utf-8"), digest_size=16).hexdigest()
 
-        Subjects and predicates hold no space and a line ends in " .", so a
-        split is a parse; equal terms give equal strings.
-        """
-        text = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri)).decode("utf-8")
-        for line in text.splitlines():
-            s, p, rest = line.split(" ", 2)
-            yield s, p, rest[:-2]
+    def changes_since(self, fingerprint: str) -> set[str] | None:
+        """The subjects (N-Triples terms) whose triples changed since the store had ``fingerprint``; None if unknown."""
+        at, touched = self.fingerprint(), set[str]()
+        log = {entry["to"]: entry for entry in self.state.get(CHANGES) or []}
+        for _ in range(len(log) + 1):
+            if at == fingerprint:
+                return touched
+            entry = log.get(at)
+            if entry is None:
+                return None
+            touched |= set(entry["subjects"])
+            at = entry["from"]
+        return None
 
-    def triple_count(self, graph_iri: str) -> int:
-        result = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
-        return int(next(iter(result))[0].value)
+    def architecture_triples(self) -> Iterator[Triple]:
+        """The triples of the files, read from what each file asserts (no query, no ontology, no inferences)."""
+        seen: set[str] = set()
+        for name, entry in sorted(self.sources.entries.items()):
+            if entry.get("kind") == "file":
+                lines = self.sources.content(name).triples - seen
+                seen |= lines
+                for line in sorted(lines):
+                    yield split_line(line)
 
-    def turtle_of(self, graph_iri: str) -> str:
-        return self._store.dump(
-            format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph_iri), prefixes=PREFIX_IRIS
-        ).decode("utf-8")
+    def ntriples_of(self, name: str) -> Iterator[Triple]:
+        """What one source asserts, as N-Triples strings (one string per term, as Oxigraph writes it)."""
+        return self.sources.triples(name)
 
-    def write_derived(self, graph_iri: str, add: Iterable[Triple], remove: Iterable[Triple] | None = None) -> None:
-        """Write a derived graph (replace it, or with ``remove`` update it in place) and restart the journal.
+    def triple_count(self, name: str) -> int:
+        entry = self.sources.entries.get(name)
+        return int(entry["triples"]) if entry else 0
 
-        The triples go through Oxigraph's parser, not its bulk loader (which
-        would rename blank nodes), so a triple about a blank node of a file
-        stays about that node.
-        """
-        graph = ox.NamedNode(graph_iri)
-        self._dirty = True
-        if remove is None:
-            self._store.remove_graph(graph)
-        else:
-            for quad in self._quads(remove, graph):
-                self._store.remove(quad)
-        self._store.bulk_extend(self._quads(add, graph))
-        derived = sorted(set(self.state.get(DERIVED) or []) | {graph_iri})
-        self.state.put(DERIVED, derived)
-        self.state.put(JOURNAL, {"added": [], "renaming": {}})
-        if self.path:
-            self._store.flush()
+    def turtle_of(self, name: str) -> str:
+        lines = "".join(f"{line} .\n" for line in sorted(self.sources.content(name).triples))
+        triples = ox.parse(lines.encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+        return bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_IRIS) or b"").decode("utf-8")
 
-    def journal(self) -> tuple[set[Triple] | None, dict[str, str]]:
-        """What the files gained since the derived graphs were written, and how their blank nodes were renamed;
-        None when something else changed (or nothing was derived)."""
+    def write_derived(self, name: str, add: Iterable[Triple], remove: Iterable[Triple] | None = None) -> None:
+        """Write a derived source (replace it, or with ``remove`` update it) and restart the journal."""
+        if not self._writable:
+            raise JobarchError("derived graphs are written while the store is being synced")
+        sources = self.sources
+        old = sources.content(name) if name in sources.entries else Content()
+        lines = {join_triple(t) for t in add}
+        triples = lines if remove is None else (old.triples - {join_triple(t) for t in remove}) | lines
+        new = Content(triples, {f"{line} <{name}>" for line in triples})  # also in its own named graph, to be asked for
+        self._remove_lines(sources.release(old.triples - new.triples), sources.release(old.quads - new.quads))
+        self._add_lines(
+            sources.claim(new.triples - old.triples, self._present), sources.claim(new.quads - old.quads, self._present)
+        )
+        sources.record(name, new, kind="derived")
+        sources.save()
+        self.state.put(JOURNAL, {"added": []})
+
+    def journal(self) -> set[Triple] | None:
+        """What the files gained since the derived sources were written; None when something else changed."""
         journal = self.state.get(JOURNAL)
         if not isinstance(journal, dict):
-            return None, {}
-        return {tuple(t) for t in journal["added"]}, dict(journal["renaming"])
-
-    def _quads(self, triples: Iterable[Triple], graph: Any) -> list[Any]:
-        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parse_ntriples(triples)]
-
-    def _follow_additions(self, added: set[Triple], renaming: dict[str, str]) -> None:
-        """The files only gained triples: derived graphs stay (relabelled), the additions are journalled."""
-        for derived in self.state.get(DERIVED) or []:
-            graph = ox.NamedNode(derived)
-            moved = {t for t in self.ntriples_of(derived) if t[0] in renaming or t[2] in renaming}
-            for quad in self._quads(moved, graph):
-                self._store.remove(quad)
-            self._store.bulk_extend(self._quads(rename(moved, renaming), graph))
-        previous, earlier = self.journal()
-        if previous is None:
-            self._drop_derived()
-            return
-        composed = {**renaming, **{old: renaming.get(new, new) for old, new in earlier.items()}}
-        self.state.put(JOURNAL, {"added": sorted(rename(previous, renaming) | added), "renaming": composed})
-
-    def _drop_derived(self) -> None:
-        for derived in self.state.get(DERIVED) or []:
-            self._store.remove_graph(ox.NamedNode(derived))
-        self.state.remove(DERIVED)
-        self.state.remove(JOURNAL)
+            return None
+        return {split_line(line) for line in journal["added"]}
 
     def __len__(self) -> int:
-        return len(self._store)
+        return len(self._db)
 
     # ------------------------------------------------------------------ querying
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
+        if self._db is None:
+            raise JobarchError("the Oxigraph store is closed")
         try:
-            result = self._store.query(inject_values(sparql, bindings or {}), use_default_graph_as_union=True)
+            result = self._db.query(inject_values(sparql, bindings or {}))
         except SyntaxError as exc:
             raise JobarchError(f"syntax error in SPARQL: {exc}") from None
         except OSError as exc:
             raise JobarchError(f"Oxigraph failed: {exc}") from None
         return result_from_ox(result)
 
+    def values(self, sparql: str, **bindings: Binding) -> Values:
+        if self._db is None:
+            raise JobarchError("the Oxigraph store is closed")
+        result = self._db.query(inject_values(sparql, bindings))
+        names = [v.value for v in result.variables]
+        return Values(names, [tuple(None if t is None else t.value for t in solution) for solution in result])
+
     def close(self) -> None:
-        if self._store is not None:
-            if self.path:
-                self._store.flush()
-            self._store = None  # the last reference: RocksDB closes and releases its lock
+        self._db = None if self.path else self._db  # the last reference: RocksDB closes
+        self._reading.close()
 
     def query_task(
-        self, sparql: str, bindings: Mapping[str, Identifier] | None = None
+        self, sparql: str, bindings: Mapping[str, Binding] | None = None
     ) -> tuple[Callable[[], QueryResult], str]:
-        """On disk: a worker opens the directory read-only. It is started from a fork server, never
-        forked from this process, whose RocksDB threads may hold locks a forked copy would wait on forever."""
-        if self.path is None:
+        """On disk: a worker opens this process's generation read-only (it never changes). It is started from a
+        fork server, never forked from this process, whose RocksDB threads may hold locks a copy would wait on."""
+        if self.generation is None:
             return super().query_task(sparql, bindings)
-        if self._dirty:  # let RocksDB finish compacting what this process wrote, so
-            self._store.flush()  # a read-only view does not meet files it is about to delete
-            self._store.optimize()
-            self._dirty = False
-        return partial(_query_read_only, str(self.path), sparql, dict(bindings or {})), "forkserver"
+        return partial(_query_read_only, str(self.generation.db), sparql, dict(bindings or {})), "forkserver"
 
 
-def _query_read_only(path: str, sparql: str, bindings: dict, attempts: int = 3) -> QueryResult:
-    for attempt in range(attempts):
-        store = object.__new__(OxigraphStore)
-        store.path, store.selector = Path(path), f"oxigraph:{path}"
+def _parse(path: Path) -> Content:
+    """A file's triples (and TriG's named-graph quads) as N-Triples lines written by Oxigraph."""
+    fmt = file_format(path)
+    data = read_bytes(path)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        parse_file(path)  # names the line and column of the bad byte
+    if fmt in _OX_FORMATS:
         try:
-            store._store = ox.Store.read_only(path)
-            return store.query(sparql, bindings)
-        except (OSError, RuntimeError, JobarchError) as exc:  # a file compacted away under a read-only view: look again
-            if "No such file" not in str(exc) or attempt == attempts - 1:
-                raise
-            time.sleep(0.2)
-    raise AssertionError("unreachable")
+            quads = list(ox.parse(data, _OX_FORMATS[fmt], base_iri=graph_iri(path)))
+        except SyntaxError as exc:
+            raise oxigraph_syntax_error(path, exc) from None
+    else:  # JSON-LD: through rdflib, which refuses remote contexts
+        quads = [ox.Quad(*(to_ox(t) for t in triple)) for triple in parse_file(path)]  # type: ignore[arg-type]
+    default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
+    named = [q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)]
+    triples = _lines(default) | _lines([ox.Quad(q.subject, q.predicate, q.object) for q in named])
+    return Content(triples, _lines(named))
+
+
+def _lines(quads: list[Any]) -> set[str]:
+    if not quads:
+        return set()
+    text = bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
+    return {line[:-2] for line in text.split("\n") if line}
+
+
+def _keep_blank_labels(old: Content, new: Content) -> Content:
+    """Give a reloaded file's blank nodes their old labels where they say the same (so unchanged triples stay
+    equal, and an edit that only adds stays an addition)."""
+    old_triples = [split_line(line) for line in old.triples]
+    new_triples = [split_line(line) for line in new.triples]
+    renaming = match_blank_nodes(old_triples, new_triples)
+    if not renaming:
+        return new
+    back = {fresh: previous for previous, fresh in renaming.items()}
+    return Content({join_triple(t) for t in rename(new_triples, back)}, new.quads)
+
+
+def _subjects(lines: Iterable[str]) -> set[str]:
+    return {line.split(" ", 1)[0] for line in lines if not line.startswith("_:")}
+
+
+def _query_read_only(path: str, sparql: str, bindings: dict) -> QueryResult:
+    store = object.__new__(OxigraphStore)
+    store.path, store.selector, store.generation = None, f"oxigraph:{path}", None
+    store._reading = contextlib.ExitStack()
+    store._db = ox.Store.read_only(path)
+    return store.query(sparql, bindings)
 
 
 def result_from_ox(result: Any) -> QueryResult:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from ..core.errors import JobarchError
 from ..core.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI
@@ -29,7 +29,7 @@ from ..graph.architecture import load
 from ..graph.sources import graph_iri
 from ..graph.terms import from_binding
 from ..reasoning import infer_architecture
-from .base import QueryResult, Store, SyncReport, inject_values
+from .base import Binding, QueryResult, Store, SyncReport, inject_values
 
 
 class SparqlStore(Store):
@@ -85,7 +85,7 @@ class SparqlStore(Store):
         return report
 
     # ------------------------------------------------------------------ querying
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         text = inject_values(sparql, bindings or {})
         accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
         body = self._request(

@@ -32,8 +32,8 @@ from ..core.errors import JobarchError, Location
 from ..core.resources import resource_dir
 from ..graph.architecture import Architecture
 from ..graph.planner import SkolemView
-from ..graph.planner import skolem as _skolem
-from ..graph.planner import unskolem as _unskolem
+from ..graph.terms import skolem as _skolem
+from ..graph.terms import unskolem as _unskolem
 from .findings import Finding, ValidationReport
 
 

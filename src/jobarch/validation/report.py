@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from ..core.files import display_path
 from ..core.text import terminal_safe
 from ..core.version import __version__
-from ..graph.planner import unskolem as _unskolem
+from ..graph.terms import unskolem as _unskolem
 from .findings import Finding, ValidationReport
 
 REPORT_FORMATS = ("text", "json", "sarif", "turtle")

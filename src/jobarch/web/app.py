@@ -196,7 +196,7 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
         if query is None:
             return page("sparql.html.j2", title="SPARQL")
         try:
-            result = api.query(store, text=query, timeout=settings.query_timeout, source="query")
+            result = api.query(store, text=query, timeout=settings.query_timeout, source="query", isolation="process")
         except JobarchError as exc:
             status = 503 if isinstance(exc, QueryTimeoutError) else 400
             return PlainTextResponse(f"{exc.message}\n" + (f"hint: {exc.hint}\n" if exc.hint else ""), status)
