@@ -240,6 +240,34 @@ def import_file(fmt: str, source: Path, out: Path, base: str | None = None, **op
     return list(run(source, out, base=base or resolve().base_iri or DEFAULT_BASE, **options))
 
 
+def cache_info(data: Sequence[str | Path] = ()) -> dict[str, Any]:
+    """Where the default store's cache of this architecture is, how big, and what it holds."""
+    from .store.generations import Generations
+
+    config = resolve(data)
+    assert config.cache_dir is not None
+    return Generations(config.cache_dir).info()
+
+
+def cache_clear(data: Sequence[str | Path] = (), everything: bool = False) -> list[Path]:
+    """Delete the default store's cache of this architecture (or, with ``everything``, every cache in the
+    per-user directory); the next command rebuilds it. Always safe: it only holds what the files say."""
+    import shutil
+
+    from .store.generations import Generations
+
+    config = resolve(data)
+    assert config.cache_dir is not None
+    if not everything:
+        Generations(config.cache_dir).clear()
+        return [config.cache_dir]
+    root = config.cache_dir.parent
+    removed = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
+
+
 def curator_files(data: Sequence[str | Path] = ()) -> list[Path]:
     """The architecture's own files (found, not parsed): derived output must never overwrite one."""
     return discover(resolve(data).data)

@@ -188,3 +188,51 @@ def synth_command(profiles, seed, output) -> None:
         )
     files = synthesize(profiles, seed, target)
     click.echo(f"wrote {profiles:,} profiles in {len(files)} files to {output}", err=True)
+
+
+@main.group("cache")
+def cache_group() -> None:
+    """The default store: an embedded Oxigraph store kept as a cache of the architecture's files.
+
+    It lives beside jobarch.toml (.jobarch/cache) or in your cache directory
+    (~/.cache/jobarch/stores, or $XDG_CACHE_HOME). Deleting it is always safe.
+
+    \b
+    Examples:
+      jobarch cache info
+      jobarch cache clear
+    """
+
+
+@cache_group.command("info")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--data", "data", multiple=True, metavar="PATH", type=click.Path(), help="Architecture file or directory."
+)
+def cache_info_command(fmt, data) -> None:
+    """Where the cache of this architecture is, how big it is, and what it holds."""
+    import json
+    import time
+
+    info = api.cache_info(data)
+    if fmt == "json":
+        click.echo(json.dumps(info, indent=2))
+        return
+    updated = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info["updated"])) if info["updated"] else "never"
+    click.echo(f"location   {info['path']}")
+    click.echo(f"size       {info['bytes'] / 2**20:,.1f} MiB")
+    click.echo(
+        f"holds      {info['files']} files, {info['triples']:,} triples" if info["usable"] else "holds      nothing yet"
+    )
+    click.echo(f"updated    {updated} (generation {info['generation'] or '-'}, jobarch {info['jobarch'] or '-'})")
+
+
+@cache_group.command("clear")
+@click.option("--all", "everything", is_flag=True, help="Clear every architecture's cache in your cache directory.")
+@click.option(
+    "--data", "data", multiple=True, metavar="PATH", type=click.Path(), help="Architecture file or directory."
+)
+def cache_clear_command(everything, data) -> None:
+    """Delete the cache (the next command rebuilds it from the files)."""
+    removed = api.cache_clear(data, everything)
+    click.echo(f"cleared {len(removed)} cache{'s' if len(removed) != 1 else ''}", err=True)

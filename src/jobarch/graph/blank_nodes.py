@@ -14,7 +14,8 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-Triple = tuple[str, str, str]  # N-Triples strings; blank nodes start with "_:"
+from .triples import Triple
+
 ROUNDS = 4  # deep enough for assessment -> score -> dimension chains
 
 

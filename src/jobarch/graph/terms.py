@@ -20,10 +20,9 @@ from rdflib.term import Identifier, Node
 
 from ..core.errors import JobarchError
 from ..core.namespaces import SKOLEM_PREFIX
+from .triples import Triple
 
 _XSD_STRING = str(XSD.string)
-
-Triple = tuple[str, str, str]  # N-Triples strings
 
 
 def to_ox(term: Identifier) -> Any:

@@ -7,11 +7,14 @@ fixed order, one object per line when there are several, blank nodes written
 inline where they belong to one subject, RDF lists as ``( … )``. The same
 triples always give the same bytes.
 
-The writer works on Oxigraph's terms, which keep every literal's lexical form
-as written (``"007"^^xsd:integer`` stays ``007``), and it never recurses on
-the data's depth: blank nodes nested deeper than :data:`MAX_INLINE_DEPTH`, or
-in a cycle, are written as labelled blocks. Labels of such blank nodes come
-from what they say (colour refinement), so they too are the same every run.
+Terms are handled as their N-Triples text (``<iri>``, ``_:b``, ``"lex"@en``,
+``"5"^^<…#integer>``), the form Oxigraph writes and parses: every literal's
+lexical form is kept as it was read (``"007"^^xsd:integer`` stays ``007``),
+and no object is made per term, so hundreds of thousands of triples are
+written in seconds. The writer never recurses on the data's depth: blank
+nodes nested deeper than :data:`MAX_INLINE_DEPTH`, or in a cycle, are written
+as labelled blocks, whose labels come from what they say (colour refinement),
+so they too are the same every run.
 """
 
 from __future__ import annotations
@@ -23,12 +26,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import pyoxigraph as ox
-
 from ..core.namespaces import JA, PREFIXES, PROV, RDF, SKOS, XSD
+from .triples import Triple, literal_parts
 
 MAX_INLINE_DEPTH = 48
 FLAT_WIDTH = 100  # an inline blank node shorter than this stays on one line
+REFINEMENT_ROUNDS = 8  # blank-node colouring: enough to tell apart nodes that differ within eight links
+
+
+def _nt(iri: object) -> str:
+    return f"<{iri}>"
+
 
 _TYPE_ORDER = [
     JA[n]
@@ -50,7 +58,7 @@ _TYPE_ORDER = [
         "Source",
     )
 ]
-TYPE_ORDER = {str(t): i for i, t in enumerate(_TYPE_ORDER)}
+TYPE_ORDER = {_nt(t): i for i, t in enumerate(_TYPE_ORDER)}
 _PREDICATE_ORDER = (
     [RDF.type, JA.code, JA.order]
     + [
@@ -102,41 +110,68 @@ _PREDICATE_ORDER = (
     ]
     + [SKOS[n] for n in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")]
 )
-PREDICATE_ORDER = {str(p): i for i, p in enumerate(_PREDICATE_ORDER)}
-_RDF_TYPE, _FIRST, _REST, _NIL = str(RDF.type), str(RDF.first), str(RDF.rest), str(RDF.nil)
-# plain strings: the index is keyed by IRI text, and an rdflib URIRef never equals a str
+PREDICATE_ORDER = {_nt(p): i for i, p in enumerate(_PREDICATE_ORDER)}
+_RDF_TYPE, _FIRST, _REST, _NIL = (_nt(RDF[n]) for n in ("type", "first", "rest", "nil"))
 _CODE, _ORDER, _LEVEL, _DIMENSION, _APPLIES_TO, _TRACK, _RANK = (
-    str(JA[n]) for n in ("code", "order", "level", "dimension", "appliesTo", "track", "rank")
+    _nt(JA[n]) for n in ("code", "order", "level", "dimension", "appliesTo", "track", "rank")
 )
-_RUBRIC_CELL = str(JA.RubricCell)
+_RUBRIC_CELL = _nt(JA.RubricCell)
 _XSD = str(XSD)
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?|")
-_ESCAPE = re.compile('[\\\\"\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]')
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
-_NUMBER = {_XSD + "integer": re.compile(r"[+-]?\d+"), _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+")}
-
-Term = Any  # a pyoxigraph NamedNode, BlankNode or Literal
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
+_BARE = {_XSD + "integer": re.compile(r"[+-]?\d+"), _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+")}
+# what N-Triples may leave raw but a curator's file should not carry: control characters and bidi overrides
+_RAW = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_ESCAPE_ALL = re.compile('[\\\\"\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]')
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 
 
-def literal_text(value: str, language: str | None, datatype: str, term: Any = None) -> str:
-    """A literal as Turtle that reads back to the same lexical form, on one line (newlines and control
-    characters escaped, so re-indenting a block never touches a value and git never sees a binary file)."""
-    pattern = _NUMBER.get(datatype)
-    if pattern is not None and pattern.fullmatch(value):
-        return value
-    if datatype == _XSD + "boolean" and value in ("true", "false"):
-        return value
-    body = '"' + _ESCAPE.sub(_escape, value) + '"'
-    if language:
-        return f"{body}@{language}"
-    if datatype and datatype != _XSD + "string":
-        return f"{body}^^{term(datatype) if term else f'<{datatype}>'}"
-    return body
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _uchar(match: re.Match[str]) -> str:
+    return _ECHAR.get(match.group()) or f"\\u{ord(match.group()):04X}"
+
+
+def escape_string(value: str) -> str:
+    """A string's Turtle form between double quotes: one line, control characters and bidi overrides escaped."""
+    return '"' + _ESCAPE_ALL.sub(_uchar, value) + '"'
+
+
+def canonical_order(triples: Iterable[Triple], nodes: set[str]) -> list[str]:
+    """Blank nodes ordered by what they say and what points at them (stable across runs and parses).
+
+    Colour refinement: a node's first colour digests its edges to named
+    terms; each further round adds the colours of its blank neighbours,
+    until the partition stops growing (at most :data:`REFINEMENT_ROUNDS`).
+    """
+    named: dict[str, list[str]] = defaultdict(list)
+    linked: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # (direction, predicate, blank neighbour)
+    for s, p, o in triples:
+        s_blank, o_blank = s in nodes, o in nodes
+        if s_blank:
+            if o_blank:
+                linked[s].append(("o", p, o))
+            else:
+                named[s].append("o " + p + " " + o)
+        if o_blank:
+            if s_blank:
+                linked[o].append(("i", p, s))
+            else:
+                named[o].append("i " + s + " " + p)
+    colour = {n: _digest("|".join(sorted(named[n]))) for n in nodes}
+    distinct = len(set(colour.values()))
+    for _ in range(REFINEMENT_ROUNDS):
+        colour = {
+            n: _digest(colour[n] + "|" + "|".join(sorted(d + p + colour[m] for d, p, m in linked[n])))
+            if n in linked
+            else colour[n]
+            for n in nodes
+        }
+        if (now := len(set(colour.values()))) == distinct:
+            break
+        distinct = now
+    return sorted(nodes, key=lambda n: colour[n])
 
 
 class _Layout:
@@ -144,7 +179,7 @@ class _Layout:
 
     def __init__(
         self,
-        triples: Iterable[tuple[Term, Term, Term]],
+        triples: Iterable[Triple],
         prefixes: dict[str, str],
         base: str | None,
         languages: dict[str, str] | None = None,
@@ -153,109 +188,95 @@ class _Layout:
         self.base = base
         self.languages = languages or {}
         self.used: set[str] = set()
-        self.by_subject: dict[Term, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        incoming: Counter[Term] = Counter()
-        parent: dict[Term, Term] = {}
+        self.by_subject: dict[str, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
+        incoming: Counter[str] = Counter()
+        parent: dict[str, str] = {}
         for s, p, o in triples:
-            objects = self.by_subject[s][p.value]
+            objects = self.by_subject[s][p]
             if o not in objects:
-                objects.append(o)
-                if isinstance(o, ox.BlankNode):
+                objects[o] = None
+                if o.startswith("_:"):
                     incoming[o] += 1
                     parent[o] = s
-        self._iri_text: dict[str, str] = {}
+        self._text: dict[str, str] = {}
         self.inline = self._inline_nodes(incoming, parent)
         self.lists = self._lists()
         blanks = {
             n
             for s, po in self.by_subject.items()
             for n in (s, *(o for os in po.values() for o in os))
-            if isinstance(n, ox.BlankNode)
+            if n.startswith("_:")
         }
         # colours are read over every blank node (inline ones too), so labels never depend on a parser's labels
         labelled = [n for n in self.canonical_order(blanks) if n not in self.inline] if blanks - self.inline else []
-        self.labels = {node: f"b{i}" for i, node in enumerate(labelled, 1)}
-        self._rendered: dict[tuple[Term, int], str] = {}
+        self.labels = {node: f"_:b{i}" for i, node in enumerate(labelled, 1)}
+        self._rendered: dict[tuple[str, int], str] = {}
 
     # ------------------------------------------------------------------ blank nodes
-    def _inline_nodes(self, incoming: Counter[Term], parent: dict[Term, Term]) -> set[Term]:
+    def _inline_nodes(self, incoming: Counter[str], parent: dict[str, str]) -> set[str]:
         """Blank nodes written where they are used: one owner, no cycle, not nested deeper than the limit."""
         candidates = {b for b, n in incoming.items() if n == 1}
-        depth: dict[Term, int] = {}
+        depth: dict[str, int] = {}
         for node in candidates:
-            chain, current = [], node
-            while current in candidates and current not in depth and current not in chain:
+            chain: list[str] = []
+            on_chain: set[str] = set()
+            current = node
+            while current in candidates and current not in depth and current not in on_chain:
                 chain.append(current)
+                on_chain.add(current)
                 current = parent[current]
-            if current in chain:  # a cycle of single-owner blank nodes: none of them inline
-                for member in chain[chain.index(current) :]:
+            if current in on_chain:  # a cycle of single-owner blank nodes: none of them inline
+                start = chain.index(current)
+                for member in chain[start:]:
                     depth[member] = MAX_INLINE_DEPTH + 1
-                chain = chain[: chain.index(current)]
-            base = depth.get(current, 0) if current in candidates else 0
+                chain = chain[:start]
+            level = depth.get(current, 0) if current in candidates else 0
             for member in reversed(chain):
-                base += 1
-                depth[member] = base
+                level += 1
+                depth[member] = level
         return {b for b in candidates if depth[b] <= MAX_INLINE_DEPTH}
 
-    def _lists(self) -> dict[Term, list[Term]]:
+    def _is_cell(self, node: str) -> bool:
+        po = self.by_subject.get(node)
+        return (
+            node in self.inline
+            and po is not None
+            and len(po) == 2
+            and _FIRST in po
+            and _REST in po
+            and len(po[_FIRST]) == 1
+            and len(po[_REST]) == 1
+        )
+
+    def _lists(self) -> dict[str, list[str]]:
         """Inline blank nodes that head a well-formed RDF list, with its items."""
-
-        def is_cell(node: Term) -> bool:
-            po = self.by_subject.get(node)
-            return (
-                node in self.inline
-                and po is not None
-                and set(po) == {_FIRST, _REST}
-                and len(po[_FIRST]) == 1
-                and len(po[_REST]) == 1
-            )
-
-        tails = {po[_REST][0] for node, po in self.by_subject.items() if is_cell(node)}
+        cells = [n for n in self.by_subject if n.startswith("_:") and self._is_cell(n)]
+        tails = {next(iter(self.by_subject[n][_REST])) for n in cells}
         lists = {}
-        for head in [n for n in self.by_subject if is_cell(n) and n not in tails]:
+        for head in (n for n in cells if n not in tails):
             items, node, seen = [], head, set()
-            while is_cell(node) and node not in seen:
+            while self._is_cell(node) and node not in seen:
                 seen.add(node)
-                items.append(self.by_subject[node][_FIRST][0])
-                node = self.by_subject[node][_REST][0]
-            if isinstance(node, ox.NamedNode) and node.value == _NIL:
+                items.append(next(iter(self.by_subject[node][_FIRST])))
+                node = next(iter(self.by_subject[node][_REST]))
+            if node == _NIL:
                 lists[head] = items
         return lists
 
-    def canonical_order(self, nodes: set[Term]) -> list[Term]:
-        """Blank nodes ordered by what they say and what points at them (stable across runs and parses)."""
-        colour = dict.fromkeys(nodes, "")
-        for _ in range(4):
-            parts: dict[Term, list[str]] = defaultdict(list)
-            for s, po in self.by_subject.items():
-                for p, objects in po.items():
-                    for o in objects:
-                        if s in colour:
-                            parts[s].append("o " + p + " " + (colour[o] if o in colour else str(o)))
-                        if o in colour:
-                            parts[o].append("i " + (colour[s] if s in colour else str(s)) + " " + p)
-            colour = {
-                n: hashlib.blake2b((colour[n] + "|" + "|".join(sorted(parts[n]))).encode(), digest_size=12).hexdigest()
-                for n in nodes
-            }
-        return sorted(nodes, key=lambda n: colour[n])
+    def canonical_order(self, nodes: set[str]) -> list[str]:
+        triples = ((s, p, o) for s, po in self.by_subject.items() for p, objects in po.items() for o in objects)
+        return canonical_order(triples, nodes)
 
     # ------------------------------------------------------------------ terms
     def iri(self, value: str) -> str:
-        text = self._iri_text.get(value)
-        if text is not None:
-            return text
-        if value == _RDF_TYPE:
-            text = "a"
-        else:
-            text = f"<{self._relative(value)}>"
-            for prefix, ns in self.prefixes:
-                if value.startswith(ns) and _LOCAL.fullmatch(value[len(ns) :]):
-                    self.used.add(prefix)
-                    text = f"{prefix}:{value[len(ns) :]}"
-                    break
-        self._iri_text[value] = text
-        return text
+        """An IRI (without angle brackets) as a prefixed name where one of the prefixes covers it."""
+        if value == _RDF_TYPE[1:-1]:
+            return "a"
+        for prefix, ns in self.prefixes:
+            if value.startswith(ns) and _LOCAL.fullmatch(value[len(ns) :]):
+                self.used.add(prefix)
+                return f"{prefix}:{value[len(ns) :]}"
+        return f"<{self._relative(value)}>"
 
     def _relative(self, value: str) -> str:
         """An IRI under the base the file was read against is written relative again, never as a machine's path."""
@@ -264,104 +285,132 @@ class _Layout:
             return relative + ("/" if value.endswith("/") and not relative.endswith("/") else "")
         return value
 
-    def term(self, node: Term) -> str:
-        if isinstance(node, ox.NamedNode):
-            return self.iri(node.value)
-        if isinstance(node, ox.BlankNode):
-            return f"_:{self.labels.get(node, node.value)}"
-        language = self.languages.get(node.language, node.language) if node.language else None
-        return literal_text(node.value, language, node.datatype.value if node.datatype else "", self.iri)
+    def term(self, node: str) -> str:
+        text = self._text.get(node)
+        if text is None:
+            if node[0] == "<":
+                text = self.iri(node[1:-1])
+            elif node.startswith("_:"):
+                text = self.labels.get(node, node)
+            else:
+                text = self._literal(node)
+            self._text[node] = text
+        return text
 
-    def object(self, node: Term, indent: int) -> str:
+    def _literal(self, node: str) -> str:
+        """A literal as Turtle that reads back to the same lexical form, on one line."""
+        body, language, datatype = literal_parts(node)
+        pattern = _BARE.get(datatype)
+        if pattern is not None and pattern.fullmatch(body):
+            return body
+        if datatype == _XSD + "boolean" and body in ("true", "false"):
+            return body
+        quoted = '"' + _RAW.sub(_uchar, body) + '"'
+        if language:
+            return f"{quoted}@{self.languages.get(language, language)}"
+        if datatype and datatype != _XSD + "string":
+            return f"{quoted}^^{self.iri(datatype)}"
+        return quoted
+
+    def object(self, node: str, indent: int) -> str:
         if node not in self.inline:
             return self.term(node)
         key = (node, indent)
-        if key not in self._rendered:
+        text = self._rendered.get(key)
+        if text is None:
             if node in self.lists:
                 items = [self.object(item, indent + 1) for item in self.lists[node]]
-                flat = "( " + " ".join(items) + " )" if items else "()"
-                if "\n" in flat or len(flat) > FLAT_WIDTH:
+                text = "( " + " ".join(items) + " )" if items else "()"
+                if "\n" in text or len(text) > FLAT_WIDTH:
                     pad = "    " * (indent + 1)
-                    flat = (
+                    text = (
                         "(\n" + "\n".join(pad + i.replace("\n", "\n    ") for i in items) + "\n" + "    " * indent + ")"
                     )
-                self._rendered[key] = flat
             else:
                 body = self.block_body(node, indent)
                 flat = " ; ".join(part.strip() for part in body.split(" ;\n"))
-                if "\n" not in flat and len(flat) <= FLAT_WIDTH:
-                    self._rendered[key] = f"[ {flat} ]"
-                else:
-                    self._rendered[key] = "[\n" + body + "\n" + "    " * indent + "]"
-        return self._rendered[key]
+                text = (
+                    f"[ {flat} ]"
+                    if "\n" not in flat and len(flat) <= FLAT_WIDTH
+                    else ("[\n" + body + "\n" + "    " * indent + "]")
+                )
+            self._rendered[key] = text
+        return text
 
-    def _object_key(self, node: Term, indent: int) -> tuple:
+    def _object_key(self, node: str, indent: int) -> tuple:
         if node in self.inline:
             return (2, self.object(node, indent), "")
-        return (0 if isinstance(node, ox.NamedNode) else 1, self.term(node), getattr(node, "language", None) or "")
+        if node[0] == "<":
+            return (0, self.term(node), "")
+        return (0 if node[0] == "<" else 1, self.term(node), literal_parts(node)[1] if node[0] == '"' else "")
 
-    def block_body(self, subject: Term, indent: int) -> str:
+    def _predicate_key(self, p: str) -> tuple[int, str]:
+        return (PREDICATE_ORDER.get(p, len(PREDICATE_ORDER)), self.term(p))
+
+    def block_body(self, subject: str, indent: int) -> str:
         pad = "    " * (indent + 1)
         parts = []
         po = self.by_subject.get(subject, {})
-        for p in sorted(po, key=lambda p: (PREDICATE_ORDER.get(p, len(PREDICATE_ORDER)), self.iri(p))):
-            objects = sorted(po[p], key=lambda o: self._object_key(o, indent + 1))
-            rendered = [self.object(o, indent + 1) for o in objects]
+        for p in sorted(po, key=self._predicate_key):
+            objects = po[p]
+            if len(objects) == 1:
+                rendered = [self.object(next(iter(objects)), indent + 1)]
+            else:
+                rendered = [
+                    self.object(o, indent + 1) for o in sorted(objects, key=lambda o: self._object_key(o, indent + 1))
+                ]
             if len(rendered) == 1 and "\n" not in rendered[0]:
-                parts.append(f"{pad}{self.iri(p)} {rendered[0]}")
+                parts.append(f"{pad}{self.term(p)} {rendered[0]}")
             else:
                 inner = "    " * (indent + 2)
-                parts.append(f"{pad}{self.iri(p)}\n" + " ,\n".join(inner + r.replace("\n", "\n    ") for r in rendered))
+                parts.append(
+                    f"{pad}{self.term(p)}\n" + " ,\n".join(inner + r.replace("\n", "\n    ") for r in rendered)
+                )
         return " ;\n".join(parts)
 
     # ------------------------------------------------------------------ subjects
-    def _first(self, subject: Term, predicate: str) -> Term | None:
-        values = self.by_subject.get(subject, {}).get(predicate)
-        return min(values, key=str) if values else None
+    def _first(self, subject: str | None, predicate: str) -> str | None:
+        values = self.by_subject.get(subject, {}).get(predicate) if subject is not None else None
+        return min(values) if values else None
 
-    def _number(self, subject: Term | None, predicate: str) -> float:
-        value = self._first(subject, predicate) if subject is not None else None
-        if isinstance(value, ox.Literal):
+    def _number(self, subject: str | None, predicate: str) -> float:
+        value = self._first(subject, predicate)
+        if value is not None and value[0] == '"':
             try:
-                return float(value.value)
+                return float(literal_parts(value)[0])
             except ValueError:
                 return 10**9
         return 10**9
 
-    def subject_key(self, subject: Term) -> tuple:
+    def subject_key(self, subject: str) -> tuple:
         """Type group, then code, then display order (ja:order, or a rubric cell's node, level and dimension),
         then name."""
-        types = [t.value for t in self.by_subject[subject].get(_RDF_TYPE, []) if isinstance(t, ox.NamedNode)]
+        po = self.by_subject[subject]
+        types = [t for t in po.get(_RDF_TYPE, {}) if t[0] == "<"]
         rank = min((TYPE_ORDER[t] for t in types if t in TYPE_ORDER), default=len(TYPE_ORDER))
         code = self._first(subject, _CODE)
-        order = self._first(subject, _ORDER)
         within: tuple
         if _RUBRIC_CELL in types:
             level, dimension = self._first(subject, _LEVEL), self._first(subject, _DIMENSION)
             applies = self._first(subject, _APPLIES_TO)
-            track = self._first(level, _TRACK) if level is not None else None
+            track = self._first(level, _TRACK)
             within = (
                 self.term(applies or subject),
-                track.value if isinstance(track, ox.NamedNode) else "",
+                track[1:-1] if track and track[0] == "<" else "",
                 self._number(level, _RANK),
                 self._number(dimension, _ORDER),
             )
         else:
-            is_int = isinstance(order, ox.Literal) and re.fullmatch(r"[+-]?\d+", order.value) is not None
-            within = (int(order.value) if is_int and order is not None else 10**9,)
-        kind = "" if rank < len(TYPE_ORDER) else min((self.iri(t) for t in types), default="~")
-        return (
-            rank,
-            kind,
-            code.value if code is not None else "~",
-            within,
-            isinstance(subject, ox.BlankNode),
-            self.term(subject),
-        )
+            order = self._first(subject, _ORDER)
+            body = literal_parts(order)[0] if order and order[0] == '"' else ""
+            within = (int(body) if re.fullmatch(r"[+-]?\d+", body) else 10**9,)
+        kind = "" if rank < len(TYPE_ORDER) else min((self.term(t) for t in types), default="~")
+        code_text = literal_parts(code)[0] if code and code[0] == '"' else "~"
+        return (rank, kind, code_text, within, subject.startswith("_:"), self.term(subject))
 
 
 def canonical_turtle_from(
-    triples: Iterable[tuple[Term, Term, Term]],
+    triples: Iterable[Triple],
     prefixes: dict[str, str],
     header: Sequence[str] = (),
     attached: dict[str, list[str]] | None = None,
@@ -369,7 +418,7 @@ def canonical_turtle_from(
     base: str | None = None,
     languages: dict[str, str] | None = None,
 ) -> str:
-    """Triples of Oxigraph terms in jobarch's canonical Turtle (same triples, same bytes).
+    """Triples (N-Triples text of each term) in jobarch's canonical Turtle: same triples, same bytes.
 
     ``attached`` maps a subject IRI to the comment lines written above it;
     ``base``, the IRI the triples were read against, makes IRIs under it
@@ -378,10 +427,10 @@ def canonical_turtle_from(
     """
     attached = attached or {}
     layout = _Layout(triples, prefixes, base, languages)
-    subjects = [s for s in layout.by_subject if not (isinstance(s, ox.BlankNode) and s in layout.inline)]
+    subjects = [s for s in layout.by_subject if s not in layout.inline]
     body = []
     for subject in sorted(subjects, key=layout.subject_key):
-        comments = attached.get(subject.value, []) if isinstance(subject, ox.NamedNode) else []
+        comments = attached.get(subject[1:-1], []) if subject[0] == "<" else []
         body.append("\n".join([*comments, layout.term(subject), layout.block_body(subject, 0) + " ."]))
     used = sorted(layout.used)
     width = max((len(p) for p in used), default=0) + 1
@@ -396,16 +445,15 @@ def canonical_turtle_from(
     return "\n\n".join(out) + "\n"
 
 
-def blank_labels(triples: Iterable[tuple[Term, Term, Term]]) -> dict[Term, str]:
-    """Content-derived names for every blank node of some triples (``b1``, ``b2``, … in canonical order)."""
-    layout = _Layout(triples, {}, None)
-    blanks = {
-        n
-        for s, po in layout.by_subject.items()
-        for n in (s, *(o for os in po.values() for o in os))
-        if isinstance(n, ox.BlankNode)
-    }
-    return {node: f"b{i}" for i, node in enumerate(layout.canonical_order(blanks), 1)}
+def blank_labels(triples: Sequence[Triple]) -> dict[str, str]:
+    """Content-derived names for every blank node of some triples (``_:b1``, ``_:b2``, … in canonical order)."""
+    blanks = {t for s, _, o in triples for t in (s, o) if t.startswith("_:")}
+    return {node: f"_:b{i}" for i, node in enumerate(canonical_order(triples, blanks), 1)}
+
+
+def ox_triples(quads: Iterable[Any]) -> list[Triple]:
+    """Oxigraph triples or quads as N-Triples text triples."""
+    return [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
 
 
 def canonical_turtle(
@@ -416,20 +464,19 @@ def canonical_turtle(
     footer: Sequence[str] = (),
 ) -> str:
     """An rdflib graph in jobarch's canonical Turtle."""
-    from .terms import to_ox
+    from .terms import rdflib_to_ntriples
 
-    return canonical_turtle_from(
-        ((to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph), prefixes, header, attached, footer
-    )
+    return canonical_turtle_from((rdflib_to_ntriples(t) for t in graph), prefixes, header, attached, footer)
 
 
 __all__ = [
     "MAX_INLINE_DEPTH",
     "PREDICATE_ORDER",
-    "blank_labels",
     "PREFIXES",
     "TYPE_ORDER",
+    "blank_labels",
     "canonical_turtle",
     "canonical_turtle_from",
-    "literal_text",
+    "escape_string",
+    "ox_triples",
 ]

@@ -4,7 +4,7 @@ Nothing is lost: a comment is kept with the subject it precedes; a comment
 that cannot be placed (inside a statement) makes the file refused unless
 ``drop_comments``; and the result must parse to a graph isomorphic to the
 input, or the file is refused and left untouched. The layout itself is
-:func:`jobarch.graph.turtle.canonical_turtle`.
+:func:`jobarch.graph.turtle.canonical_turtle_from`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from ..core.namespaces import PREFIX_IRIS
 from ..graph.blank_nodes import same_graph
 from ..graph.lines import scan, tokens
 from ..graph.sources import oxigraph_syntax_error
-from ..graph.turtle import canonical_turtle_from
+from ..graph.triples import Triple
+from ..graph.turtle import canonical_turtle_from, ox_triples
 
 #: The base a file is read against: relative IRIs resolve under it and are written relative again, so that no
 #: machine's path ends up in a curator's file.
@@ -97,7 +98,7 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
         )
     languages = {tag.lower(): tag for tag in reversed(_LANGUAGE_TAG.findall(text))}  # the first casing wins
     result = canonical_turtle_from(triples, prefixes, header, attached, footer, base=base, languages=languages)
-    if not same_graph(_strings(triples), _strings(_parse(path, result, base))):
+    if not same_graph(set(triples), set(_parse(path, result, base))):
         raise JobarchError(
             "formatting would change the graph; the file is left as it is",
             Location(path),
@@ -106,18 +107,11 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
     return FormatResult(path, result != text, result, unplaced if drop_comments else [])
 
 
-def _parse(path: Path, text: str, base: str) -> list[tuple]:
+def _parse(path: Path, text: str, base: str) -> list[Triple]:
     try:
-        return [
-            (q.subject, q.predicate, q.object)
-            for q in ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE, base_iri=base)
-        ]
+        return ox_triples(ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE, base_iri=base))
     except SyntaxError as exc:
         raise oxigraph_syntax_error(path, exc) from None
-
-
-def _strings(triples: list[tuple]) -> set[tuple[str, str, str]]:
-    return {(str(s), str(p), str(o)) for s, p, o in triples}
 
 
 def format_files(paths: list[Path], check: bool = False, drop_comments: bool = False) -> list[FormatResult]:

@@ -266,14 +266,84 @@ def _write_shared(rng: random.Random, out_dir: Path) -> Path:
             f"src:source-{i:02d}\n    a {kind} ;\n    ja:order {i + 1} ;\n"
             f"    dct:title {_lit('Synthetic source ' + str(i))} .\n\n"
         )
-    n_skills = 4000
+    n_skills, n_groups = 4000, 40
+    for g in range(n_groups):
+        parts.append(
+            f"skill:group-{g:02d}\n    a ja:SkillGroup ;\n    skos:prefLabel {_lit('Skill group ' + str(g))} ;\n"
+            f"    skos:inScheme arch:skills ;\n    skos:topConceptOf arch:skills .\n\n"
+        )
     for i in range(n_skills):
         parts.append(
             f"skill:skill-{i:04d}\n    a ja:Skill ;\n    ja:order {i + 1} ;\n"
             f"    skos:prefLabel {_lit('Skill ' + str(i))} ;\n"
             f"    skos:definition {_lit('Applying synthetic capability number ' + str(i) + ' to everyday work.')} ;\n"
-            f"    skos:inScheme arch:skills .\n\n"
+            f"    skos:inScheme arch:skills ;\n    skos:broader skill:group-{i % n_groups:02d} .\n\n"
         )
     path = out_dir / "architecture.ttl"
     atomic_write(path, "".join(parts))
     return path
+
+
+def synthesize_classification(
+    path: Path, concepts: int = 2000, depths: int = 5, seed: int = 1, notations: bool = False
+) -> Path:
+    """Write a SKOS classification of occupations shaped like national ones: ``concepts`` concepts in ``depths``
+    levels (few at the top, most at the bottom), some groups with an only child that repeats their title,
+    definitions, notes, alternative labels and German labels beside the English ones; notations (``1``, ``11``,
+    ``111``…) only when asked. For import tests and benchmarks; never committed."""
+    rng = random.Random(seed)
+    base = "https://example.org/classification/"
+    weights = [3**d for d in range(depths)]
+    per_depth = [max(1, round(concepts * w / sum(weights))) for w in weights]
+    per_depth[-1] += concepts - sum(per_depth)
+    levels: list[list[str]] = []
+    parts = [
+        f"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix c: <{base}> .\n\n",
+        'c:scheme a skos:ConceptScheme ;\n    skos:prefLabel "Synthetic occupation classification"@en ,'
+        ' "Synthetische Berufsklassifikation"@de .\n\n',
+    ]
+    titles: dict[str, str] = {}
+    for depth, count in enumerate(per_depth):
+        level = []
+        parents = levels[-1] if levels else []
+        only_children = set(rng.sample(parents, k=max(0, len(parents) // 10))) if parents else set()
+        assigned: dict[str, int] = {}
+        for i in range(count):
+            if parents:
+                free = [p for p in parents if p not in only_children or assigned.get(p, 0) == 0]
+                parent = (
+                    parents[i] if i < len(parents) else rng.choice([p for p in free if p not in only_children] or free)
+                )
+                assigned[parent] = assigned.get(parent, 0) + 1
+            else:
+                parent = ""
+            local = f"d{depth + 1}-{i + 1:05d}"
+            repeat = parent in only_children
+            title = titles[parent] if repeat else f"{rng.choice(AREAS)} {rng.choice(OBJECTS)} occupation {local}"
+            titles[local] = title
+            lines = [
+                f"c:{local}",
+                "    a skos:Concept ;",
+                f"    skos:prefLabel {_lit(title)} , {_lit_de(title)} ;",
+                "    skos:inScheme c:scheme ;",
+            ]
+            if notations:
+                lines.append(f'    skos:notation "{local}" ;')
+            if rng.random() < 0.6:
+                lines.append(f"    skos:definition {_lit('Work that covers ' + title.lower() + '.')} ;")
+            if rng.random() < 0.2:
+                lines.append(f"    skos:scopeNote {_lit('Excludes ' + rng.choice(OBJECTS) + '.')} ;")
+            if rng.random() < 0.2:
+                lines.append(f"    skos:note {_lit('Revised in edition ' + str(rng.randrange(1, 9)) + '.')} ;")
+            if rng.random() < 0.15:
+                lines.append(f"    skos:altLabel {_lit(title + ' (other title)')} ;")
+            lines.append(f"    skos:broader c:{parent} ." if parent else "    skos:topConceptOf c:scheme .")
+            parts.append("\n".join(lines) + "\n\n")
+            level.append(local)
+        levels.append(level)
+    atomic_write(path, "".join(parts))
+    return path
+
+
+def _lit_de(text: str) -> str:
+    return '"' + ("Beruf: " + text).replace("\\", "\\\\").replace('"', '\\"') + '"@de'

@@ -24,7 +24,8 @@ from typing import Any, Protocol
 from rdflib import URIRef
 
 from ..core.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI, PREFIXES
-from ..graph.terms import Triple, graph_of, ntriples_to_rdflib, rdflib_to_ntriples, to_ox
+from ..graph.terms import graph_of, ntriples_to_rdflib, rdflib_to_ntriples, to_ox
+from ..graph.triples import Triple
 from . import Inference, choose_engine
 from .entailments import NTRIPLES_TERMS, data_entailments, data_resources, is_data_entailment, owlrl_closure
 from .rules import gc_paused, infer_fast

@@ -62,6 +62,7 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     inference: Inference | None = None
     failures: list[Exception] = field(default_factory=list)  # files that could not be read (the rest did load)
+    changed_triples: int = 0  # how many triples the (re)loaded files hold
 
 
 class State:
@@ -134,6 +135,14 @@ class Store(ABC):
         for s, p, o in result.rows:
             if s is not None and p is not None and o is not None:
                 yield rdflib_to_ntriples((s, p, o))
+
+    def construct(self, sparql: str, **bindings: Binding) -> list[tuple[str, str, str]]:
+        """Run a CONSTRUCT and return its triples as N-Triples strings: for exports of hundreds of thousands of
+        triples, which are written from strings and never need rdflib terms."""
+        from ..graph.terms import rdflib_to_ntriples
+
+        graph = self.query(sparql, bindings).graph
+        return [] if graph is None else [rdflib_to_ntriples(t) for t in graph]
 
     def values(self, sparql: str, **bindings: Binding) -> Values:
         """Run a SELECT and keep only each term's lexical value (an IRI's text, a literal's form): for the queries

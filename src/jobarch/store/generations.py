@@ -175,7 +175,7 @@ class Generations:
             except BaseException:
                 shutil.rmtree(generation.path, ignore_errors=True)
                 raise
-        self.collect()
+            self.collect()  # under the write lock: no generation is being filled
 
     def _checkpoint(self, source: Generation, target: Generation) -> None:
         import pyoxigraph as ox
@@ -190,7 +190,10 @@ class Generations:
         return sorted(p for p in self.root.iterdir() if p.is_dir() and p.name.startswith("g") and p.name[1:].isdigit())
 
     def collect(self) -> list[Path]:
-        """Delete the generations that are not current and that no process reads; returns what was deleted."""
+        """Delete the generations that are not current and that no process reads; returns what was deleted.
+
+        Only a writer calls this, holding the write lock, so a generation being filled is never taken for an old one.
+        """
         current = self.current()
         removed = []
         for path in self._generation_dirs():
@@ -232,6 +235,29 @@ class Generations:
     def clear(self) -> None:
         """Delete the whole store (the next command rebuilds it)."""
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def info(self) -> dict[str, Any]:
+        """What a person asks of a store directory: where, how big, which generation, from which jobarch."""
+        pointer = self._pointer()
+        current = self.current()
+        sources = {}
+        if current is not None:
+            try:
+                sources = json.loads((current.state / "sources.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                sources = {}
+        return {
+            "path": str(self.root),
+            "exists": self.root.is_dir(),
+            "bytes": self.size() if self.root.is_dir() else 0,
+            "generation": current.path.name if current else None,
+            "generations": len(self._generation_dirs()),
+            "jobarch": pointer.get("jobarch"),
+            "usable": current is not None,
+            "files": sum(1 for e in sources.values() if e.get("kind") == "file"),
+            "triples": sum(int(e.get("triples", 0)) for e in sources.values() if e.get("kind") in ("file", "ontology")),
+            "updated": os.path.getmtime(self.root / POINTER) if (self.root / POINTER).exists() else None,
+        }
 
 
 def _link_or_copy(src: str, dst: str) -> None:

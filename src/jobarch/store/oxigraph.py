@@ -35,16 +35,18 @@ from ..core.namespaces import ONTOLOGY_IRI, PREFIX_IRIS
 from ..core.resources import ontology_path
 from ..graph.blank_nodes import match_blank_nodes, rename
 from ..graph.sources import file_format, graph_iri, oxigraph_syntax_error, parse_file
-from ..graph.terms import Triple, from_ox, to_ox, triple_from_ox
+from ..graph.terms import from_ox, to_ox, triple_from_ox
+from ..graph.triples import Triple, join_triple, split_line
 from ..reasoning.incremental import inferences_fresh, refresh_inferences
 from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values
 from .generations import Generation, Generations
-from .sources import Blobs, Content, Sources, join_triple, split_line
+from .sources import Blobs, Content, Sources
 
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}
 JOURNAL = "journal"  # state: {"added": [lines]} since the derived sources were written; absent when unknown
 CHANGES = "changes"  # state: recent syncs, each the fingerprints before and after and the subjects touched
 KEEP_CHANGES = 16
+COMPACT_SHARE = 0.2  # compact the store after a write that changed more than this share of its triples
 
 
 class DirectoryState(State):
@@ -161,8 +163,11 @@ class OxigraphStore(Store):
                         self._attach(generation, db)
                         self._writable = True
                         plan = self._plan(self.sources, wanted)  # another process may have synced while we waited
+                        before = sum(int(e.get("triples", 0)) for e in self.sources.entries.values())
                         report = self._apply(plan, reason)
                         self._db.flush()
+                        if report.changed_triples > COMPACT_SHARE * max(before, 1):
+                            self._db.optimize()  # compacted once now, every later read is faster
                     finally:
                         self._writable = False
                         self._db = None
@@ -250,6 +255,7 @@ class OxigraphStore(Store):
                 touched |= _subjects(new.triples)
             sources.record(name, new, kind=kind, stamp=key, content=digest)
             report.loaded.append(path)
+            report.changed_triples += len(new.triples)
         for name, key in plan.restamp.items():
             sources.entries[name]["stamp"] = key
         if derived and (report.loaded or report.removed):
@@ -378,6 +384,13 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise JobarchError(f"Oxigraph failed: {exc}") from None
         return result_from_ox(result)
+
+    def construct(self, sparql: str, **bindings: Binding) -> list[Triple]:
+        if self._db is None:
+            raise JobarchError("the Oxigraph store is closed")
+        return [
+            (str(t.subject), str(t.predicate), str(t.object)) for t in self._db.query(inject_values(sparql, bindings))
+        ]
 
     def values(self, sparql: str, **bindings: Binding) -> Values:
         if self._db is None:

@@ -20,21 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.files import atomic_write
-from ..graph.terms import Triple
+from ..graph.triples import Triple, split_line
 from .base import State
 
 ENTRIES = "sources"  # state: source name -> {"blob", "kind", "stamp", "content", "triples"}
 SHARED = "shared"  # state: N-Triples line -> how many sources assert it (only when more than one)
-
-
-def split_line(line: str) -> Triple:
-    """An N-Triples line (without its final " .") as subject, predicate, object strings."""
-    s, p, o = line.split(" ", 2)
-    return s, p, o
-
-
-def join_triple(triple: Triple) -> str:
-    return f"{triple[0]} {triple[1]} {triple[2]}"
 
 
 def has_blank_node(line: str) -> bool:

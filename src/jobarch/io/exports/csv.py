@@ -5,44 +5,38 @@ from __future__ import annotations
 import csv
 import io
 
-from ...graph.terms import text
 from ...store import Store
 from ..csv_layout import COLUMNS, join_items
-from .rows import ProfileRow, ordered, profile_rows
+from .rows import ProfileRecord, profile_records
 
 DESCRIPTION = "one row per profile; list columns joined with ' | '"
 
 
-def flat(row: ProfileRow) -> dict[str, str]:
-    v, lists = row.values, row.lists
+def flat(r: ProfileRecord) -> dict[str, str]:
     return {
-        "code": v["code"],
-        "title": v["title"],
-        "definition": v["definition"],
-        "status": v["status"],
-        "function_code": v["functionCode"],
-        "function": v["function"],
-        "family_code": v["familyCode"],
-        "family": v["family"],
-        "focus_code": v["focusCode"],
-        "focus": v["focus"],
-        "level_code": v["levelCode"],
-        "level": v["level"],
-        "track": v["track"],
-        "grade": v["grade"],
-        "min_years": v["minYears"],
-        "max_years": v["maxYears"],
-        "aliases": join_items(sorted({text(r["value"]) for r in lists["alias"]})),
-        "responsibilities": join_items([text(r["value"]) for r in ordered(lists["responsibility"], by_label=False)]),
-        "skills": join_items([text(r["label"]) for r in ordered(lists["skill"])]),
-        "sources": join_items([text(r["label"]) for r in ordered(lists["source"])]),
-        "quality": join_items([f"{text(r['label'])}={text(r['extra'])}" for r in ordered(lists["score"])]),
+        "code": r.code,
+        "title": r.title,
+        "definition": r.definition,
+        "status": r.status,
+        "function_code": r.function_code,
+        "function": r.function,
+        "family_code": r.family_code,
+        "family": r.family,
+        "focus_code": r.focus_code,
+        "focus": r.focus,
+        "level_code": r.level_code,
+        "level": r.level,
+        "track": r.track,
+        "grade": r.grade,
+        "min_years": r.min_years,
+        "max_years": r.max_years,
+        "aliases": join_items(r.aliases),
+        "responsibilities": join_items(r.responsibilities),
+        "skills": join_items([s.label for s in r.skills]),
+        "sources": join_items(r.sources),
+        "quality": join_items([f"{label}={score}" for label, score in r.scores]),
         "mappings": join_items(
-            [
-                f"{text(r['label'])}:{text(r['value'])}:{text(r['extra'])}"
-                + (f":{text(r['more'])}" if r["more"] is not None else "")
-                for r in ordered(lists["mapping"])
-            ]
+            [f"{m.scheme_label}:{m.code}:{m.source}" + (f":{m.confidence}" if m.confidence else "") for m in r.mappings]
         ),
     }
 
@@ -51,6 +45,6 @@ def export(store: Store) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in profile_rows(store):
-        writer.writerow(flat(row))
+    for record in profile_records(store):
+        writer.writerow(flat(record))
     return buffer.getvalue()

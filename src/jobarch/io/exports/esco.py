@@ -12,29 +12,25 @@ import csv
 import io
 from pathlib import Path
 
-from rdflib import Graph
-
 from ...core.files import atomic_write
 from ...core.namespaces import PREFIX_IRIS
-from ...graph.terms import text
-from ...graph.turtle import canonical_turtle
+from ...graph.turtle import canonical_turtle_from
 from ...query import bundled
 from ...store import Store
-from .rows import ordered, profile_rows
+from .rows import profile_records
 
 DESCRIPTION = "occupations and skills in ESCO's model (RDF, or CSV files in a directory)"
 WRITES_DIRECTORY = True
 
 
 def export(store: Store) -> str:
-    result = store.query(bundled("export", "esco"))
-    graph = result.graph if result.graph is not None else Graph()
-    return canonical_turtle(graph, PREFIX_IRIS, ["# jobarch profiles in the shape of ESCO's occupations and skills."])
+    triples = store.construct(bundled("export", "esco"))
+    header = ["# jobarch profiles in the shape of ESCO's occupations and skills."]
+    return canonical_turtle_from(triples, PREFIX_IRIS, header)
 
 
 def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
     """The three CSV files of ESCO's download layout (v1.1 column names)."""
-    rows = profile_rows(store)
     occupations = [
         [
             "conceptType",
@@ -55,44 +51,43 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
     ]
     skills: dict[str, list] = {}
     relations = [["occupationUri", "relationType", "skillType", "skillUri"]]
-    for row in rows:
-        isco = next((text(r["value"]) for r in row.lists["mapping"] if text(r["label"]) == "ISCO-08"), "")
+    for r in profile_records(store):
+        isco = next((m.code for m in r.mappings if m.scheme_label == "ISCO-08"), "")
         occupations.append(
             [
                 "Occupation",
-                text(row.values["profile"]),
+                r.iri,
                 isco,
-                row.values["title"],
-                "\n".join(sorted({text(r["value"]) for r in row.lists["alias"]})),
-                "\n".join(sorted({text(r["value"]) for r in row.lists["hidden"]})),
+                r.title,
+                "\n".join(r.aliases),
+                "\n".join(r.hidden_labels),
                 "released",
                 "",
                 "",
                 "",
-                row.values["definition"],
+                r.definition,
                 "",
-                row.values["definition"],
-                row.values["code"],
+                r.definition,
+                r.code,
             ]
         )
-        for r in ordered(row.lists["skill"]):
-            uri = text(r["value"])
-            skills[uri] = [
+        for skill in r.skills:
+            skills[skill.iri] = [
                 "KnowledgeSkillCompetence",
-                uri,
+                skill.iri,
                 "skill/competence",
                 "",
-                text(r["label"]),
+                skill.label,
                 "",
                 "",
                 "released",
                 "",
                 "",
-                text(r["extra"]),
+                skill.definition,
                 "",
-                text(r["extra"]),
+                skill.definition,
             ]
-            relations.append([text(row.values["profile"]), "essential", "skill/competence", uri])
+            relations.append([r.iri, "essential", "skill/competence", skill.iri])
     skill_rows = [
         [
             "conceptType",
@@ -109,7 +104,8 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
             "inScheme",
             "description",
         ]
-    ] + [skills[k] for k in sorted(skills)]
+    ]
+    skill_rows += [skills[k] for k in sorted(skills)]
     written = []
     for name, table in (
         ("occupations_en.csv", occupations),

@@ -1,47 +1,210 @@
-"""Profiles as rows with their list-valued facts: what the flat exports (CSV, ESCO, schema.org, SSSOM) use."""
+"""Profiles as records with their list-valued facts: what the flat exports (CSV, ESCO, schema.org, SSSOM) write.
+
+The store is read with a few queries, each one scan (every statement of a
+set of predicates; responsibilities; scores), read as plain values and
+joined here, so that an export costs seconds at tens of thousands of
+profiles. Which profiles, and their place in the taxonomy, come from the
+profile facts kept with the store (:mod:`jobarch.domain.facts`).
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
-
-from ...graph.terms import number, text
+from ...core.namespaces import DCTERMS, JA, PROV, RDFS, SKOS
+from ...domain.facts import profile_facts
 from ...query import internal
 from ...store import Store
 
+MATCHES = {str(SKOS[n]): n for n in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}
+LAST = 10**9  # the order of an item without ja:order
+# plain strings, read once: the statements are indexed by IRI text
+CODE, ORDER, STATUS, GRADE, MIN_YEARS, MAX_YEARS = (
+    str(JA[n]) for n in ("code", "order", "status", "grade", "minYearsExperience", "maxYearsExperience")
+)
+MAPPING, MAPPING_SCHEME, MAPPED_CODE, MAPPED_CONCEPT, MAPPING_SOURCE, CONFIDENCE = (
+    str(JA[n])
+    for n in ("classificationMapping", "mappingScheme", "mappedCode", "mappedConcept", "mappingSource", "confidence")
+)
+PREF_LABEL, ALT_LABEL, HIDDEN_LABEL, DEFINITION = (
+    str(SKOS[n]) for n in ("prefLabel", "altLabel", "hiddenLabel", "definition")
+)
+LABEL, TITLE, DERIVED_FROM = str(RDFS.label), str(DCTERMS.title), str(PROV.wasDerivedFrom)
+
+
+@dataclass(frozen=True)
+class Skill:
+    iri: str
+    label: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Mapping:
+    scheme: str  # the scheme's IRI
+    scheme_label: str
+    code: str
+    source: str
+    confidence: str
+    concept: str
+    relation: str  # the SKOS relation that links the profile to the concept (exactMatch, closeMatch, ...), or ""
+
 
 @dataclass
-class ProfileRow:
-    values: dict
-    lists: dict = field(default_factory=lambda: defaultdict(list))
+class ProfileRecord:
+    iri: str
+    code: str
+    title: str
+    definition: str  # the profile's own
+    status: str
+    function_code: str
+    function: str
+    family_code: str
+    family: str
+    focus_code: str
+    focus: str
+    level_code: str
+    level: str
+    track: str
+    grade: str
+    min_years: str
+    max_years: str
+    inherited_definition: str = (
+        ""  # the nearest of focus, family, function: what a page shows when the profile has none
+    )
+    aliases: list[str] = field(default_factory=list)
+    hidden_labels: list[str] = field(default_factory=list)
+    responsibilities: list[str] = field(default_factory=list)
+    skills: list[Skill] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # titles
+    scores: list[tuple[str, str]] = field(default_factory=list)  # (dimension label, score)
+    mappings: list[Mapping] = field(default_factory=list)
 
 
-def profile_rows(store: Store) -> list[ProfileRow]:
-    rows = {}
-    for r in store.select(internal("export_profiles")):
-        values = {k: ("" if v is None else str(v)) for k, v in r.items()}
-        rows[str(r["profile"])] = ProfileRow(values)
-    for r in store.select(internal("export_lists")):
-        row = rows.get(str(r["profile"]))
-        if row is not None:
-            row.lists[str(r["kind"])].append(r)
-    return [rows[k] for k in sorted(rows, key=lambda k: rows[k].values["code"])]
+def _preference(value: tuple[str, str]) -> tuple:
+    language = value[1].lower().split("-")[0] if value[1] else ""
+    return ({"en": 0, "": 1}.get(language, 2), value)
 
 
-def ordered(items: list[dict], by_label: bool = True) -> list[dict]:
-    """A row's list items without repeats, in display order (ja:order, then label, then value)."""
+class _Values:
+    """Statements by subject and predicate (first value per language wins where one is wanted)."""
 
-    def key(r):
-        order = number(r["order"]) if r["order"] is not None and not isinstance(r["order"], URIRef) else None
-        return (
-            order if isinstance(order, (int, float)) else 10**9,
-            text(r["label"]) if by_label else "",
-            text(r["value"]),
+    def __init__(self, rows: list[tuple[str | None, ...]]):
+        self.by: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
+        for subject, prop, value, language in rows:
+            if subject and prop and value is not None:
+                self.by[subject][prop].append((value, language or ""))
+
+    def all(self, subject: str, prop: str) -> list[str]:
+        return sorted({v for v, _ in self.by.get(subject, {}).get(str(prop), [])})  # str(): a URIRef never equals one
+
+    def one(self, subject: str, prop: str) -> str:
+        """One value, preferring English, then no language, then the first in order (stable on every backend)."""
+        values = self.by.get(subject, {}).get(str(prop))
+        if not values:
+            return ""
+        if len(values) == 1:
+            return values[0][0]
+        return min(values, key=_preference)[0]
+
+    def order(self, subject: str) -> float:
+        value = self.one(subject, ORDER)
+        try:
+            return float(value)
+        except ValueError:
+            return LAST
+
+
+def profile_records(store: Store) -> list[ProfileRecord]:
+    """Every profile placed in the taxonomy and at a coded level, with what the flat exports write, by code."""
+    facts = profile_facts(store)
+    values = _Values(store.values(internal("export_values")).rows)
+    responsibilities: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for profile, order, text in store.values(internal("export_responsibilities")).rows:
+        if profile and text is not None:
+            responsibilities[profile].append((_number(order), text))
+    scores: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for profile, dimension, score in store.values(internal("export_scores")).rows:
+        if profile and dimension and score is not None:
+            scores[profile].add((values.one(dimension, PREF_LABEL) or dimension, score))
+    skills: dict[str, tuple[float, Skill]] = {}  # by IRI, read once however many profiles need it
+    sources: dict[str, tuple[float, str, str]] = {}
+    records = []
+    for iri, f in facts.items():
+        focus_code, family_code = values.one(f.focus, CODE), values.one(f.family, CODE)
+        if not (f.code and f.function_code and family_code and focus_code and f.level_code):
+            continue  # not placed: validation reports what is missing
+        status = values.one(iri, STATUS)
+        for s in f.skills - skills.keys():
+            skills[s] = (values.order(s), Skill(s, values.one(s, PREF_LABEL), values.one(s, DEFINITION)))
+        derived = values.all(iri, DERIVED_FROM)
+        for s in set(derived) - sources.keys():
+            sources[s] = (values.order(s), values.one(s, TITLE), s)
+        records.append(
+            ProfileRecord(
+                iri=iri,
+                code=f.code,
+                title=values.one(iri, PREF_LABEL),
+                definition=values.one(iri, DEFINITION),
+                status=values.one(status, LABEL) if status else "",
+                function_code=f.function_code,
+                function=values.one(f.function, PREF_LABEL),
+                family_code=family_code,
+                family=values.one(f.family, PREF_LABEL),
+                focus_code=focus_code,
+                focus=values.one(f.focus, PREF_LABEL),
+                level_code=f.level_code,
+                level=values.one(f.level, PREF_LABEL),
+                track=f.track_code,
+                grade=values.one(f.level, GRADE) or _grade(f.grade),
+                min_years=values.one(f.level, MIN_YEARS),
+                max_years=values.one(f.level, MAX_YEARS),
+                inherited_definition=next(
+                    (d for d in (values.one(n, DEFINITION) for n in (f.focus, f.family, f.function)) if d), ""
+                ),
+                aliases=values.all(iri, ALT_LABEL),
+                hidden_labels=values.all(iri, HIDDEN_LABEL),
+                responsibilities=[t for _, t in sorted(set(responsibilities[iri]))],
+                skills=[
+                    skill
+                    for _, skill in sorted(
+                        (skills[s] for s in f.skills), key=lambda item: (item[0], item[1].label, item[1].iri)
+                    )
+                ],
+                sources=[title for _, title, _ in sorted(sources[s] for s in derived)],
+                scores=sorted(scores[iri]),
+                mappings=_mappings(values, iri),
+            )
         )
+    return sorted(records, key=lambda r: r.code)
 
-    unique: dict[tuple[str, str, str], dict] = {}
-    for r in items:
-        unique.setdefault((text(r["value"]), text(r["label"]), text(r["extra"])), r)
-    return sorted(unique.values(), key=key)
+
+def _mappings(values: _Values, profile: str) -> list[Mapping]:
+    linked = {target: MATCHES[p] for p in MATCHES for target in values.all(profile, p)}
+    found: dict[tuple[str, str, str], Mapping] = {}
+    for m in values.all(profile, MAPPING):
+        scheme = values.one(m, MAPPING_SCHEME)
+        concept = values.one(m, MAPPED_CONCEPT)
+        mapping = Mapping(
+            scheme,
+            values.one(scheme, LABEL),
+            values.one(m, MAPPED_CODE),
+            values.one(m, MAPPING_SOURCE),
+            values.one(m, CONFIDENCE),
+            concept,
+            linked.get(concept, ""),
+        )
+        found.setdefault((mapping.code, mapping.scheme_label, mapping.source), mapping)
+    return sorted(found.values(), key=lambda m: (m.scheme_label, m.code))
+
+
+def _number(value: str | None) -> float:
+    try:
+        return float(value) if value is not None else LAST
+    except ValueError:
+        return LAST
+
+
+def _grade(value: float | None) -> str:
+    return "" if value is None else (str(int(value)) if float(value).is_integer() else str(value))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ...graph.terms import text
 from ...store import Store
-from .rows import ordered, profile_rows
+from .rows import profile_records
 
 DESCRIPTION = "one schema.org Occupation per profile (JSON-LD)"
 SCHEMA_CONTEXT = {"@vocab": "https://schema.org/", "schema": "https://schema.org/"}
@@ -14,37 +13,33 @@ SCHEMA_CONTEXT = {"@vocab": "https://schema.org/", "schema": "https://schema.org
 
 def export(store: Store) -> str:
     graph = []
-    for row in profile_rows(store):
-        v = row.values
-        occupation: dict = {"@id": v["profile"], "@type": "Occupation", "name": v["title"], "identifier": v["code"]}
-        if v["definition"]:
-            occupation["description"] = v["definition"]
-        aliases = sorted({text(r["value"]) for r in row.lists["alias"]})
-        if aliases:
-            occupation["alternateName"] = aliases
+    for r in profile_records(store):
+        occupation: dict = {"@id": r.iri, "@type": "Occupation", "name": r.title, "identifier": r.code}
+        if r.definition:
+            occupation["description"] = r.definition
+        if r.aliases:
+            occupation["alternateName"] = r.aliases
         categories = []
-        for r in ordered(row.lists["mapping"]):
-            code_set = {"@id": text(r["scheme"]), "@type": "CategoryCodeSet", "name": text(r["label"])}
-            category = {"@type": "CategoryCode", "codeValue": text(r["value"]), "inCodeSet": code_set}
-            if r["order"] is not None:
-                category["@id"] = text(r["order"])  # the occupation's IRI in its scheme
+        for m in r.mappings:
+            code_set = {"@id": m.scheme, "@type": "CategoryCodeSet", "name": m.scheme_label}
+            category = {"@type": "CategoryCode", "codeValue": m.code, "inCodeSet": code_set}
+            if m.concept:
+                category["@id"] = m.concept  # the occupation's IRI in its scheme
             categories.append(category)
         if categories:
             occupation["occupationalCategory"] = categories
         skills = [
-            {"@id": text(r["value"]), "@type": "DefinedTerm", "name": text(r["label"]), "description": text(r["extra"])}
-            for r in ordered(row.lists["skill"])
+            {"@id": s.iri, "@type": "DefinedTerm", "name": s.label, "description": s.definition} for s in r.skills
         ]
         if skills:
             occupation["skills"] = skills
-        responsibilities = [text(r["value"]) for r in ordered(row.lists["responsibility"], by_label=False)]
-        if responsibilities:
-            occupation["responsibilities"] = responsibilities
-        if v["minYears"]:
+        if r.responsibilities:
+            occupation["responsibilities"] = r.responsibilities
+        if r.min_years:
             occupation["experienceRequirements"] = {
-                "@id": v["profile"] + "#experience-requirements",
+                "@id": r.iri + "#experience-requirements",
                 "@type": "OccupationalExperienceRequirements",
-                "monthsOfExperience": int(float(v["minYears"]) * 12),
+                "monthsOfExperience": int(float(r.min_years) * 12),
             }
         graph.append(occupation)
     return (

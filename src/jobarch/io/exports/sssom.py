@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from ...core.namespaces import JA, SEMAPV, SKOS
-from ...graph.terms import text
 from ...store import Store
-from .rows import ordered, profile_rows
+from .rows import profile_records
 
 DESCRIPTION = "the classification mappings as SSSOM TSV"
 MAPPING_SET_ID = "https://w3id.org/jobarch/mappings/architecture.sssom.tsv"
@@ -22,35 +21,31 @@ def export(store: Store, mapping_set_id: str = MAPPING_SET_ID) -> str:
     curie_map = {"skos": str(SKOS), "semapv": str(SEMAPV), "ja": str(JA)}
     bases: dict[str, str] = {}
     lines = []
-    for row in profile_rows(store):
-        profile_iri, code = row.values["profile"], row.values["code"]
+    for r in profile_records(store):
         subject_prefix = "japrofile"
         bases[subject_prefix] = (
-            profile_iri[: len(profile_iri) - len(code)]
-            if profile_iri.endswith(code)
-            else profile_iri.rsplit("/", 1)[0] + "/"
+            r.iri[: len(r.iri) - len(r.code)] if r.iri.endswith(r.code) else r.iri.rsplit("/", 1)[0] + "/"
         )
-        for r in ordered(row.lists["mapping"]):
-            concept = text(r["order"])
-            if not concept:
+        for m in r.mappings:
+            if not m.concept:
                 continue
-            scheme = text(r["scheme"])
-            prefix = (scheme.rsplit("#", 1)[-1] if "#" in scheme else "scheme").lower()
-            local = text(r["value"])
-            bases.setdefault(prefix, concept[: len(concept) - len(local)] if concept.endswith(local) else concept)
-            predicate = SSSOM_PREDICATES.get(text(r["relation"]).rsplit("#", 1)[-1], "skos:closeMatch")
-            confidence = text(r["more"])
+            prefix = (m.scheme.rsplit("#", 1)[-1] if "#" in m.scheme else "scheme").lower()
+            bases.setdefault(
+                prefix, m.concept[: len(m.concept) - len(m.code)] if m.concept.endswith(m.code) else m.concept
+            )
+            predicate = SSSOM_PREDICATES.get(m.relation, "skos:closeMatch")
+            justification = (
+                "semapv:ManualMappingCuration" if m.source not in ("", "synth") else "semapv:UnspecifiedMatching"
+            )
             lines.append(
                 [
-                    f"{subject_prefix}:{code}",
-                    row.values["title"],
+                    f"{subject_prefix}:{r.code}",
+                    r.title,
                     predicate,
-                    f"{prefix}:{local}",
-                    "semapv:ManualMappingCuration"
-                    if text(r["extra"]) not in ("", "synth")
-                    else "semapv:UnspecifiedMatching",
-                    confidence,
-                    text(r["extra"]),
+                    f"{prefix}:{m.code}",
+                    justification,
+                    m.confidence,
+                    m.source,
                 ]
             )
     curie_map.update(bases)

@@ -1,0 +1,152 @@
+"""Every command the way a user runs it: a subprocess, cold (no cache) and warm, with its own peak memory.
+
+    python benchmarks/bench_commands.py [--sizes 1000 10000 50000] [--memory-max 10000] [--timeout 600]
+
+For each size a synthetic architecture is generated (never committed). Every
+command runs as ``python -m jobarch ...`` with the default store (the warm
+cache): first on an empty cache directory (cold: what the first command after
+a clone costs), then again (warm). Beside it, in the same run, the same
+command with ``--store memory`` (rdflib, every file parsed each time) up to
+``--memory-max`` profiles, on a few representative commands (the memory store
+takes minutes per command at 10,000 profiles). Peak RSS is each child's own
+(``wait4``). Targets (issue: every command at real size): at 10,000 profiles
+warm read commands <= 1 s, exports <= 10 s, the first command after a clone
+<= 10 s; at 50,000, warm reads <= 2 s and <= 2 GiB for any command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine, synthetic, table
+
+MEMORY_COMMANDS = {"show", "adjacent", "stats", "query profiles_at_level", "export csv"}
+READS = {"show", "adjacent", "compare", "path", "stats"}
+
+
+def codes(root: Path) -> dict[str, str]:
+    """Codes to run the commands with: a profile, one of the same focus, one elsewhere, its focus."""
+    text = next(root.rglob("family-01.ttl")).read_text(encoding="utf-8")
+    found = re.findall(r'ja:code "([A-Z0-9]+\.([A-Z0-9]+)\.([PM]\d))"', text)
+    first = found[0]
+    same_focus = next(c for c in found[1:] if c[1] == first[1])
+    other = next(c for c in found if c[1] != first[1])
+    return {"profile": first[0], "focus": first[1], "same": same_focus[0], "other": other[0]}
+
+
+def commands(c: dict[str, str], classification: Path, out: Path) -> list[tuple[str, list[str]]]:
+    queries = [
+        ("adjacent_profiles", ["--param", f"profile={c['profile']}"]),
+        ("alias_search", ["--param", "text=alias"]),
+        ("coverage_matrix", []),
+        ("distinct_foci", ["--param", f"focus={c['focus']}"]),
+        ("focus_ladder", ["--param", f"focus={c['focus']}"]),
+        ("levels", []),
+        ("occupation_codes", []),
+        ("profile_skills", ["--param", f"profile={c['profile']}"]),
+        ("profile_sources", ["--param", f"profile={c['profile']}"]),
+        ("profiles", []),
+        ("profiles_at_level", ["--param", "level=M2"]),
+        ("profiles_by_occupation_code", ["--param", "code=51-1011"]),
+        ("profiles_needing_skill", ["--param", "skill=Skill 7"]),
+        ("profiles_needing_skill_group", ["--param", "group=none"]),
+        ("profiles_on_track", ["--param", "track=M"]),
+        ("quality_failures", []),
+        ("skill_gap", ["--param", f"from={c['profile']}", "--param", f"to={c['other']}"]),
+        ("taxonomy", []),
+        ("thinly_sourced_profiles", []),
+        ("unmapped_profiles", []),
+    ]
+    return [
+        ("show", ["show", c["profile"], "--format", "text"]),
+        ("adjacent", ["adjacent", c["profile"]]),
+        ("compare", ["compare", c["profile"], c["other"], "--format", "json"]),
+        ("path", ["path", c["profile"], c["same"]]),
+        ("stats", ["stats", "--format", "json"]),
+        *[(f"query {name}", ["query", name, *params, "--format", "csv"]) for name, params in queries],
+        ("validate", ["validate", "--format", "json"]),
+        *[(f"export {fmt}", ["export", fmt, "-o", str(out / f"export.{fmt}")]) for fmt in
+          ("skos", "esco", "schema", "sssom", "csv", "rdf")],
+        ("reason", ["reason", "-o", str(out / "inferred.ttl")]),
+        ("import skos", ["import", "skos", str(classification), "-o", str(out / "imported")]),
+    ]
+
+
+def run(args: list[str], env: dict, timeout: float) -> tuple[float | None, float, int]:
+    """Seconds (None when stopped at the timeout), peak RSS in MiB, exit status."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "jobarch", *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode
+        if time.perf_counter() > deadline:
+            proc.kill()
+            _, status, usage = os.wait4(proc.pid, 0)
+            return None, usage.ru_maxrss / 1024, -9
+        time.sleep(0.01)
+
+
+def fmt_time(seconds: float | None, timeout: float) -> str:
+    return f"> {timeout:.0f}" if seconds is None else f"{seconds:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--memory-max", type=int, default=10000, help="largest size to run the memory store at")
+    parser.add_argument("--timeout", type=float, default=600.0, help="stop a command after this many seconds")
+    parser.add_argument("--only", nargs="*", help="run only these commands (names as in the table)")
+    args = parser.parse_args()
+    print(f"Commands as subprocesses; {machine()}", flush=True)
+    for size in args.sizes:
+        root = synthetic(size)
+        work = Path(tempfile.mkdtemp(prefix=f"jobarch-cmd-{size}-"))
+        classification = work / "classification.ttl"
+        from jobarch.io.synth import synthesize_classification
+
+        synthesize_classification(classification, concepts=2000, depths=5, seed=7)
+        c = codes(root)
+        rows = []
+        for name, argv in commands(c, classification, work):
+            if args.only and name not in args.only:
+                continue
+            cache = work / "cache" / re.sub(r"\W+", "-", name)
+            env = {**os.environ, "JOBARCH_CACHE_DIR": str(cache), "JOBARCH_DATA": str(root)}
+            env.pop("JOBARCH_STORE", None)
+            shutil.rmtree(work / "imported", ignore_errors=True)
+            cold, cold_rss, cold_exit = run(argv, env, args.timeout)
+            shutil.rmtree(work / "imported", ignore_errors=True)
+            warm, warm_rss, warm_exit = run(argv, env, args.timeout)
+            memory = ""
+            if size <= args.memory_max and name in MEMORY_COMMANDS:
+                seconds, _, _ = run([*argv, "--store", "memory"], env, args.timeout)
+                memory = fmt_time(seconds, args.timeout)
+                if seconds and warm:
+                    memory += f" ({seconds / warm:.0f}x)"
+            status = "" if cold_exit in (0, 1) and warm_exit in (0, 1) else f" exit {cold_exit}/{warm_exit}"
+            rows.append((name, fmt_time(cold, args.timeout), fmt_time(warm, args.timeout), f"{max(cold_rss, warm_rss):,.0f}",
+                         memory, status))
+            print(f"  {size:,} {name}: cold {rows[-1][1]} s, warm {rows[-1][2]} s, {rows[-1][3]} MiB{status}", flush=True)
+            shutil.rmtree(cache, ignore_errors=True)
+        print(f"\n{size:,} profiles\n")
+        print(table(rows, ("command", "cold s", "warm s", "peak RSS MiB", "memory store s (x warm)", "")))
+        print(flush=True)
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
