@@ -74,8 +74,10 @@ def commands(c: dict[str, str], classification: Path, out: Path) -> list[tuple[s
         ("stats", ["stats", "--format", "json"]),
         *[(f"query {name}", ["query", name, *params, "--format", "csv"]) for name, params in queries],
         ("validate", ["validate", "--format", "json"]),
-        *[(f"export {fmt}", ["export", fmt, "-o", str(out / f"export.{fmt}")]) for fmt in
-          ("skos", "esco", "schema", "sssom", "csv", "rdf")],
+        *[
+            (f"export {fmt}", ["export", fmt, "-o", str(out / f"export.{fmt}")])
+            for fmt in ("skos", "esco", "schema", "sssom", "csv", "rdf")
+        ],
         ("reason", ["reason", "-o", str(out / "inferred.ttl")]),
         ("import skos", ["import", "skos", str(classification), "-o", str(out / "imported")]),
     ]
@@ -84,8 +86,9 @@ def commands(c: dict[str, str], classification: Path, out: Path) -> list[tuple[s
 def run(args: list[str], env: dict, timeout: float) -> tuple[float | None, float, int]:
     """Seconds (None when stopped at the timeout), peak RSS in MiB, exit status."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "jobarch", *args], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jobarch", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = start + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -137,9 +140,19 @@ def main() -> None:
                 if seconds and warm:
                     memory += f" ({seconds / warm:.0f}x)"
             status = "" if cold_exit in (0, 1) and warm_exit in (0, 1) else f" exit {cold_exit}/{warm_exit}"
-            rows.append((name, fmt_time(cold, args.timeout), fmt_time(warm, args.timeout), f"{max(cold_rss, warm_rss):,.0f}",
-                         memory, status))
-            print(f"  {size:,} {name}: cold {rows[-1][1]} s, warm {rows[-1][2]} s, {rows[-1][3]} MiB{status}", flush=True)
+            rows.append(
+                (
+                    name,
+                    fmt_time(cold, args.timeout),
+                    fmt_time(warm, args.timeout),
+                    f"{max(cold_rss, warm_rss):,.0f}",
+                    memory,
+                    status,
+                )
+            )
+            print(
+                f"  {size:,} {name}: cold {rows[-1][1]} s, warm {rows[-1][2]} s, {rows[-1][3]} MiB{status}", flush=True
+            )
             shutil.rmtree(cache, ignore_errors=True)
         print(f"\n{size:,} profiles\n")
         print(table(rows, ("command", "cold s", "warm s", "peak RSS MiB", "memory store s (x warm)", "")))
