@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, Literal
 
 from .core.config import Settings, resolve
-from .core.errors import JobarchError
+from .core.errors import JobarchError, Location
 from .core.vcs import changed_files
 from .domain.adjacency import AdjacencyIndex, Neighbour
 from .domain.compare import Comparison, compare
@@ -136,24 +136,68 @@ def load_architecture(data: Sequence[str | Path] = ()) -> Architecture:
 
 
 def validate_architecture(
-    data: Sequence[str | Path] = (), only: Sequence[str | Path] | None = None, changed: bool = False
-) -> tuple[ValidationReport, Architecture]:
+    data: Sequence[str | Path] = (),
+    only: Sequence[str | Path] | None = None,
+    changed: bool = False,
+    *,
+    store: str | None = None,
+    engine: str = "auto",
+) -> ValidationReport:
     """Validate with the shapes; ``only`` or ``changed`` (git) limit it to some files' nodes and their referrers.
 
     Limiting gives, for those nodes, the results a full run would give: the
-    whole architecture is still loaded so references and uniqueness are
-    checked against everything.
+    whole architecture is still read so references and uniqueness are
+    checked against everything. ``engine`` is ``fast`` (the shapes compiled
+    to queries on an Oxigraph store: the warm cache, or a scratch copy for
+    other selectors), ``pyshacl`` (the reference, on the files in memory) or
+    ``auto`` (fast, unless a shape uses a feature the compiler does not
+    know; the report's notes then say so).
     """
-    from .validation import validate  # pyshacl is imported only by the commands that validate
+    from .validation import validate_files, validate_store  # pyshacl is imported only to validate
 
-    config = resolve(data)
-    arch = load(config.data)
-    files: list[Path] | None = None
+    config = resolve(data, store)
+    files = discover(config.data)
+    limit: list[Path] | None = None
     if only:
-        files = discover(only)
+        limit = discover(only)
+        known = {p.resolve() for p in files}
+        for path in limit:
+            if path.resolve() not in known:
+                raise JobarchError(
+                    "not one of the architecture's files", Location(path), hint="pass files inside the --data paths"
+                )
     if changed:
-        files = (files or []) + changed_files(config.data)
-    return validate(arch, only=files), arch
+        limit = (limit or []) + changed_files(config.data)
+    notes: list[str] = []
+    if engine in ("auto", "fast"):
+        from .validation.compiler import UnsupportedShapeError, compile_shapes
+        from .validation.pyshacl_engine import shapes_graph
+
+        try:
+            compile_shapes(shapes_graph())
+        except UnsupportedShapeError as exc:
+            if engine == "fast":
+                raise JobarchError(
+                    f"the fast engine cannot check this shape: {exc}", hint="use --engine pyshacl"
+                ) from None
+            notes.append(f"validated with pyshacl: the fast engine cannot check this shape: {exc}")
+            engine = "pyshacl"
+    if engine == "pyshacl":
+        report = validate_files(load(files), only=limit)
+    else:
+        # the selected store when it keeps what each file asserts (the cache, oxigraph:PATH), else a scratch copy
+        backend = open_store(config.selector, graph_store=config.graph_store) if _keeps(config.selector) else None
+        target = backend if backend is not None and backend.keeps_sources else open_store("oxigraph")
+        target.sync(files)
+        report = validate_store(target, files, only=limit)
+    report.files = files
+    report.notes = notes + report.notes
+    return report
+
+
+def _keeps(selector: str) -> bool:
+    """Whether a selector names a local store worth opening for validation (not rdflib, not a remote server)."""
+    return selector.partition(":")[0] not in ("memory", "sparql")
 
 
 def adjacency_index(store: Store, data: Sequence[str | Path] = ()) -> AdjacencyIndex:

@@ -101,7 +101,7 @@ def test_turtle_format_is_the_w3c_report(runner, write, tmp_path):
 
 def test_accelerated_validation_matches_plain_pyshacl(tmp_path):
     """The query cache, pre-binding and skolemisation change speed, never results."""
-    from jobarch.validation.pyshacl_engine import _shape_label
+    from jobarch.validation.findings import shape_label as _shape_label
 
     text = CASES["duplicate code"][0]().replace('ja:code "FAM1B1" ;', 'ja:code "XYZ1" ;')
     text = text.replace('skos:prefLabel "Skill B"@en', 'skos:prefLabel "Skill A"@en')

@@ -47,7 +47,7 @@ class JobarchGroup(click.Group):
             sys.exit(2)
 
 
-def _store_help() -> str:
+def store_help() -> str:
     from ..store import selectors_help
 
     return (
@@ -58,7 +58,7 @@ def _store_help() -> str:
 
 def data_options(func: Callable) -> Callable:
     """--data and --store, shared by every command that reads the architecture."""
-    func = click.option("--store", "store", metavar="SELECTOR", default=None, help=_store_help())(func)
+    func = click.option("--store", "store", metavar="SELECTOR", default=None, help=store_help())(func)
     func = click.option(
         "--data",
         "data",

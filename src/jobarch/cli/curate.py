@@ -13,7 +13,7 @@ from ..core.files import atomic_write
 from ..core.text import terminal_safe
 from ..validation import SEVERITIES
 from ..validation import report as reports
-from .base import format_option, main, output_option
+from .base import format_option, main, output_option, store_help
 
 
 @main.command()
@@ -43,6 +43,15 @@ from .base import format_option, main, output_option
 )
 @output_option("Write the report to a file (atomically).")
 @click.option(
+    "--engine",
+    type=click.Choice(["auto", "fast", "pyshacl"]),
+    default="auto",
+    show_default=True,
+    help="fast: the shapes compiled to queries on the Oxigraph store; pyshacl: the reference; "
+    "auto: fast unless a shape needs pyshacl (then says so).",
+)
+@click.option("--store", "store", metavar="SELECTOR", default=None, help=store_help())
+@click.option(
     "--data",
     "data",
     multiple=True,
@@ -50,22 +59,29 @@ from .base import format_option, main, output_option
     type=click.Path(),
     help="Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]",
 )
-def validate(paths, fmt, severity, changed, only, output, data) -> None:
+def validate(paths, fmt, severity, changed, only, output, engine, store, data) -> None:
     """Check the architecture against the SHACL shapes.
 
     Each result names the file and line of the node it is about. Exit status:
     0 nothing at or above --severity, 1 something is, 2 unreadable input.
+    The fast engine runs on the warm store (or, for --store memory or
+    sparql:URL, on a scratch copy of the files) and finds what pyshacl finds.
 
     \b
     Examples:
       jobarch validate data/
       jobarch validate data/ --changed --format sarif -o results.sarif
+      jobarch validate data/ --engine pyshacl
     """
-    result, arch = api.validate_architecture(paths or data, only=list(only) or None, changed=changed)
-    text = reports.render(result, fmt, len(arch.files))
+    result = api.validate_architecture(
+        paths or data, only=list(only) or None, changed=changed, store=store, engine=engine
+    )
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    text = reports.render(result, fmt, len(result.files))
     if output:
         target = Path(output).resolve()
-        if any(target == p.resolve() for p in arch.files):
+        if any(target == p.resolve() for p in result.files):
             raise JobarchError("refusing to write the report over a curator's file", hint="choose another -o path")
         atomic_write(target, text)
     else:

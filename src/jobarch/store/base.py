@@ -118,6 +118,19 @@ class Store(ABC):
         """
         return partial(self.query, sparql, bindings), "fork"
 
+    keeps_sources = False  # True when the backend records what each file asserts (see source_lines)
+
+    def source_lines(self, name: str) -> set[str]:
+        """What one file (named by its graph IRI) asserts, as N-Triples lines without the final dot.
+
+        Only backends that keep sources answer; others raise NotImplementedError.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not keep what each file asserts")
+
+    def holds_derived(self) -> bool:
+        """Whether derived triples (a --reason run's inferences) share the default graph with the files."""
+        return False
+
     def select(self, sparql: str, **bindings: Binding) -> list[dict[str, Node | None]]:
         """Run a SELECT with keyword bindings and return rows as dicts."""
         return self.query(sparql, bindings).dicts()
@@ -184,6 +197,11 @@ def inject_values(query: str, bindings: Mapping[str, Binding]) -> str:
     block = " ".join(
         f"VALUES ?{name} {{ {' '.join(t.n3() for t in _terms(terms))} }}" for name, terms in sorted(bindings.items())
     )
+    return into_where(query, block)
+
+
+def into_where(query: str, block: str) -> str:
+    """``block`` (SPARQL pattern text) placed first in the query's outermost WHERE group."""
     depth, seen_where, first_brace = 0, False, None
     for m in _TOKENS.finditer(query):
         tok = m.group(0)

@@ -93,6 +93,7 @@ class Plan:
 
 
 class OxigraphStore(Store):
+    keeps_sources = True
     """pyoxigraph, on disk as generations (when given a path) or in memory."""
 
     def __init__(self, path: Path | None = None, notice: Callable[[str], None] | None = None):
@@ -336,6 +337,14 @@ class OxigraphStore(Store):
     def ntriples_of(self, name: str) -> Iterator[Triple]:
         """What one source asserts, as N-Triples strings (one string per term, as Oxigraph writes it)."""
         return self.sources.triples(name)
+
+    def source_lines(self, name: str) -> set[str]:
+        """What one source asserts, as N-Triples lines without the final dot (empty for an unknown source)."""
+        return self.sources.content(name).triples if name in self.sources.entries else set()
+
+    def holds_derived(self) -> bool:
+        """Whether derived sources (a --reason run's inferences) share the default graph with the files."""
+        return any(e.get("kind") == "derived" for e in self.sources.entries.values())
 
     def triple_count(self, name: str) -> int:
         entry = self.sources.entries.get(name)

@@ -10,11 +10,15 @@ from .findings import SEVERITIES, Finding, ValidationReport
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("shapes_graph", "validate"):
+    if name in ("shapes_graph", "validate", "validate_files"):
         from . import pyshacl_engine
 
-        return getattr(pyshacl_engine, name)
+        return getattr(pyshacl_engine, "validate" if name == "validate_files" else name)
+    if name == "validate_store":
+        from . import fast_engine
+
+        return fast_engine.validate_store
     raise AttributeError(f"module 'jobarch.validation' has no attribute {name!r}")
 
 
-__all__ = ["SEVERITIES", "Finding", "ValidationReport", "shapes_graph", "validate"]
+__all__ = ["SEVERITIES", "Finding", "ValidationReport", "shapes_graph", "validate", "validate_files", "validate_store"]

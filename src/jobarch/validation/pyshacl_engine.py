@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyshacl
 from pyshacl.graph_abstraction import DataGraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -34,7 +34,7 @@ from ..graph.architecture import Architecture
 from ..graph.planner import SkolemView
 from ..graph.terms import skolem as _skolem
 from ..graph.terms import unskolem as _unskolem
-from .findings import Finding, ValidationReport
+from .findings import Finding, ValidationReport, collapse, describe_node, shape_label, template_pattern
 
 
 class _Validator(pyshacl.Validator):
@@ -95,7 +95,7 @@ def validate(arch: Architecture, only: Sequence[Path] | None = None) -> Validati
     else:
         focus = sorted(str(_skolem(n)) for n in focus_nodes_for(arch, only))
         if not focus:
-            return ValidationReport([], Graph(), focus_limited=True)
+            return ValidationReport([], focus_limited=True)
         graph = data_graph(arch)  # blank nodes as IRIs, so that they can be focus nodes
     validator = _Validator(
         DataGraph.from_rdflib(graph),
@@ -109,80 +109,50 @@ def validate(arch: Architecture, only: Sequence[Path] | None = None) -> Validati
         },
     )
     _conforms, report, _text = validator.run()
-    return ValidationReport(_findings(arch, report), report, focus_limited=focus is not None)
+    return ValidationReport(_findings(arch, report), focus_limited=focus is not None)
 
 
 def _findings(arch: Architecture, report: Graph) -> list[Finding]:
-    data = arch.dataset
     shapes = shapes_graph()
-    findings: dict[tuple, Finding] = {}
+    findings = []
     for result in report.objects(None, SH.result):
         focus = _unskolem(report.value(result, SH.focusNode))
-        severity = str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1].lower()
-        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
         path = report.value(result, SH.resultPath)
-        value = _unskolem(report.value(result, SH.value))
         shape = report.value(result, SH.sourceShape)
         component = str(report.value(result, SH.sourceConstraintComponent)).rsplit("#", 1)[-1]
-        label = describe_node(arch, focus)
-        finding = Finding(
-            severity=severity,
-            message=_best_message(messages, component, path, value, data).replace("{$this}", label),
-            focus=focus,
-            focus_label=label,
-            path=_curie(data, path) if isinstance(path, URIRef) else None,
-            value=value,
-            shape=_shape_label(shapes, shape),
-            component=component,
-            location=arch.locate(focus) if focus is not None else None,
+        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+        findings.append(
+            Finding.make(
+                arch,
+                severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1].lower(),
+                message=_message(shapes, messages, shape, report.value(result, SH.sourceConstraint), component),
+                focus=focus,
+                focus_label=describe_node(arch, focus),
+                path=path if isinstance(path, URIRef) else None,
+                value=_unskolem(report.value(result, SH.value)),
+                shape=shape_label(shapes, shape),
+                source_shape=shape,
+                component=component,
+            )
         )
-        # one message per node and shape, even when several constraint components fail together
-        findings.setdefault((finding.focus, finding.shape, finding.path, finding.severity, finding.message), finding)
-    return sorted(findings.values(), key=lambda f: f.sort_key)
+    return collapse(findings)
 
 
-def _best_message(messages: list[str], component: str, path, value, data: Graph) -> str:
-    """Our sh:message where the shape has one; pyshacl's generic text otherwise."""
-    ours = [
-        m
-        for m in messages
-        if not m.startswith(("Node ", "Value ", "Less than", "More than", "Focus node", "Results ("))
-    ]
-    text = ours[0] if ours else (messages[0] if messages else component)
-    if value is not None and "{?value}" in text:
-        text = text.replace("{?value}", _curie(data, value) if isinstance(value, URIRef) else str(value))
-    return text
+def _message(shapes: Graph, messages: list[str], shape: Node | None, constraint: Node | None, component: str) -> str:
+    """The result message written from our own sh:message: the constraint's, else the shape's.
+
+    pyshacl attaches both (filled in) to a SHACL-SPARQL result, and its own
+    generic text where a shape has none; the first of our templates that one
+    of the messages fills in is the message, as the fast engine chooses it.
+    """
+    templates = [*_templates(shapes, constraint), *_templates(shapes, shape)]
+    for template in templates:
+        pattern = template_pattern(template)
+        filled = sorted(m for m in messages if pattern.match(m))
+        if filled:
+            return filled[0]
+    return min(messages) if messages else component
 
 
-def _curie(graph: Graph, node: Node) -> str:
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.curie(node, generate=False)
-        except (ValueError, KeyError):
-            return f"<{node}>"
-    if isinstance(node, Literal):
-        return node.n3()
-    return "[]"
-
-
-def describe_node(arch: Architecture, node: Node | None) -> str:
-    """A node as a curator writes it: a prefixed name, or ``owner ja:pred []`` for a blank node."""
-    if node is None:
-        return "?"
-    if isinstance(node, BNode):
-        parent = next(iter(arch.dataset.subject_predicates(node)), None)
-        if parent is None:
-            return "[]"
-        return f"{describe_node(arch, parent[0])} {_curie(arch.dataset, parent[1])} []"
-    return _curie(arch.dataset, node)
-
-
-def _shape_label(shapes: Graph, shape: Node | None) -> str:
-    if isinstance(shape, URIRef):
-        return _curie(shapes, shape)
-    if shape is None:
-        return "?"
-    owner = next(iter(shapes.subjects(SH.property, shape)), None)
-    path = shapes.value(shape, SH.path)
-    owner_label = _curie(shapes, owner) if isinstance(owner, URIRef) else "[]"
-    return f"{owner_label}/{_curie(shapes, path)}" if isinstance(path, URIRef) else owner_label
+def _templates(shapes: Graph, node: Node | None) -> list[str]:
+    return sorted(str(m) for m in shapes.objects(node, SH.message)) if node is not None else []
