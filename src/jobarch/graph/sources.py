@@ -118,6 +118,12 @@ def _check_json_ld(path: Path, text: str) -> None:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
+            if "@import" in item:  # JSON-LD 1.1: rdflib would fetch it (a URL, a local file, a relative path)
+                raise JobarchError(
+                    f"JSON-LD @import {item['@import']!r} is not fetched",
+                    Location(path),
+                    hint="inline the imported context in the document",
+                )
             ctx = item.get("@context")
             remote = [c for c in (ctx if isinstance(ctx, list) else [ctx]) if isinstance(c, str)]
             if remote:
