@@ -20,7 +20,7 @@ from ..core.files import read_text
 from ..core.namespaces import ONTOLOGY_IRI
 from ..core.resources import ontology_path
 from .lines import LineIndex, scan
-from .sources import LINE_FORMATS, discover, file_format, graph_iri, parse_file
+from .sources import LINE_FORMATS, bind_declared_prefixes, discover, file_format, graph_iri, parse_file
 
 
 @dataclass
@@ -66,20 +66,22 @@ class Architecture:
         return None
 
     def _reference_line(self, path: Path, node: Node) -> int | None:
+        """The first line of the file that uses ``node`` (whatever order the graph keeps its triples in)."""
         graph, index = self.graph_of(path), self.index(path)
+        lines = []
         for owner, predicate in graph.subject_predicates(node):
             if isinstance(owner, URIRef) and (block := index.first_block(str(owner))):
-                return block.predicates.get(str(predicate), block.start)
-            if isinstance(owner, BNode):
-                return self._bnode_line(path, owner)
-        return None
+                lines.append(block.predicates.get(str(predicate), block.start))
+            elif isinstance(owner, BNode) and (line := self._bnode_line(path, owner)) is not None:
+                lines.append(line)
+        return min(lines, default=None)
 
     def _files_mentioning(self, node: Node) -> list[Path]:
         return [p for p in self.files if (None, None, node) in self.graph_of(p)]
 
     def _bnode_line(self, path: Path, node: Node, depth: int = 0) -> int | None:
         graph, index = self.graph_of(path), self.index(path)
-        parent = next(iter(graph.subject_predicates(node)), None)
+        parent = first_parent(graph, node)
         if parent is None or depth > 8:
             return None
         owner, predicate = parent
@@ -97,6 +99,12 @@ class Architecture:
                     if block.start <= line <= block.end:
                         return line
         return block.predicates.get(str(predicate), block.start)
+
+
+def first_parent(graph: Graph, node: Node) -> tuple[Node, Node] | None:
+    """The statement pointing at a blank node, the same one whatever order the graph keeps (named owners first)."""
+    parents = list(graph.subject_predicates(node))
+    return min(parents, key=lambda sp: (isinstance(sp[0], BNode), str(sp[0]), str(sp[1])), default=None)
 
 
 def load(paths: Iterable[Path | str], *, with_ontology: bool = True) -> Architecture:
@@ -118,9 +126,8 @@ def load(paths: Iterable[Path | str], *, with_ontology: bool = True) -> Architec
         graph = parse_file(path, text)
         target = dataset.graph(graph.identifier)
         target += graph
-        for prefix, ns in graph.namespaces():
-            dataset.bind(prefix, ns, override=False)
         texts[path] = text
+    bind_declared_prefixes(dataset, [*texts.values(), read_text(ontology_path())])  # the ontology's last
     if with_ontology:
         onto = dataset.graph(URIRef(ONTOLOGY_IRI))
         onto.parse(ontology_path(), format="turtle")

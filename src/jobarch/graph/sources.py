@@ -109,6 +109,23 @@ def parse_file(path: Path, text: str | None = None) -> Graph:
     return parsed
 
 
+_PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.M | re.I)
+
+
+def bind_declared_prefixes(graph: Graph, texts: Iterable[str]) -> None:
+    """Bind the prefixes the files declare, the first declaration of a prefix or namespace winning.
+
+    Every curie jobarch shows (a finding's node, a path) is written with
+    these, whichever engine found it and whatever rdflib bound by default.
+    """
+    declared: dict[str, str] = {}
+    for text in texts:
+        for prefix, namespace in _PREFIX.findall(text):
+            if prefix not in declared and namespace not in declared.values():
+                declared[prefix] = namespace
+                graph.bind(prefix, namespace, override=True, replace=True)
+
+
 def _check_json_ld(path: Path, text: str) -> None:
     try:
         doc = json.loads(text)

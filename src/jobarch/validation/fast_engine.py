@@ -12,7 +12,6 @@ through a scratch in-memory copy of the files instead.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,8 +20,9 @@ from rdflib import RDFS, BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from ..core.files import read_text
+from ..core.resources import ontology_path
 from ..graph.architecture import Architecture
-from ..graph.sources import graph_iri
+from ..graph.sources import bind_declared_prefixes, graph_iri
 from ..graph.terms import ntriples_to_rdflib
 from ..graph.triples import split_line
 from ..store import Store, open_store
@@ -31,7 +31,6 @@ from .findings import Finding, ValidationReport, collapse, describe_node, shape_
 from .pyshacl_engine import shapes_graph
 
 QUERY_THREADS = 2  # Oxigraph answers queries outside the GIL: two run side by side on two cores
-_PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.M | re.I)
 
 
 def validate_store(store: Store, files: Sequence[Path], only: Sequence[Path] | None = None) -> ValidationReport:
@@ -139,7 +138,7 @@ def _architecture_for(store: Store, files: Sequence[Path], nodes: set[Node]) -> 
     dataset = Dataset(default_union=True)
     relevant: list[Path] = []
     texts: dict[Path, str] = {}
-    declared: dict[str, str] = {}
+    heads: list[str] = []
     for path in files:
         name = graph_iri(path)
         lines = store.source_lines(name) if wanted else set()
@@ -150,11 +149,8 @@ def _architecture_for(store: Store, files: Sequence[Path], nodes: set[Node]) -> 
                 if s is not None and p is not None and o is not None:
                     graph.add((s, p, o))
             texts[path] = read_text(path)
-        text = texts.get(path) if path in texts else (_head(path) if wanted else "")
-        for prefix, namespace in _PREFIX.findall(text or ""):
-            if prefix not in declared and namespace not in declared.values():  # the first declaration wins
-                declared[prefix] = namespace
-                dataset.bind(prefix, namespace, override=True, replace=True)
+        heads.append(texts[path] if path in texts else (_head(path) if wanted else ""))
+    bind_declared_prefixes(dataset, [*heads, _head(ontology_path())])  # as a full load binds them
     return Architecture(dataset=dataset, files=relevant, _texts=texts)
 
 

@@ -18,6 +18,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from ..core.errors import Location
+from ..graph.architecture import first_parent
 
 if TYPE_CHECKING:
     from ..graph.architecture import Architecture
@@ -63,9 +64,8 @@ class Finding:
         if "{$this}" in message:
             message = message.replace("{$this}", focus_label)
         if value is not None and "{?value}" in message:
-            message = message.replace(
-                "{?value}", curie(arch.dataset, value) if isinstance(value, URIRef) else str(value)
-            )
+            shown = str(value) if isinstance(value, Literal) else describe_node(arch, value)
+            message = message.replace("{?value}", shown)
         return cls(
             severity=severity,
             message=message,
@@ -179,7 +179,7 @@ def describe_node(arch: Architecture, node: Node | None) -> str:
     if node is None:
         return "?"
     if isinstance(node, BNode):
-        parent = next(iter(arch.dataset.subject_predicates(node)), None)
+        parent = first_parent(arch.dataset, node)
         if parent is None:
             return "[]"
         return f"{describe_node(arch, parent[0])} {curie(arch.dataset, parent[1])} []"
