@@ -7,14 +7,9 @@ installs the browser; elsewhere these tests skip and say what to install.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 
 import pytest
 
-from jobarch import api
-from jobarch.web.app import create_app
 from tests.helpers import REFERENCE_CODE
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -27,32 +22,6 @@ pytestmark = [
         reason="no headless browser here: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(api.open_architecture()), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the jobarch server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

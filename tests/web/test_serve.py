@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from rdflib import Graph, Literal
@@ -244,6 +245,17 @@ def test_sparql_post_forms_ask_and_construct(client):
             "FROM / FROM NAMED is refused",
         ),
         ({"params": {"query": "SELECT * WHERE { ?s ?p "}}, 400, "syntax error"),
+        ({"params": [("query", COUNT), ("query", COUNT)]}, 400, "one query parameter"),
+        (
+            {
+                "content": urlencode([("query", COUNT), ("query", COUNT)]),
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            400,
+            "one query parameter",
+        ),
+        ({"params": {"query": COUNT, "default-graph-uri": "http://example.org/g"}}, 400, "default-graph-uri"),
+        ({"params": {"query": COUNT, "named-graph-uri": "http://example.org/g"}}, 400, "named-graph-uri"),
         ({"params": {"query": "SELECT * WHERE { ?s ?p ?o }"}}, 400, "rows, above this endpoint's limit of 500"),
         ({"params": {"query": "CONSTRUCT WHERE { ?s ?p ?o }"}}, 400, "triples, above this endpoint's limit of 500"),
         ({"content": "x" * 200_000, "headers": {"Content-Type": "application/sparql-query"}}, 413, "limited to"),

@@ -222,7 +222,7 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
         if request.method == "GET":
             if "update" in request.query_params:
                 raise HTTPException(400, "updates are refused: this endpoint is read-only")
-            return request.query_params.get("query")
+            return _one_query(request.query_params.getlist("query"), request.query_params)
         body = await request.body()
         if len(body) > MAX_QUERY_BYTES:
             raise HTTPException(413, f"queries are limited to {MAX_QUERY_BYTES:,} bytes")
@@ -233,10 +233,24 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
             form = parse_qs(body.decode("utf-8", errors="replace"))
             if "update" in form:
                 raise HTTPException(400, "updates are refused: this endpoint is read-only")
-            return form.get("query", [None])[0]
+            return _one_query(form.get("query", []), form)
         if ctype == "application/sparql-update":
             raise HTTPException(400, "updates are refused: this endpoint is read-only")
         raise HTTPException(415, "send application/sparql-query or an HTML form (application/x-www-form-urlencoded)")
+
+    def _one_query(queries: list[str], params: Any) -> str | None:
+        """The Protocol's rules for a query operation: exactly one ``query``; a dataset we would not honour is refused.
+
+        The endpoint answers over the architecture's union graph only, so
+        ``default-graph-uri``/``named-graph-uri`` are refused rather than
+        silently ignored (a client would trust a wrong answer).
+        """
+        if len(queries) > 1:
+            raise HTTPException(400, "give one query parameter, not several (SPARQL 1.1 Protocol)")
+        for name in ("default-graph-uri", "named-graph-uri"):
+            if name in params:
+                raise HTTPException(400, f"{name} is not supported: this endpoint answers over the whole architecture")
+        return queries[0] if queries else None
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return PlainTextResponse(f"{exc.detail}\n", exc.status_code)
