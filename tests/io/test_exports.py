@@ -94,6 +94,8 @@ def test_esco_rdf_and_csv(runner, tmp_path):
         occupations_csv = list(csv.DictReader(f))
     assert list(occupations_csv[0])[:4] == ["conceptType", "conceptUri", "iscoGroup", "preferredLabel"]
     assert len(occupations_csv) == 71
+    assert all(o["definition"] and o["description"] for o in occupations_csv)  # the focus's, when the profile has none
+    assert (tmp_path / "esco" / "occupations_en.csv").read_bytes().count(b"\r\n") >= 72  # ESCO's files use CRLF
     with open(tmp_path / "esco" / "occupationSkillRelations_en.csv", encoding="utf-8") as f:
         relations = list(csv.DictReader(f))
     assert sum(1 for r in relations if r["occupationUri"].endswith(REFERENCE_CODE)) == 15
@@ -130,6 +132,7 @@ def test_schema_json_ld_expands_the_same_with_rdflib_and_pyld(runner):
     assert occupation["occupationalCategory"][0]["codeValue"] == "51-1011"
     assert occupation["experienceRequirements"]["monthsOfExperience"] == 60
     assert len(occupation["responsibilities"]) == 5
+    assert all(o.get("description") for o in doc["@graph"] if o.get("@type") == "Occupation")
     rdflib_graph = Graph().parse(data=json.dumps(doc), format="json-ld")
     nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
     pyld_graph = Graph().parse(data=nquads, format="nquads")

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SH
@@ -189,7 +189,11 @@ def test_same_findings_on_injected_faults(tmp_path_factory, dropped, swaps):
             graph.add((s, p, o))
     path = tmp_path_factory.mktemp("faults") / "arch.ttl"
     path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
-    reference, fast = _both([path])
+    try:
+        reference, fast = _both([path])
+    except JobarchError as exc:  # pyshacl gives up on some data (a blank node in sh:lessThanOrEquals)
+        assume("pyshacl cannot validate" not in exc.message)
+        raise
     assert [_numbers_by_value(k) for k in fast] == [_numbers_by_value(k) for k in reference]
 
 

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import pyshacl
+from pyshacl.errors import ReportableRuntimeError
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
@@ -108,7 +109,11 @@ def validate(arch: Architecture, only: Sequence[Path] | None = None) -> Validati
             "allow_warnings": True,
         },
     )
-    _conforms, report, _text = validator.run()
+    try:
+        _conforms, report, _text = validator.run()
+    except ReportableRuntimeError as exc:  # e.g. sh:lessThanOrEquals on a blank node
+        reason = exc.args[0] if exc.args else type(exc).__name__
+        raise JobarchError(f"pyshacl cannot validate this data: {reason}", hint="use --engine fast") from None
     return ValidationReport(_findings(arch, report), focus_limited=focus is not None)
 
 

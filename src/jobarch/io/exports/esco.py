@@ -65,9 +65,9 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
                 "",
                 "",
                 "",
-                r.definition,
+                r.definition or r.inherited_definition,
                 "",
-                r.definition,
+                r.definition or r.inherited_definition,
                 r.code,
             ]
         )
@@ -113,7 +113,7 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
         ("occupationSkillRelations_en.csv", relations),
     ):
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(table)
+        csv.writer(buffer, lineterminator="\r\n").writerows(table)  # ESCO's own files end lines with CRLF
         atomic_write(out_dir / name, buffer.getvalue())
         written.append(out_dir / name)
     return written

@@ -15,8 +15,8 @@ def export(store: Store) -> str:
     graph = []
     for r in profile_records(store):
         occupation: dict = {"@id": r.iri, "@type": "Occupation", "name": r.title, "identifier": r.code}
-        if r.definition:
-            occupation["description"] = r.definition
+        if r.definition or r.inherited_definition:  # a profile without its own says what its focus does
+            occupation["description"] = r.definition or r.inherited_definition
         if r.aliases:
             occupation["alternateName"] = r.aliases
         categories = []
