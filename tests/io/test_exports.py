@@ -149,6 +149,11 @@ def test_sssom_passes_sssom_validate(runner, tmp_path):
     assert rows[0][:4] == ["subject_id", "subject_label", "predicate_id", "object_id"] and len(rows) == 72
     ref = next(r for r in rows if r[0].endswith(REFERENCE_CODE))
     assert ref[2:4] == ["skos:closeMatch", "soc2018:51-1011"] and ref[6] == "jfm-factory.resolve"
+    assert rows[0][6] == "mapping_tool"  # the tool that made the mapping, in SSSOM's own slot
+    from sssom.parsers import parse_sssom_table
+
+    parsed = parse_sssom_table(out).to_mapping_set_document().mapping_set.mappings
+    assert {m.mapping_tool for m in parsed if m.subject_id.endswith(REFERENCE_CODE)} == {"jfm-factory.resolve"}
     sssom = Path(sys.executable).parent / "sssom"
     done = subprocess.run(
         [str(sssom if sssom.exists() else shutil.which("sssom")), "validate", str(out)], capture_output=True, text=True

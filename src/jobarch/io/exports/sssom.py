@@ -65,7 +65,7 @@ def export(store: Store, mapping_set_id: str = MAPPING_SET_ID) -> str:
         "object_id",
         "mapping_justification",
         "confidence",
-        "author_label",
+        "mapping_tool",  # the mapping's ja:mappingSource: the tool or crosswalk that produced it
     ]
     body = ["\t".join(columns)] + ["\t".join(c.replace("\t", " ") for c in line) for line in sorted(lines)]
     return "\n".join(header + body) + "\n"
