@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 from starlette.testclient import TestClient
 
 from jobarch import api
@@ -381,3 +382,30 @@ def test_jobarch_serve_command_end_to_end(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
+
+
+def test_sparql_tsv_and_csv_follow_the_results_formats(client):
+    """SPARQL 1.1 TSV (?-named columns, Turtle terms) and CSV (blank nodes as _:x): rdflib's parsers read them back."""
+    from rdflib.query import Result
+
+    query = (
+        "SELECT ?p ?title ?n ?r WHERE { ?p a ja:JobProfile ; skos:prefLabel ?title ; ja:responsibility ?r . "
+        "?r ja:order ?n } ORDER BY ?p ?n LIMIT 20"
+    )
+    answers = {}
+    for media in ("application/sparql-results+json", "text/tab-separated-values", "text/csv"):
+        response = client.get("/sparql", params={"query": query}, headers={"Accept": media})
+        assert response.status_code == 200, response.text
+        answers[media] = response.text
+    tsv = answers["text/tab-separated-values"]
+    assert tsv.splitlines()[0] == "?p\t?title\t?n\t?r"
+    parsed = {
+        fmt: [tuple(row) for row in Result.parse(io.StringIO(text), format=fmt)]
+        for fmt, text in (("json", answers["application/sparql-results+json"]), ("tsv", tsv))
+    }
+    assert len(parsed["json"]) == 20
+    named = lambda rows: [tuple(t for t in row if not isinstance(t, BNode)) for row in rows]  # noqa: E731
+    assert named(parsed["tsv"]) == named(parsed["json"])  # IRIs, language-tagged titles, typed integers
+    csv_text = answers["text/csv"]
+    assert csv_text.startswith("p,title,n,r\r\n")
+    assert all(line.split(",")[-1].startswith("_:") for line in csv_text.strip().splitlines()[1:])

@@ -7,11 +7,18 @@ Turtle, N-Triples, JSON-LD or RDF/XML through :mod:`jobarch.graph.serialize`.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 from xml.sax.saxutils import escape, quoteattr
+
+from rdflib import BNode, Literal
+from rdflib.term import Node
 
 from ..graph.serialize import serialize_graph
 from ..graph.terms import to_binding
+from ..graph.turtle import escape_string
 from ..store import QueryResult
 from .tables import Table, render
 
@@ -59,6 +66,48 @@ def sparql_xml(result: QueryResult) -> str:
         out.append("    </result>")
     out += ["  </results>", "</sparql>"]
     return "\n".join(out) + "\n"
+
+
+def sparql_tsv(result: QueryResult) -> str:
+    """The W3C SPARQL 1.1 Query Results TSV format: ``?``-named columns, every term in Turtle syntax."""
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines += ["\t".join(_turtle_term(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def sparql_csv(result: QueryResult) -> str:
+    """The W3C SPARQL 1.1 Query Results CSV format: plain values, blank nodes as ``_:label``, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.vars)
+    writer.writerows(
+        [["" if t is None else f"_:{t}" if isinstance(t, BNode) else str(t) for t in row] for row in result.rows]
+    )
+    return buffer.getvalue()
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TURTLE_SHORT = {
+    _XSD + "integer": re.compile(r"[+-]?\d+"),
+    _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+    _XSD + "boolean": re.compile(r"true|false"),
+}
+
+
+def _turtle_term(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        text = escape_string(str(term))
+        if term.language:
+            return f"{text}@{term.language}"
+        short = _TURTLE_SHORT.get(str(term.datatype))
+        if short is not None and short.fullmatch(str(term)):
+            return str(term)  # Turtle's own form for integers, decimals and booleans, as the format allows
+        return f"{text}^^<{term.datatype}>" if term.datatype else text
+    return f"<{term}>"
 
 
 def result_table(result: QueryResult) -> Table:

@@ -7,7 +7,7 @@ CONSTRUCT and DESCRIBE as Turtle (the default), N-Triples, JSON-LD or RDF/XML.
 from __future__ import annotations
 
 from ..graph.serialize import serialize_graph
-from ..present.results import render_result, sparql_json, sparql_xml
+from ..present.results import render_result, sparql_csv, sparql_json, sparql_tsv, sparql_xml
 from ..store import QueryResult
 
 RESULT_TYPES = {
@@ -86,6 +86,8 @@ def serialize_result(result: QueryResult, media_type: str) -> str:
         return sparql_json(result)
     if fmt == "xml":
         return sparql_xml(result)
+    if result.kind == "SELECT" and fmt in ("tsv", "csv"):
+        return sparql_tsv(result) if fmt == "tsv" else sparql_csv(result)
     if result.kind == "ASK":
         return f"_askResult\n{str(result.boolean).lower()}\n"
     return render_result(result, fmt)
