@@ -170,7 +170,7 @@ def _triples_of_minimal() -> list[tuple]:
 MINIMAL_TRIPLES = _triples_of_minimal()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     dropped=st.sets(st.integers(0, len(MINIMAL_TRIPLES) - 1), max_size=6),
     swaps=st.lists(
@@ -198,8 +198,10 @@ def test_same_findings_on_injected_faults(tmp_path_factory, dropped, swaps):
 
 
 def _numbers_by_value(key: tuple) -> tuple:
-    """The known differences: Oxigraph keeps numbers in canonical form, so a message quoting a decimal
-    written ``1.0`` says ``1`` on the fast engine (pyshacl quotes the file's form); a SHACL-SPARQL message
+    """The known differences: Oxigraph keeps numbers in canonical form, so a value or a message quoting a
+    decimal written ``1.0`` says ``1`` on the fast engine (pyshacl quotes the file's form); a SHACL-SPARQL message
     quoting a blank node quotes each engine's own label for it."""
     message = re.sub(r"\b(\d+)\.0\b", r"\1", key[1])
-    return (key[0], re.sub(r"\b[A-Za-z]?[0-9a-f]{32,}\b", "_:b", message), *key[2:])  # blank-node labels
+    message = re.sub(r"\b[A-Za-z]?[0-9a-f]{32,}\b", "_:b", message)  # blank-node labels
+    value = re.sub(r"^(\d+)\.0$", r"\1", key[4]) if key[4] else key[4]
+    return (key[0], message, *key[2:4], value, *key[5:])
