@@ -170,11 +170,11 @@ def validate_architecture(
         limit = (limit or []) + changed_files(config.data)
     notes: list[str] = []
     if engine in ("auto", "fast"):
+        from .validation import shapes
         from .validation.compiler import UnsupportedShapeError, compile_shapes
-        from .validation.pyshacl_engine import shapes_graph
 
         try:
-            compile_shapes(shapes_graph())
+            compile_shapes(shapes.shapes_graph())
         except UnsupportedShapeError as exc:
             if engine == "fast":
                 raise JobarchError(

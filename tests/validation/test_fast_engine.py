@@ -25,6 +25,7 @@ from jobarch.graph.architecture import load
 from jobarch.graph.sources import discover
 from jobarch.store.oxigraph import OxigraphStore
 from jobarch.validation import fast_engine, pyshacl_engine
+from jobarch.validation import shapes as shape_files
 from jobarch.validation.compiler import UnsupportedShapeError, compile_shapes
 from tests.helpers import MINIMAL
 from tests.validation.test_validate_shapes import CASES
@@ -130,7 +131,7 @@ def test_unknown_shape_features_are_refused_not_skipped(feature):
 
 def test_auto_falls_back_to_pyshacl_and_says_so(tmp_path, monkeypatch):
     shapes = _shapes_with(UNSUPPORTED["closed shape"].replace("sh:closed true", "sh:closed false"))
-    monkeypatch.setattr(pyshacl_engine, "shapes_graph", lambda: shapes)
+    monkeypatch.setattr(shape_files, "shapes_graph", lambda: shapes)
     path = tmp_path / "arch.ttl"
     path.write_text(CASES["duplicate code"][0](), encoding="utf-8")
     report = api.validate_architecture([path], engine="auto")

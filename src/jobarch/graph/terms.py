@@ -148,9 +148,14 @@ def ntriples_to_rdflib(triples: Iterable[Triple]) -> list[tuple[Node | None, Nod
     return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in parse_ntriples(triples)]
 
 
+def term_ntriples(term: Node) -> str:
+    """One rdflib term as the N-Triples string Oxigraph writes for it (``<iri>``, ``_:label``, ``"lex"@en``)."""
+    return str(to_ox(term))  # type: ignore[arg-type]
+
+
 def rdflib_to_ntriples(triple: tuple[Node, Node, Node]) -> Triple:
     """An rdflib triple as the strings Oxigraph writes for its terms."""
-    s, p, o = (str(to_ox(term)) for term in triple)  # type: ignore[arg-type]
+    s, p, o = (term_ntriples(term) for term in triple)
     return s, p, o
 
 

@@ -17,8 +17,7 @@ from rdflib import BNode, Literal
 from rdflib.term import Node
 
 from ..graph.serialize import serialize_graph
-from ..graph.terms import to_binding
-from ..graph.turtle import escape_string
+from ..graph.terms import term_ntriples, to_binding
 from ..store import QueryResult
 from .tables import Table, render
 
@@ -95,19 +94,14 @@ _TURTLE_SHORT = {
 
 
 def _turtle_term(term: Node | None) -> str:
+    """A term in Turtle syntax: its N-Triples form, numbers and booleans in Turtle's short form where valid."""
     if term is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        text = escape_string(str(term))
-        if term.language:
-            return f"{text}@{term.language}"
+    if isinstance(term, Literal) and not term.language:
         short = _TURTLE_SHORT.get(str(term.datatype))
         if short is not None and short.fullmatch(str(term)):
-            return str(term)  # Turtle's own form for integers, decimals and booleans, as the format allows
-        return f"{text}^^<{term.datatype}>" if term.datatype else text
-    return f"<{term}>"
+            return str(term)
+    return term_ntriples(term)
 
 
 def result_table(result: QueryResult) -> Table:

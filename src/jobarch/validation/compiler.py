@@ -20,14 +20,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from ..core.namespaces import OWL, RDF, RDFS, SH
 from ..store.base import into_where
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-OWL_ONTOLOGY = URIRef("http://www.w3.org/2002/07/owl#Ontology")
 SUBCLASSES = re.compile(r"__SUBCLASSES<([^>]*)>__")  # filled per run with the class and its subclasses in the data
 MAX_COUNT_IN_EXISTS = 4  # nested min/max counts are written as that many distinct values
 
@@ -103,6 +102,7 @@ class Check:
     constraint: Node | None = None  # a SHACL-SPARQL constraint's node (sh:sourceConstraint)
     messages: tuple[str, ...] = field(default=())  # templates: the constraint's, then the shape's
     branch: str = ""  # the check without its target, where it binds ?this itself: batched with its shape's others
+    target: str = ""  # the pattern giving ?this, shared by the checks of one shape
 
 
 @dataclass(frozen=True)
@@ -124,23 +124,13 @@ def batches(checks: tuple[Check, ...]) -> tuple[Batch, ...]:
     out: list[Batch] = []
     for check in checks:
         if check.branch:
-            grouped.setdefault(_target_of(check.query), []).append(check)
+            grouped.setdefault(check.target, []).append(check)
         else:
             out.append(Batch(check.query, (check,)))
     for target, members in grouped.items():
         union = " UNION ".join(f"{{ {c.branch} BIND ({i} AS ?check) }}" for i, c in enumerate(members))
         out.append(Batch(f"SELECT DISTINCT ?check ?this ?value WHERE {{ {target} {union} }}", tuple(members)))
     return tuple(out)
-
-
-def _target_of(query: str) -> str:
-    start = query.index("{ SELECT DISTINCT ?this WHERE {")
-    depth = 0
-    for i in range(start, len(query)):
-        depth += {"{": 1, "}": -1}.get(query[i], 0)
-        if depth == 0:
-            return query[start : i + 1]
-    raise ValueError(query)
 
 
 @cache
@@ -199,7 +189,7 @@ class _Compiler:
         checks = []
 
         def check(param: Node, query: str, branch: str = "") -> None:
-            checks.append(Check(prop, _COMPONENT[param], severity, path, query, False, None, messages, branch))
+            checks.append(Check(prop, _COMPONENT[param], severity, path, query, False, None, messages, branch, target))
 
         for param, expression in self._value_violations(prop, "?value"):
             branch = f"?this {path.n3()} ?value . FILTER ({expression})"
@@ -404,7 +394,7 @@ def _datatype_violation(datatype: URIRef, var: str) -> str:
 def _prefix_block(shapes: Graph) -> str:
     """PREFIX lines for every sh:declare of the shapes (SHACL-SPARQL's sh:prefixes, resolved once)."""
     lines = {}
-    for ontology in shapes.subjects(RDF.type, OWL_ONTOLOGY):
+    for ontology in shapes.subjects(RDF.type, OWL.Ontology):
         for declaration in shapes.objects(ontology, SH.declare):
             prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
             if prefix is not None and namespace is not None:

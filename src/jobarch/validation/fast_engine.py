@@ -23,12 +23,12 @@ from ..core.files import read_text
 from ..core.resources import ontology_path
 from ..graph.architecture import Architecture
 from ..graph.sources import bind_declared_prefixes, graph_iri
-from ..graph.terms import ntriples_to_rdflib
+from ..graph.terms import ntriples_to_rdflib, term_ntriples
 from ..graph.triples import split_line
 from ..store import Store, open_store
 from .compiler import SUBCLASSES, Check, batches, compile_shapes
-from .findings import Finding, ValidationReport, collapse, describe_node, shape_label, sparql_message
-from .pyshacl_engine import shapes_graph
+from .findings import Finding, ValidationReport, collapse, shape_label, sparql_message
+from .shapes import shapes_graph
 
 QUERY_THREADS = 2  # Oxigraph answers queries outside the GIL: two run side by side on two cores
 
@@ -44,7 +44,7 @@ def validate_store(store: Store, files: Sequence[Path], only: Sequence[Path] | N
     if only is not None:
         focus = focus_nodes(store, files, only)
         if not focus:
-            return ValidationReport([], focus_limited=True, engine="fast")
+            return ValidationReport([], focus_limited=True)
     raw: list[tuple[Check, Node, Node | None, dict[str, Node]]] = []
     closures: dict[str, str] = {}
 
@@ -64,7 +64,7 @@ def validate_store(store: Store, files: Sequence[Path], only: Sequence[Path] | N
             index = bound.pop("check", None)
             check = batch.checks[int(index) if isinstance(index, Literal) else 0]
             this = bound.get("this")
-            if this is None or (focus is not None and _nt(this) not in focus):
+            if this is None or (focus is not None and term_ntriples(this) not in focus):
                 continue
             value = (
                 bound.get("value", this)
@@ -76,27 +76,21 @@ def validate_store(store: Store, files: Sequence[Path], only: Sequence[Path] | N
             raw.append((check, this, value, bound))
     arch = _architecture_for(store, files, {n for _, this, value, _ in raw for n in (this, value) if n is not None})
     findings = [_finding(arch, *r) for r in raw]
-    return ValidationReport(collapse(findings), focus_limited=focus is not None, engine="fast")
+    return ValidationReport(collapse(findings), focus_limited=focus is not None)
 
 
 def _finding(arch: Architecture, check: Check, focus: Node, value: Node | None, bound: dict[str, Node]) -> Finding:
-    shapes = shapes_graph()
-    label = describe_node(arch, focus)
-    if check.constraint is not None:
-        variables = {**bound, "value": value} if value is not None else bound
-        template = check.messages[0] if check.messages else check.component
-        message = sparql_message(template, variables)
-    else:
-        message = check.messages[0] if check.messages else check.component
+    message = check.messages[0] if check.messages else check.component
+    if check.constraint is not None:  # SHACL-SPARQL fills its message from the row
+        message = sparql_message(message, {**bound, "value": value} if value is not None else bound)
     return Finding.make(
         arch,
         severity=check.severity,
         message=message,
         focus=focus,
-        focus_label=label,
         path=check.path,
         value=value,
-        shape=shape_label(shapes, check.shape),
+        shape=shape_label(shapes_graph(), check.shape),
         source_shape=check.shape,
         component=check.component,
     )
@@ -122,10 +116,6 @@ def focus_nodes(store: Store, files: Sequence[Path], limit: Iterable[Path]) -> s
     return defined | referencing
 
 
-def _nt(node: Node) -> str:
-    return f"_:{node}" if isinstance(node, BNode) else node.n3()
-
-
 # ---------------------------------------------------------------- placing findings
 def _architecture_for(store: Store, files: Sequence[Path], nodes: set[Node]) -> Architecture:
     """An :class:`Architecture` of just the files that define or mention ``nodes``, from the store's content.
@@ -134,7 +124,7 @@ def _architecture_for(store: Store, files: Sequence[Path], nodes: set[Node]) -> 
     only those files keeps a run with a handful of findings as fast as one
     with none. Prefixes come from every file, as a full load binds them.
     """
-    wanted = {_nt(n) for n in nodes if isinstance(n, (URIRef, BNode))}
+    wanted = {term_ntriples(n) for n in nodes if isinstance(n, (URIRef, BNode))}
     dataset = Dataset(default_union=True)
     relevant: list[Path] = []
     texts: dict[Path, str] = {}

@@ -14,19 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..core.errors import Location
+from ..core.namespaces import RDF, SH
 from ..graph.architecture import first_parent
 
 if TYPE_CHECKING:
     from ..graph.architecture import Architecture
 
 SEVERITIES = ("info", "warning", "violation")  # ascending
-SH = Namespace("http://www.w3.org/ns/shacl#")
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
-_RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,14 @@ class Finding:
         severity: str,
         message: str,
         focus: Node,
-        focus_label: str,
         path: URIRef | None,
         value: Node | None,
         shape: str,
         source_shape: Node | None,
         component: str,
     ) -> Finding:
-        """A finding with its message finished for people and its place looked up in ``arch``."""
+        """A finding with its message finished for people, its node labelled and placed as ``arch`` says."""
+        focus_label = describe_node(arch, focus)
         if "{$this}" in message:
             message = message.replace("{$this}", focus_label)
         if value is not None and "{?value}" in message:
@@ -92,7 +91,6 @@ class Finding:
 class ValidationReport:
     findings: list[Finding]
     focus_limited: bool = False
-    engine: str = "pyshacl"
     notes: list[str] = field(default_factory=list)  # said to the user, e.g. why the fast engine was not used
     files: list[Path] = field(default_factory=list)  # the files validated
 
@@ -114,11 +112,11 @@ class ValidationReport:
         graph.bind("sh", SH)
         report = BNode()
         graph.add((report, SH.conforms, Literal(self.conforms)))
-        graph.add((report, _RDF_TYPE, SH.ValidationReport))
+        graph.add((report, RDF.type, SH.ValidationReport))
         for f in self.findings:
             result = BNode()
             graph.add((report, SH.result, result))
-            graph.add((result, _RDF_TYPE, SH.ValidationResult))
+            graph.add((result, RDF.type, SH.ValidationResult))
             graph.add((result, SH.focusNode, f.focus))
             graph.add((result, SH.resultSeverity, SH[f.severity.capitalize()]))
             graph.add((result, SH.sourceConstraintComponent, SH[f.component]))

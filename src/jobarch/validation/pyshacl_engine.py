@@ -19,7 +19,6 @@ Two things make this fast enough for large architectures:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import cache
 from pathlib import Path
 
 import pyshacl
@@ -29,13 +28,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from ..core.errors import JobarchError, Location
-from ..core.resources import resource_dir
+from ..core.errors import JobarchError
 from ..graph.architecture import Architecture
 from ..graph.planner import SkolemView
 from ..graph.terms import skolem as _skolem
 from ..graph.terms import unskolem as _unskolem
-from .findings import Finding, ValidationReport, collapse, describe_node, shape_label, template_pattern
+from .findings import Finding, ValidationReport, collapse, shape_label, template_pattern
+from .shapes import shapes_graph
 
 
 class _Validator(pyshacl.Validator):
@@ -46,15 +45,6 @@ class _Validator(pyshacl.Validator):
         if executor.focus_nodes:
             executor.focus_nodes = frozenset(executor.focus_nodes)  # type: ignore[assignment]
         return executor
-
-
-@cache
-def shapes_graph() -> Graph:
-    """All shape files of ``shapes/`` as one graph."""
-    graph = Graph()
-    for path in sorted(resource_dir("shapes").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
 
 
 def data_graph(arch: Architecture) -> Graph:
@@ -81,15 +71,6 @@ def focus_nodes_for(arch: Architecture, files: Iterable[Path]) -> set[Node]:
 
 def validate(arch: Architecture, only: Sequence[Path] | None = None) -> ValidationReport:
     """Validate the architecture, or only what ``only`` (a list of its files) defines and what references it."""
-    if only is not None:
-        known = {p.resolve() for p in arch.files}
-        for path in only:
-            if Path(path).resolve() not in known:
-                raise JobarchError(
-                    "not one of the architecture's files",
-                    Location(Path(path)),
-                    hint="pass files that are inside the --data paths",
-                )
     focus = None
     if only is None:
         graph: Graph = arch.dataset  # the union of all files, validated in place
@@ -132,7 +113,6 @@ def _findings(arch: Architecture, report: Graph) -> list[Finding]:
                 severity=str(report.value(result, SH.resultSeverity)).rsplit("#", 1)[-1].lower(),
                 message=_message(shapes, messages, shape, report.value(result, SH.sourceConstraint), component),
                 focus=focus,
-                focus_label=describe_node(arch, focus),
                 path=path if isinstance(path, URIRef) else None,
                 value=_unskolem(report.value(result, SH.value)),
                 shape=shape_label(shapes, shape),
