@@ -265,23 +265,42 @@ def search(store: Store, text: str) -> tuple[list[dict], list[dict]]:
     )
 
 
-def export(store: Store, fmt: str, out: Path | None = None, **options: Any) -> str | list[Path]:
-    """An export other systems accept (see :mod:`jobarch.io.exports`), written atomically to ``out`` or returned."""
+def export(
+    store: Store,
+    fmt: str,
+    out: Path | None = None,
+    *,
+    force: bool = False,
+    protected: Sequence[Path] = (),
+    **options: Any,
+) -> str | list[Path]:
+    """An export other systems accept (see :mod:`jobarch.io.exports`), written atomically to ``out`` or returned.
+    A target jobarch did not write is replaced only with ``force``; ``protected`` files (the architecture's,
+    see :func:`curator_files`) never."""
     from .io.exports import export as write_export
 
-    return write_export(store, fmt, out, **options)
+    return write_export(store, fmt, out, force=force, protected=protected, **options)
 
 
-def import_file(fmt: str, source: Path, out: Path, base: str | None = None, **options: Any) -> list[Path]:
-    """Turn outside data (csv, page, skos) into Turtle files in ``out``; returns the files written."""
+def import_file(
+    fmt: str, source: Path, out: Path, base: str | None = None, *, force: bool = False, **options: Any
+) -> list[Path]:
+    """Turn outside data (csv, page, skos) into Turtle files in ``out``; returns the files written.
+
+    The files are written to a staging directory and swapped in for ``out`` at once, so stale files of an
+    earlier import never mix with new ones; an ``out`` holding files jobarch did not write needs ``force``."""
     import importlib
 
+    from .core.outputs import output_directory
     from .io.imports import IMPORTERS
     from .io.imports.builder import DEFAULT_BASE
 
     module, function, _ = IMPORTERS[fmt]
     run = getattr(importlib.import_module(f"jobarch.io.imports.{module}"), function)
-    return list(run(source, out, base=base or resolve().base_iri or DEFAULT_BASE, **options))
+    base = base or resolve().base_iri or DEFAULT_BASE
+    with output_directory(out, force=force) as staging:
+        written = list(run(source, staging, base=base, **options))
+    return [out / path.relative_to(staging) for path in written]
 
 
 def cache_info(data: Sequence[str | Path] = ()) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def test_file_over_the_size_limit_is_refused(write):
 
     path = write("big.ttl", GOOD + "# " + "x" * 5000 + "\n")
     with pytest.raises(JobarchError, match="over the limit"):
-        read_text(path, max_bytes=1000)
+        read_text(path, limit=1000)
 
 
 def test_remote_json_ld_context_is_not_fetched(write):

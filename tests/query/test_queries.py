@@ -397,6 +397,7 @@ def test_reason_refuses_to_overwrite_curator_files(runner, write):
 
     minimal = (FIXTURES / "minimal.ttl").read_text(encoding="utf-8")
     path = write("arch.ttl", minimal)
-    result = runner.invoke(main, ["reason", "--data", str(path), "-o", str(path)])
-    assert result.exit_code == 2 and "refusing to write inferences into a curator's file" in result.stderr
-    assert path.read_text(encoding="utf-8") == minimal
+    for force in ([], ["--force"]):
+        result = runner.invoke(main, ["reason", "--data", str(path), "-o", str(path), *force])
+        assert result.exit_code == 2 and "over one of the architecture's own files" in result.stderr
+        assert path.read_text(encoding="utf-8") == minimal

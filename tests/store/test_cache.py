@@ -180,3 +180,45 @@ def test_a_file_that_breaks_keeps_its_last_good_version(architecture, tmp_path):
         store.sync(discover([architecture]))
     assert len(store) == count
     store.close()
+
+
+def _answers(store) -> list:
+    return sorted(
+        (r["p"], r["c"])
+        for r in store.select(
+            "SELECT ?p ?c WHERE { ?p <https://w3id.org/jobarch#code> ?c }"  # every coded resource of every file
+        )
+    )
+
+
+def test_a_large_file_streams_into_the_store_and_edits_around_it_are_seen(architecture, tmp_path, monkeypatch):
+    """A file above the streaming size is loaded batch by batch (memory stays flat, see benchmarks); the store
+    answers as if it were loaded normally, and every later edit (of it or another file) is seen."""
+    import jobarch.store.oxigraph as oxigraph_backend
+
+    reference = open_store(f"oxigraph:{tmp_path / 'reference'}")
+    reference.sync(discover([architecture]))
+    expected = _answers(reference)
+    reference.close()
+
+    monkeypatch.setattr(oxigraph_backend, "BULK_BYTES", 20_000)  # the larger sample files stream
+    monkeypatch.setattr(oxigraph_backend, "BULK_BATCH", 500)  # in several batches
+    store = open_store(f"oxigraph:{tmp_path / 'streamed'}")
+    store.sync(discover([architecture]))
+    assert any(e.get("streamed") for e in store.sources.entries.values())
+    assert _answers(store) == expected
+    assert store.source_lines(next(n for n, e in store.sources.entries.items() if e.get("streamed")))
+
+    small = architecture / "architecture.ttl"  # a file below the streaming size, beside the streamed ones
+    small.write_text(small.read_text(encoding="utf-8").replace('ja:code "', 'ja:code "X-', 1), encoding="utf-8")
+    store.sync(discover([architecture]))
+    assert len(_answers(store)) == len(expected) and _answers(store) != expected
+    (architecture / "manufacturing-operations.ttl").unlink()  # a streamed one goes
+    store.sync(discover([architecture]))
+    assert not any(str(code).startswith("MANUFACT") for _, code in _answers(store))  # its families went with it
+    broken = architecture / "quality.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"syntax error") as caught:
+        store.sync(discover([architecture]))
+    assert f"quality.ttl:{broken.read_text(encoding='utf-8').count(chr(10))}" in str(caught.value)
+    store.close()

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..core.config import set_size_limit
 from ..core.errors import JobarchError
 from ..core.text import terminal_safe
 
@@ -72,8 +73,8 @@ def data_options(func: Callable) -> Callable:
 
 
 def output_option(help: str, required: bool = False, file_okay: bool = True, dir_okay: bool = False) -> Callable:
-    """The one spelling of the output option: -o/--output."""
-    return click.option(
+    """The one spelling of the output option: -o/--output, with --force to replace what jobarch did not write."""
+    output = click.option(
         "-o",
         "--output",
         "output",
@@ -81,6 +82,13 @@ def output_option(help: str, required: bool = False, file_okay: bool = True, dir
         help=help,
         type=click.Path(file_okay=file_okay, dir_okay=dir_okay),
     )
+    force = click.option(
+        "--force",
+        is_flag=True,
+        help="Replace an -o target that jobarch did not write (or that was edited since). "
+        "The architecture's own files are never replaced.",
+    )
+    return lambda func: output(force(func))
 
 
 def format_option(choices: tuple[str, ...] | list[str], default: str, help: str = "") -> Callable:
@@ -91,9 +99,15 @@ def format_option(choices: tuple[str, ...] | list[str], default: str, help: str 
 
 @click.group(cls=JobarchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option(
+    "--max-bytes",
+    metavar="SIZE",
+    envvar="JOBARCH_MAX_BYTES",
+    help="Refuse input files larger than this (e.g. 1G; default 512M, or jobarch.toml's max_bytes).",
+)
 @click.version_option(package_name="jobarch")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, max_bytes: str | None) -> None:
     """jobarch: a knowledge-graph engine for job architectures.
 
     \b
@@ -101,3 +115,17 @@ def main(ctx: click.Context, debug: bool) -> None:
       jobarch show MANUFA3.MANUFACT13A2.M2
     """
     ctx.meta["jobarch.debug"] = debug
+    set_size_limit(max_bytes)
+    if not debug:
+        quiet_libraries()
+
+
+def quiet_libraries() -> None:
+    """rdflib logs a traceback for every ill-typed literal (``"abc"^^xsd:integer``) while parsing; the shapes
+    report those literals with file and line, so the library's own log stays out of the user's terminal."""
+    import logging
+
+    for name in ("rdflib", "pyshacl", "owlrl"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False

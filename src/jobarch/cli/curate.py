@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from .. import api
-from ..core.errors import JobarchError
-from ..core.files import atomic_write
+from ..core.outputs import check_target, write_output
 from ..core.text import terminal_safe
 from ..validation import SEVERITIES
 from ..validation import report as reports
@@ -59,7 +58,7 @@ from .base import format_option, main, output_option, store_help
     type=click.Path(),
     help="Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]",
 )
-def validate(paths, fmt, severity, changed, only, output, engine, store, data) -> None:
+def validate(paths, fmt, severity, changed, only, output, force, engine, store, data) -> None:
     """Check the architecture against the SHACL shapes.
 
     Each result names the file and line of the node it is about. Exit status:
@@ -73,6 +72,9 @@ def validate(paths, fmt, severity, changed, only, output, engine, store, data) -
       jobarch validate data/ --changed --format sarif -o results.sarif
       jobarch validate data/ --engine pyshacl
     """
+    protected = api.curator_files(paths or data)
+    if output:
+        check_target(Path(output), force=force, protected=protected)
     result = api.validate_architecture(
         paths or data, only=list(only) or None, changed=changed, store=store, engine=engine
     )
@@ -80,10 +82,7 @@ def validate(paths, fmt, severity, changed, only, output, engine, store, data) -
         click.echo(f"note: {note}", err=True)
     text = reports.render(result, fmt, len(result.files))
     if output:
-        target = Path(output).resolve()
-        if any(target == p.resolve() for p in result.files):
-            raise JobarchError("refusing to write the report over a curator's file", hint="choose another -o path")
-        atomic_write(target, text)
+        write_output(Path(output), text, force=force, protected=protected)
     else:
         click.echo(text, nl=False)
     if result.at_or_above(severity):

@@ -7,18 +7,13 @@ from pathlib import Path
 import click
 
 from .. import api
-from ..core.errors import JobarchError
-from ..core.files import atomic_write, display_path
+from ..core.files import display_path
+from ..core.outputs import check_target, write_output
 from ..graph.serialize import SERIALIZATIONS
 from ..io.exports import EXPORTERS
 from ..io.imports import IMPORTERS
 from ..reasoning import ENGINES
 from .base import data_options, main, output_option
-
-
-def _refuse_curator_file(target: Path, data: tuple[str, ...], what: str) -> None:
-    if any(target.resolve() == p.resolve() for p in api.curator_files(data)):
-        raise JobarchError(f"refusing to write {what} into a curator's file", hint="choose another -o path")
 
 
 @main.command("export")
@@ -32,7 +27,7 @@ def _refuse_curator_file(target: Path, data: tuple[str, ...], what: str) -> None
     help="Serialisation for the rdf format.",
 )
 @data_options
-def export_command(fmt, output, rdf_format, data, store) -> None:
+def export_command(fmt, output, force, rdf_format, data, store) -> None:
     """Export to other ontologies and systems: skos, esco, schema (JSON-LD), sssom, csv, rdf.
 
     esco writes RDF, or with -o DIR also ESCO's three CSV files.
@@ -46,10 +41,9 @@ def export_command(fmt, output, rdf_format, data, store) -> None:
       jobarch export sssom -o mappings.sssom.tsv
     """
     target = Path(output) if output else None
-    if target is not None:
-        _refuse_curator_file(target, data, "an export")
     options = {"rdf_format": rdf_format} if fmt == "rdf" else {}
-    result = api.export(api.open_architecture(data, store), fmt, target, **options)
+    protected = api.curator_files(data)
+    result = api.export(api.open_architecture(data, store), fmt, target, force=force, protected=protected, **options)
     if target is None:
         click.echo(result, nl=False)
     elif isinstance(result, list):
@@ -70,7 +64,7 @@ def export_command(fmt, output, rdf_format, data, store) -> None:
     help="skos: how a concept below a focus gives its profile's level.",
 )
 @click.option("--track", default="P", show_default=True, help="skos: the track of levels read from digits.")
-def import_command(fmt, source, output, base_iri, depths, level_from, track) -> None:
+def import_command(fmt, source, output, force, base_iri, depths, level_from, track) -> None:
     """Turn external data into architecture files: csv, page or skos.
 
     csv reads the layout `jobarch export csv` writes, page a profile page as
@@ -93,7 +87,7 @@ def import_command(fmt, source, output, base_iri, depths, level_from, track) -> 
         except ValueError:
             raise click.UsageError("--depths takes three numbers, e.g. 1,2,3") from None
         options["mapping"] = SkosMapping(fn_depth, fam_depth, focus_depth, level_from, track)
-    written = api.import_file(fmt, Path(source), Path(output), base_iri, **options)
+    written = api.import_file(fmt, Path(source), Path(output), base_iri, force=force, **options)
     click.echo(f"wrote {len(written)} files to {output}", err=True)
 
 
@@ -125,7 +119,7 @@ def load_command(data, store) -> None:
     help="owlrl (reference), rules (fast, semi-naive), auto (rules on large architectures).",
 )
 @data_options
-def reason(output, engine, data, store) -> None:
+def reason(output, force, engine, data, store) -> None:
     """Compute the OWL-RL closure and write only the new data triples.
 
     The curators' files are never touched; the summary goes to standard error.
@@ -138,11 +132,12 @@ def reason(output, engine, data, store) -> None:
       jobarch reason -o derived/inferred.ttl
       jobarch reason --store oxigraph:.jobarch/store -o /dev/null
     """
+    protected = api.curator_files(data)
     if output:
-        _refuse_curator_file(Path(output), data, "inferences")
+        check_target(Path(output), force=force, protected=protected)
     inference = api.reason(data, engine, store)
     if output:
-        atomic_write(Path(output).resolve(), inference.turtle())
+        write_output(Path(output), inference.turtle(), force=force, protected=protected)
     else:
         click.echo(inference.turtle(), nl=False)
     click.echo(inference.summary(), err=True)
@@ -152,7 +147,7 @@ def reason(output, engine, data, store) -> None:
 @output_option("The derived Turtle file to write.", required=True)
 @click.option("-k", type=click.IntRange(1, 1000), default=10, show_default=True)
 @data_options
-def adjacency_command(output, k, data, store) -> None:
+def adjacency_command(output, force, k, data, store) -> None:
     """Materialise the k-nearest graph as ja:Adjacency nodes in a derived file, for SPARQL.
 
     \b
@@ -161,10 +156,11 @@ def adjacency_command(output, k, data, store) -> None:
       jobarch query adjacent_profiles --data data --data derived/adjacency.ttl \\
           --param profile=MANUFA3.MANUFACT13A2.M2
     """
-    target = Path(output).resolve()
-    _refuse_curator_file(target, data, "derived adjacency")
+    target = Path(output)
+    protected = api.curator_files(data)
+    check_target(target, force=force, protected=protected)
     backend = api.open_architecture(data, store)
-    count = api.adjacency_index(backend, data).write_turtle(target, k)
+    count = api.adjacency_index(backend, data).write_turtle(target, k, force=force, protected=protected)
     click.echo(f"wrote {count:,} adjacencies to {output}", err=True)
 
 
@@ -172,7 +168,7 @@ def adjacency_command(output, k, data, store) -> None:
 @click.option("--profiles", type=click.IntRange(1, 1_000_000), required=True, help="How many profiles.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same architecture.")
 @output_option("Directory to write (created).", required=True, file_okay=False, dir_okay=True)
-def synth_command(profiles, seed, output) -> None:
+def synth_command(profiles, seed, output, force) -> None:
     """Write a synthetic architecture shaped like the sample (for benchmarks and trials).
 
     \b
@@ -181,12 +177,7 @@ def synth_command(profiles, seed, output) -> None:
     """
     from ..io.synth import synthesize
 
-    target = Path(output)
-    if target.exists() and any(target.iterdir()):
-        raise JobarchError(
-            "the output directory is not empty", hint="choose a new directory; synth never overwrites files"
-        )
-    files = synthesize(profiles, seed, target)
+    files = synthesize(profiles, seed, Path(output), force=force)
     click.echo(f"wrote {profiles:,} profiles in {len(files)} files to {output}", err=True)
 
 

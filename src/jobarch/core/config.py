@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import JobarchError, Location
+from .files import parse_size
 from .resources import sample_data_dir
 
 if sys.version_info >= (3, 11):
@@ -108,3 +109,13 @@ def resolve(data: Sequence[str | Path] = (), store: str | None = None, start: Pa
         config.get("graph_store"),
         cache_dir(config_path, paths),
     )
+
+
+def set_size_limit(option: str | None = None) -> None:
+    """The input size limit for this process and the workers it starts: ``--max-bytes`` (or
+    ``JOBARCH_MAX_BYTES``), else ``max_bytes`` in jobarch.toml, else the default (see :func:`files.max_bytes`)."""
+    if not option:
+        config_path = find_config()
+        option = read_config(config_path).get("jobarch", {}).get("max_bytes") if config_path else None
+    if option:
+        os.environ["JOBARCH_MAX_BYTES"] = str(parse_size(option))

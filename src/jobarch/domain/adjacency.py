@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from ..core.errors import JobarchError, did_you_mean
-from ..core.files import atomic_write
 from ..core.namespaces import ADJACENCY_PREFIX, JA
+from ..core.outputs import write_output
 from ..graph.terms import integer, iri, number, text
 from ..query import internal
 from ..store import Store
@@ -351,8 +351,8 @@ class AdjacencyIndex:
             ) from None
 
     # ------------------------------------------------------------------ materialise
-    def write_turtle(self, path: Path, k: int = 10) -> int:
-        """Write the k-nearest graph as ``ja:Adjacency`` nodes, streaming (it can be millions of triples)."""
+    def write_turtle(self, path: Path, k: int = 10, *, force: bool = False, protected: Iterable[Path] = ()) -> int:
+        """Write the k-nearest graph as ``ja:Adjacency`` nodes (a result file: see :mod:`jobarch.core.outputs`)."""
         bands = {b.label: b.iri for b in self.model.bands}
         lines = [
             f"@prefix ja: <{JA}> .",
@@ -373,7 +373,7 @@ class AdjacencyIndex:
                     f'    ja:levelDistance "{n.level:.6f}"^^xsd:decimal{band} .\n'
                 )
                 count += 1
-        atomic_write(path, "\n".join(lines) + "\n")
+        write_output(path, "\n".join(lines) + "\n", force=force, protected=protected)
         return count
 
 

@@ -191,6 +191,7 @@ class _Layout:
         self.by_subject: dict[str, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
         incoming: Counter[str] = Counter()
         parent: dict[str, str] = {}
+        rest_links: set[str] = set()  # nodes reached by rdf:rest: a list's next cell, written flat in ( … )
         for s, p, o in triples:
             objects = self.by_subject[s][p]
             if o not in objects:
@@ -198,8 +199,10 @@ class _Layout:
                 if o.startswith("_:"):
                     incoming[o] += 1
                     parent[o] = s
+                    if p == _REST:
+                        rest_links.add(o)
         self._text: dict[str, str] = {}
-        self.inline = self._inline_nodes(incoming, parent)
+        self.inline = self._inline_nodes(incoming, parent, rest_links)
         self.lists = self._lists()
         blanks = {
             n
@@ -213,8 +216,9 @@ class _Layout:
         self._rendered: dict[tuple[str, int], str] = {}
 
     # ------------------------------------------------------------------ blank nodes
-    def _inline_nodes(self, incoming: Counter[str], parent: dict[str, str]) -> set[str]:
-        """Blank nodes written where they are used: one owner, no cycle, not nested deeper than the limit."""
+    def _inline_nodes(self, incoming: Counter[str], parent: dict[str, str], rest_links: set[str]) -> set[str]:
+        """Blank nodes written where they are used: one owner, no cycle, not nested deeper than the limit
+        (a list's cells are one level however long the list: ``( … )`` does not nest them)."""
         candidates = {b for b, n in incoming.items() if n == 1}
         depth: dict[str, int] = {}
         for node in candidates:
@@ -232,7 +236,7 @@ class _Layout:
                 chain = chain[:start]
             level = depth.get(current, 0) if current in candidates else 0
             for member in reversed(chain):
-                level += 1
+                level += member not in rest_links
                 depth[member] = level
         return {b for b in candidates if depth[b] <= MAX_INLINE_DEPTH}
 

@@ -17,6 +17,7 @@ import random
 from pathlib import Path
 
 from ..core.files import atomic_write
+from ..core.outputs import output_directory
 
 BASE = "https://example.org/jobarch/synthetic/"
 PREFIXES = f"""@prefix ja:      <https://w3id.org/jobarch#> .
@@ -133,8 +134,15 @@ def _lit(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@en'
 
 
-def synthesize(n_profiles: int, seed: int, out_dir: Path) -> list[Path]:
-    """Write an architecture of exactly ``n_profiles`` profiles to ``out_dir``; returns the files."""
+def synthesize(n_profiles: int, seed: int, out_dir: Path, *, force: bool = False) -> list[Path]:
+    """Write an architecture of exactly ``n_profiles`` profiles to ``out_dir`` (swapped in whole, see
+    :func:`jobarch.core.outputs.output_directory`); returns the files."""
+    with output_directory(out_dir, force=force) as staging:
+        written = _synthesize_into(n_profiles, seed, staging)
+    return [out_dir / path.relative_to(staging) for path in written]
+
+
+def _synthesize_into(n_profiles: int, seed: int, out_dir: Path) -> list[Path]:
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [_write_shared(rng, out_dir)]

@@ -17,7 +17,7 @@ additions are journalled for the reasoner to catch up from.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -30,7 +30,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..core.errors import JobarchError, Location
-from ..core.files import DEFAULT_MAX_BYTES, atomic_write, read_bytes
+from ..core.files import atomic_write, content_stamp, read_bytes
+from ..core.files import digest as content_digest
 from ..core.namespaces import ONTOLOGY_IRI, PREFIX_IRIS
 from ..core.resources import ontology_path
 from ..graph.blank_nodes import match_blank_nodes, rename
@@ -40,13 +41,15 @@ from ..graph.triples import Triple, join_triple, split_line
 from ..reasoning.incremental import inferences_fresh, refresh_inferences
 from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values
 from .generations import Generation, Generations
-from .sources import Blobs, Content, Sources
+from .sources import ENTRIES, SHARED, Blobs, Content, Sources
 
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}
 JOURNAL = "journal"  # state: {"added": [lines]} since the derived sources were written; absent when unknown
 CHANGES = "changes"  # state: recent syncs, each the fingerprints before and after and the subjects touched
 KEEP_CHANGES = 16
 COMPACT_SHARE = 0.2  # compact the store after a write that changed more than this share of its triples
+BULK_BYTES = 32 * 1024 * 1024  # a Turtle or N-Triples file this large streams into the store (see _bulk_load)
+BULK_BATCH = 100_000  # quads per step of a streamed load
 
 
 class DirectoryState(State):
@@ -155,6 +158,7 @@ class OxigraphStore(Store):
         report = SyncReport(unchanged=list(plan.unchanged))
         if self.generations is None:
             if plan or stale_inferences:
+                plan = self._rebuild_if_bulk(plan, wanted)
                 report = self._apply(plan, reason)
         elif plan or stale_inferences or self.generations.current() is None:
             try:
@@ -164,6 +168,7 @@ class OxigraphStore(Store):
                         self._attach(generation, db)
                         self._writable = True
                         plan = self._plan(self.sources, wanted)  # another process may have synced while we waited
+                        plan = self._rebuild_if_bulk(plan, wanted)
                         before = sum(int(e.get("triples", 0)) for e in self.sources.entries.values())
                         report = self._apply(plan, reason)
                         self._db.flush()
@@ -199,7 +204,7 @@ class OxigraphStore(Store):
             if entry is not None and entry.get("stamp") == key:
                 plan.unchanged.append(path)
                 continue
-            digest = hashlib.blake2b(read_bytes(path, DEFAULT_MAX_BYTES), digest_size=16).hexdigest()
+            digest = content_stamp(path)
             if entry is not None and entry.get("content") == digest:
                 plan.unchanged.append(path)
                 plan.restamp[name] = key
@@ -210,6 +215,43 @@ class OxigraphStore(Store):
         )
         return plan
 
+    def _rebuild_if_bulk(self, plan: Plan, wanted: dict[str, Path]) -> Plan:
+        """A streamed (bulk) file's triples are not counted against the other files', so no change can be applied
+        by difference once one is held or comes in: the store is then emptied and every file loaded afresh."""
+        bulk_held = any(e.get("streamed") for e in self.sources.entries.values())
+        bulk_coming = any(_is_bulk(path) for path, _, _ in plan.load.values())
+        if not (plan.load or plan.drop) or not (bulk_held or bulk_coming) or not self.sources.entries:
+            return plan
+        self._db.clear()
+        for name in (ENTRIES, SHARED, JOURNAL, CHANGES):
+            self.state.remove(name)
+        self.sources = Sources(self.state, self.sources.blobs)
+        return self._plan(self.sources, wanted)
+
+    def _bulk_load(self, name: str, path: Path, digest: str, key: list[int]) -> None:
+        """Stream a large file through Oxigraph's parser into the store, a batch at a time, writing what it asserts
+        as a compressed blob on the way: memory stays flat whatever the file's size."""
+        fmt = _OX_FORMATS[file_format(path) or "turtle"]
+        quads = ox.parse(path=str(path), format=fmt, base_iri=graph_iri(path))
+        count = 0
+
+        def chunks() -> Iterator[bytes]:
+            nonlocal count
+            while True:
+                try:
+                    batch = list(itertools.islice(quads, BULK_BATCH))
+                except SyntaxError as exc:
+                    raise oxigraph_syntax_error(path, exc) from None
+                if not batch:
+                    return
+                self._db.bulk_extend(batch)
+                count += len(batch)
+                yield bytes(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b"")
+
+        kind = "ontology" if name == ONTOLOGY_IRI else "file"
+        self.sources.record_stream(name, chunks(), kind=kind, streamed=True, stamp=key, content=digest)
+        self.sources.entries[name]["triples"] = count
+
     def _apply(self, plan: Plan, reason: str | None) -> SyncReport:
         """Make the store (open for writing) what the plan says, then refresh inferences if asked."""
         sources = self.sources
@@ -217,7 +259,7 @@ class OxigraphStore(Store):
         fingerprint_before = self.fingerprint()
         derived = [n for n, e in sources.entries.items() if e.get("kind") == "derived"]
         journal = self.state.get(JOURNAL) if derived else None
-        only_additions, added_lines, touched = True, set(), set()
+        only_additions, added_lines, touched, streamed = True, set[str](), set[str](), False
         for name in plan.drop:
             old = sources.content(name)
             self._remove_lines(sources.release(old.triples), sources.release(old.quads))
@@ -227,6 +269,12 @@ class OxigraphStore(Store):
             only_additions = False
         cold = not sources.entries  # nothing loaded yet: the counts can be kept in Python, no lookups
         seen: set[str] = set()
+        for name in [n for n, (path, _, _) in plan.load.items() if _is_bulk(path)]:
+            path, digest, key = plan.load.pop(name)
+            self._bulk_load(name, path, digest, key)  # a broken file raises: the new generation is discarded
+            report.loaded.append(path)
+            report.changed_triples += self.sources.entries[name]["triples"]
+            streamed = True
         for name, (path, digest, key) in plan.load.items():
             try:
                 new = _parse(path)
@@ -269,7 +317,9 @@ class OxigraphStore(Store):
                     sources.drop(name)
                 self.state.remove(JOURNAL)
         sources.save()
-        if report.loaded or report.removed:
+        if streamed:  # a streamed file's subjects are not listed, so what changed is unknown
+            self.state.remove(CHANGES)
+        elif report.loaded or report.removed:
             self._log_change(fingerprint_before, touched)
         if reason and not report.failures:
             report.inference = refresh_inferences(self, reason)
@@ -308,7 +358,7 @@ class OxigraphStore(Store):
     def fingerprint(self) -> str:
         """One digest for everything the store holds; equal fingerprints, equal data."""
         entries = sorted((n, e["blob"]) for n, e in self.sources.entries.items())
-        return hashlib.blake2b(json.dumps(entries).encode("utf-8"), digest_size=16).hexdigest()
+        return content_digest(json.dumps(entries).encode("utf-8"))
 
     def changes_since(self, fingerprint: str) -> set[str] | None:
         """The subjects (N-Triples terms) whose triples changed since the store had ``fingerprint``; None if unknown."""
@@ -420,6 +470,10 @@ class OxigraphStore(Store):
         if self.generation is None:
             return super().query_task(sparql, bindings)
         return partial(_query_read_only, str(self.generation.db), sparql, dict(bindings or {})), "forkserver"
+
+
+def _is_bulk(path: Path) -> bool:
+    return file_format(path) in ("turtle", "nt") and path.stat().st_size >= BULK_BYTES
 
 
 def _parse(path: Path) -> Content:

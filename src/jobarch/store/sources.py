@@ -12,14 +12,14 @@ TriG file writes them; their triples are in the default graph as well.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.files import atomic_write
+from ..core.files import atomic_write, new_hasher
+from ..core.files import digest as content_digest
 from ..graph.triples import Triple, split_line
 from .base import State
 
@@ -56,11 +56,33 @@ class Blobs:
         self._memory: dict[str, bytes] = {}
 
     def put(self, data: bytes) -> str:
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        digest = content_digest(data)
         if self.directory is None:
             self._memory[digest] = data
         elif not (self.directory / digest).exists():
             atomic_write(self.directory / digest, data)
+        return digest
+
+    def put_stream(self, chunks: Iterable[bytes]) -> str:
+        """A blob written as it comes (a streamed file's compressed N-Triples), never whole in memory."""
+        if self.directory is None:
+            return self.put(b"".join(chunks))
+        import os
+        import tempfile
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        hasher = new_hasher()
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".stream.")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    hasher.update(chunk)
+                    handle.write(chunk)
+            digest = hasher.hexdigest()
+            os.replace(tmp, self.directory / digest)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return digest
 
     def get(self, digest: str) -> bytes:
@@ -107,6 +129,18 @@ class Sources:
     def record(self, name: str, triples: Content, **entry: Any) -> None:
         """Record what a source asserts; ``entry`` adds its kind, file stamp and file digest (``content``)."""
         self._entries[name] = {**entry, "blob": self.blobs.put(triples.encode()), "triples": len(triples.triples)}
+
+    def record_stream(self, name: str, lines: Iterable[bytes], **entry: Any) -> None:
+        """Record what a streamed source asserts, from N-Triples chunks, compressed on the way (the blob reads back
+        as :class:`Content`; its lines are not sorted, nor its triples counted against other sources')."""
+        compressor = zlib.compressobj(1)
+
+        def compressed() -> Iterator[bytes]:
+            for chunk in lines:
+                yield compressor.compress(chunk.replace(b" .\n", b"\n"))
+            yield compressor.compress(b"\n\x00\n") + compressor.flush()
+
+        self._entries[name] = {**entry, "blob": self.blobs.put_stream(compressed()), "triples": 0}
 
     def drop(self, name: str) -> None:
         self._entries.pop(name, None)

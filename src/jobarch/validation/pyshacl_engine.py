@@ -24,7 +24,7 @@ from pathlib import Path
 import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from pyshacl.graph_abstraction import DataGraph
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -33,7 +33,7 @@ from ..graph.architecture import Architecture
 from ..graph.planner import SkolemView
 from ..graph.terms import skolem as _skolem
 from ..graph.terms import unskolem as _unskolem
-from .findings import Finding, ValidationReport, collapse, shape_label, template_pattern
+from .findings import Finding, ValidationReport, collapse, curie, shape_label, template_pattern
 from .shapes import shapes_graph
 
 
@@ -95,7 +95,22 @@ def validate(arch: Architecture, only: Sequence[Path] | None = None) -> Validati
     except ReportableRuntimeError as exc:  # e.g. sh:lessThanOrEquals on a blank node
         reason = exc.args[0] if exc.args else type(exc).__name__
         raise JobarchError(f"pyshacl cannot validate this data: {reason}", hint="use --engine fast") from None
+    except TypeError:  # pyshacl compares an ill-typed literal ("abc"^^xsd:integer) with a number and fails
+        raise _ill_typed(arch) from None
     return ValidationReport(_findings(arch, report), focus_limited=focus is not None)
+
+
+def _ill_typed(arch: Architecture) -> JobarchError:
+    """Name the first ill-typed literal (the likely cause) with its file and line."""
+    for s, p, o in arch.dataset.triples((None, None, None)):
+        if isinstance(o, Literal) and o.ill_typed:
+            where = arch.locate(s)
+            return JobarchError(
+                f"pyshacl cannot compare the ill-typed literal {o.n3()} (of {curie(arch.dataset, p)})",
+                where,
+                hint="correct the literal, or use --engine fast, which reports it as a finding",
+            )
+    return JobarchError("pyshacl failed comparing two values", hint="use --engine fast")
 
 
 def _findings(arch: Architecture, report: Graph) -> list[Finding]:

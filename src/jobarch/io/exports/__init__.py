@@ -10,12 +10,13 @@ registered in :data:`EXPORTERS`; the CLI's choices follow.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from ...core.errors import JobarchError
-from ...core.files import atomic_write
+from ...core.outputs import check_target, output_directory, write_output
 from ...store import Store
 
 #: Format name -> module (in this package) that writes it.
@@ -33,14 +34,29 @@ def describe() -> dict[str, str]:
     return {fmt: exporter(fmt).DESCRIPTION for fmt in EXPORTERS}
 
 
-def export(store: Store, fmt: str, out: Path | None = None, **options: Any) -> str | list[Path]:
-    """Write ``fmt`` to ``out`` atomically (a directory, for formats that write several files), or return it as text."""
+def export(
+    store: Store,
+    fmt: str,
+    out: Path | None = None,
+    *,
+    force: bool = False,
+    protected: Iterable[Path] = (),
+    **options: Any,
+) -> str | list[Path]:
+    """Write ``fmt`` to ``out`` (a directory, for formats that write several files), or return it as text.
+
+    The target is checked before any work (see :mod:`jobarch.core.outputs`): a file or directory jobarch did
+    not write is replaced only with ``force``, the architecture's own files never."""
     module = exporter(fmt)
     if out is not None and getattr(module, "WRITES_DIRECTORY", False) and (out.is_dir() or out.suffix == ""):
-        return list(module.export_directory(store, out))
+        with output_directory(out, force=force, protected=protected) as staging:
+            written = module.export_directory(store, staging)
+        return [out / path.name for path in written]
+    if out is not None:
+        check_target(out, force=force, protected=protected)
     text: str = module.export(store, **options)
     if out is not None:
-        atomic_write(out, text)
+        write_output(out, text, force=force, protected=protected)
     return text
 
 

@@ -120,7 +120,6 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
 
 
 def export_directory(store: Store, out_dir: Path) -> list[Path]:
-    """The RDF as ``esco.ttl`` and the three CSV files, in one directory."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """The RDF as ``esco.ttl`` and the three CSV files, in one (staging) directory."""
     atomic_write(out_dir / "esco.ttl", export(store))
     return [*export_csv_files(store, out_dir), out_dir / "esco.ttl"]
