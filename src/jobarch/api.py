@@ -30,6 +30,7 @@ from .graph.architecture import Architecture, load
 from .graph.sources import discover
 from .present.pages import render_profile
 from .query import bind_params, find_query, internal, run_query
+from .query.workers import QueryWorkers
 from .reasoning import Inference
 
 if TYPE_CHECKING:
@@ -85,14 +86,9 @@ def query(
     allow_service: bool = False,
     timeout: float | None = 60.0,
     source: str | None = None,
-    isolation: str = "thread",
 ) -> QueryResult:
-    """Run a named query (typed, bound parameters) or an analyst's own query text, read-only.
-
-    ``isolation`` says how a query is stopped at ``timeout``: ``thread`` gives
-    up waiting (for a process that ends soon, such as a command), ``process``
-    runs it in a worker that is ended (for a long-lived caller).
-    """
+    """Run a named query (typed, bound parameters) or an analyst's own query text, read-only, stopped after
+    ``timeout`` seconds. A long-lived caller runs analysts' queries on :func:`query_workers` instead."""
     if name is not None:
         named = find_query(name)
         return run_query(
@@ -102,7 +98,6 @@ def query(
             allow_service=allow_service,
             timeout=timeout,
             source=str(named.path),
-            isolation=isolation,
         )
     if params:
         raise JobarchError("--param works with named queries only", hint="write the value into your own query")
@@ -113,8 +108,13 @@ def query(
         allow_service=allow_service,
         timeout=timeout,
         source=source or "query",
-        isolation=isolation,
     )
+
+
+def query_workers(store: Store, size: int = 2, queue: int = 8) -> QueryWorkers:
+    """Worker processes that run vetted queries (see :func:`jobarch.query.vet`) on ``store`` without blocking
+    the caller, each killed at its time limit or when its client leaves (see :mod:`jobarch.query.workers`)."""
+    return QueryWorkers(store, size, queue)
 
 
 def profile(store: Store, code: str) -> Profile:

@@ -46,3 +46,22 @@ def test_rdflib_sparqlstore_reads_the_architecture(base_url):
     assert rows[0][0] == Literal(71)
     code = URIRef(JA + "code")
     assert Literal("MANUFA3.MANUFACT13A2.M2") in set(graph.objects(None, code))
+
+
+@pytest.mark.parametrize("fmt", ["JSONLD", "TURTLE", "N3", "CSV", "TSV"])
+def test_sparqlwrapper_every_return_format(base_url, fmt):
+    """SPARQLWrapper sends ?format= repeated (format, output, results) and, for some formats, as a comma-separated
+    list of media types: the endpoint takes the first it knows instead of answering 406."""
+    import SPARQLWrapper
+
+    client = SPARQLWrapper.SPARQLWrapper(f"{base_url}/sparql")
+    client.setReturnFormat(getattr(SPARQLWrapper, fmt))
+    if fmt in ("CSV", "TSV"):
+        client.setQuery(COUNT)
+        text = client.query().convert().decode("utf-8")
+        assert text.splitlines()[1] == "71"
+        return
+    client.setQuery(f"CONSTRUCT {{ ?p <{JA}code> ?c }} WHERE {{ ?p a <{JA}JobProfile> ; <{JA}code> ?c }}")
+    answer = client.query().convert()
+    graph = answer if isinstance(answer, Graph) else Graph().parse(data=answer, format="turtle")
+    assert len(graph) == 71

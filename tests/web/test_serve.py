@@ -22,10 +22,15 @@ OTHER = "MANUFA3.MANUFACT14A1.M2"
 ALIASED = "MANUFA3.MANUFACT11A1.P4"  # has the alias "Manufacturing Lead, Upstream"
 
 
+def local(app) -> TestClient:
+    """A client that reaches the app as a browser on the same machine does (Host: 127.0.0.1)."""
+    return TestClient(app, base_url="http://127.0.0.1")
+
+
 @pytest.fixture(scope="module")
 def client(sample_architecture):
     store = api.open_architecture()
-    return TestClient(create_app(store, settings=Limits(query_timeout=5, max_rows=500)))
+    return local(create_app(store, settings=Limits(query_timeout=5, max_rows=500)))
 
 
 class _Text(HTMLParser):
@@ -155,7 +160,7 @@ def test_static_files_are_local(client):
 def test_profile_as_linked_data(client, accept, fmt):
     response = client.get(f"/profiles/{REFERENCE_CODE}", headers={"Accept": accept})
     assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
-    assert response.headers["vary"] == "Accept"
+    assert "Accept" in [v.strip() for v in response.headers["vary"].split(",")]
     graph = Graph().parse(data=response.text, format=fmt)
     if fmt == "json-ld":  # compact, with the prefixes as its inline @context (nothing fetched)
         assert json.loads(response.text)["@context"]["ja"] == "https://w3id.org/jobarch#"
@@ -274,7 +279,7 @@ def test_sparql_refusals(client, request_kwargs, status, message):
 def test_sparql_timeout(sample_architecture):
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     app = create_app(api.open_architecture(), settings=Limits(query_timeout=0.5))
-    response = TestClient(app).get("/sparql", params={"query": slow})
+    response = local(app).get("/sparql", params={"query": slow})
     assert response.status_code == 503 and "was stopped" in response.text
 
 
@@ -300,7 +305,7 @@ def test_labels_are_text_not_markup(write, sample_architecture):
 """,
     )
     store = api.open_architecture([sample_data_dir(), extra])
-    client = TestClient(create_app(store))
+    client = local(create_app(store))
     html = client.get(f"/profiles/{REFERENCE_CODE}").text
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>claim</b>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
@@ -321,7 +326,7 @@ def test_mapping_links_only_to_web_addresses(write):
     ja:mappedConcept <javascript:alert(1)> ; ja:mappingSource "hostile" ; ja:confidence 0.5 ] .
 """,
     )
-    client = TestClient(create_app(api.open_architecture([sample_data_dir(), extra])))
+    client = local(create_app(api.open_architecture([sample_data_dir(), extra])))
     html = client.get(f"/profiles/{REFERENCE_CODE}").text
     hrefs = [a["href"] for t, a in parsed(html).tags if t == "a" and "href" in a]
     assert "99-9999" in visible(html) and not any(h.lower().startswith("javascript:") for h in hrefs)
@@ -337,7 +342,7 @@ def test_serve_binds_to_loopback_by_default():
 
 def test_serve_works_on_oxigraph(tmp_path):
     store = api.open_architecture(store=f"oxigraph:{tmp_path / 'store'}")
-    client = TestClient(create_app(store))
+    client = local(create_app(store))
     assert REFERENCE_CODE in visible(client.get(f"/profiles/{REFERENCE_CODE}").text)
     assert (
         json.loads(client.get("/sparql", params={"query": COUNT}).text)["results"]["bindings"][0]["n"]["value"] == "71"

@@ -25,8 +25,23 @@ from .base import data_options, main
 @click.option(
     "--max-rows", type=click.IntRange(min=1), default=10000, show_default=True, help="Largest /sparql answer, in rows."
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes: how many /sparql queries run at once (pages never wait for them).",
+)
+@click.option(
+    "--allow-host",
+    "allow_host",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host header names NAME (repeatable; '*' for any). Loopback and --host "
+    "are always allowed.",
+)
 @data_options
-def serve_command(host, port, query_timeout, max_rows, data, store) -> None:
+def serve_command(host, port, query_timeout, max_rows, workers, allow_host, data, store) -> None:
     """Serve profile pages, compare, browse, search and a read-only SPARQL endpoint.
 
     \b
@@ -35,7 +50,14 @@ def serve_command(host, port, query_timeout, max_rows, data, store) -> None:
       jobarch serve --store oxigraph:.jobarch/store --port 8080
     """
     from ..web.app import Limits, serve
+    from ..web.guard import allowed_hosts
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: serving on {host}: anyone who can reach it can read the architecture", err=True)
-    serve(data, store, host, port, Limits(query_timeout=query_timeout, max_rows=max_rows))
+    limits = Limits(
+        query_timeout=query_timeout,
+        max_rows=max_rows,
+        workers=workers,
+        allowed_hosts=tuple(allowed_hosts(host, allow_host)),
+    )
+    serve(data, store, host, port, limits)

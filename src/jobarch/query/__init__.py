@@ -1,7 +1,7 @@
 """SPARQL: the named queries in ``queries/``, the safety rules every query passes, and running under a time limit."""
 
 from .named import NamedQuery, Param, bind_params, bundled, find_query, internal, named_queries, typed_term
-from .run import run_query, run_with_timeout
+from .run import run_query, vet
 from .safety import check_query, with_standard_prefixes
 
 __all__ = [
@@ -14,7 +14,7 @@ __all__ = [
     "internal",
     "named_queries",
     "run_query",
-    "run_with_timeout",
     "typed_term",
+    "vet",
     "with_standard_prefixes",
 ]

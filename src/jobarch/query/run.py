@@ -1,24 +1,21 @@
 """Running a vetted query on a store, stopped at its time limit.
 
-rdflib and pyoxigraph cannot interrupt a running query. Two ways stop one:
-
-* ``thread`` (the CLI's): the query runs in a thread of this process, which
-  gives up waiting at the limit; the command then ends, and the query with
-  it. Nothing is started, so a fast query costs nothing extra.
-* ``process`` (a long-lived caller's, such as a server): the query runs in a
-  worker process that is ended when the limit passes.
+rdflib and pyoxigraph cannot interrupt a running query. A command runs it in
+a thread of its own process, which gives up waiting at the limit; the command
+then ends, and the query with it. Nothing is started, so a fast query costs
+nothing extra. A long-lived caller (the server) uses :mod:`.workers` instead,
+whose processes can be killed.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from rdflib.term import Identifier
 
-from ..core.errors import JobarchError, QueryTimeoutError
+from ..core.errors import QueryTimeoutError
 from ..store import QueryResult, Store
 from .safety import check_query, with_standard_prefixes
 
@@ -31,17 +28,19 @@ def run_query(
     allow_service: bool = False,
     timeout: float | None = 60.0,
     source: str = "query",
-    isolation: str = "thread",
 ) -> QueryResult:
     """Vet and run a query on a store, stopping it after ``timeout`` seconds (None: no limit)."""
-    check_query(text, allow_service=allow_service, source=source)
-    text = with_standard_prefixes(text)
+    text = vet(text, allow_service=allow_service, source=source)
     if not timeout:
         return store.query(text, bindings)
-    if isolation == "thread":
-        return run_in_thread(lambda: store.query(text, bindings), timeout, what=f"query {source}")
-    task, start = store.query_task(text, bindings)
-    return run_with_timeout(task, timeout, what=f"query {source}", start=start)
+    return run_in_thread(lambda: store.query(text, bindings), timeout, what=f"query {source}")
+
+
+def vet(text: str, *, allow_service: bool = False, source: str = "query") -> str:
+    """The query as it will run: refused if it would write, call out or read outside the store (see
+    :mod:`.safety`), with the standard prefixes declared."""
+    check_query(text, allow_service=allow_service, source=source)
+    return with_standard_prefixes(text)
 
 
 def _timeout(what: str, timeout: float) -> QueryTimeoutError:
@@ -74,49 +73,3 @@ def run_in_thread(task: Callable[[], Any], timeout: float, what: str) -> Any:
     if status == "error":
         raise value
     return value
-
-
-def _worker(task, send) -> None:
-    try:
-        send.send(("ok", task()))
-    except JobarchError as exc:
-        send.send(("jobarch", (exc.message, exc.location, exc.hint)))
-    except BaseException as exc:  # report, do not hang the parent
-        send.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        send.close()
-
-
-def run_with_timeout(task, timeout: float, what: str, start: str = "fork"):
-    """Run ``task`` in a worker process and kill it after ``timeout`` seconds.
-
-    rdflib and pyoxigraph cannot interrupt a running query, so a runaway one is
-    stopped by ending the process that runs it; the result comes back pickled.
-    ``start`` is the multiprocessing start method: ``fork`` shares the
-    parent's memory (an in-memory store), ``forkserver`` needs a picklable
-    task but inherits nothing.
-    """
-    if start not in multiprocessing.get_all_start_methods():  # no fork (Windows): run in process, without a limit
-        return task()
-    ctx: Any = multiprocessing.get_context(start)
-    if start == "forkserver":  # workers start with the task's imports done
-        ctx.set_forkserver_preload([getattr(task, "func", task).__module__])
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(task, send), daemon=True)
-    proc.start()
-    send.close()
-    try:
-        if not receive.poll(timeout):
-            raise _timeout(what, timeout)
-        status, payload = receive.recv()
-    except EOFError:
-        raise JobarchError(f"{what} failed: the worker process ended without an answer") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-    if status == "ok":
-        return payload
-    if status == "jobarch":
-        raise JobarchError(*payload)
-    raise JobarchError(f"{what} failed: {payload}")

@@ -108,15 +108,11 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - a backend that holds nothing has nothing to release
         """Release what the backend holds (a lock on its directory); the handle is unusable after."""
 
-    def query_task(
-        self, sparql: str, bindings: Mapping[str, Binding] | None = None
-    ) -> tuple[Callable[[], QueryResult], str]:
-        """The query as a task for a worker process, and how to start that process (see ``query.run_with_timeout``).
-
-        By default the worker is forked and queries this very handle (an
-        in-memory store exists nowhere else).
-        """
-        return partial(self.query, sparql, bindings), "fork"
+    def reader(self) -> tuple[Callable[[], Store], str]:
+        """How a query worker process (see :mod:`jobarch.query.workers`) gets a store to query: a function it
+        calls once, and the multiprocessing start method. By default the worker is forked and queries this
+        very handle (an in-memory store exists nowhere else)."""
+        return partial(_same_store, self), "fork"
 
     keeps_sources = False  # True when the backend records what each file asserts (see source_lines)
 
@@ -218,3 +214,7 @@ def into_where(query: str, block: str) -> str:
     if first_brace is None:
         raise JobarchError("cannot find the query's WHERE group to bind parameters into")
     return f"{query[:first_brace]} {block} {query[first_brace:]}"
+
+
+def _same_store(store: Store) -> Store:
+    return store

@@ -462,14 +462,12 @@ class OxigraphStore(Store):
         self._db = None if self.path else self._db  # the last reference: RocksDB closes
         self._reading.close()
 
-    def query_task(
-        self, sparql: str, bindings: Mapping[str, Binding] | None = None
-    ) -> tuple[Callable[[], QueryResult], str]:
+    def reader(self) -> tuple[Callable[[], Store], str]:
         """On disk: a worker opens this process's generation read-only (it never changes). It is started from a
         fork server, never forked from this process, whose RocksDB threads may hold locks a copy would wait on."""
         if self.generation is None:
-            return super().query_task(sparql, bindings)
-        return partial(_query_read_only, str(self.generation.db), sparql, dict(bindings or {})), "forkserver"
+            return super().reader()
+        return partial(open_read_only, str(self.generation.db)), "forkserver"
 
 
 def _is_bulk(path: Path) -> bool:
@@ -520,12 +518,14 @@ def _subjects(lines: Iterable[str]) -> set[str]:
     return {line.split(" ", 1)[0] for line in lines if not line.startswith("_:")}
 
 
-def _query_read_only(path: str, sparql: str, bindings: dict) -> QueryResult:
+def open_read_only(path: str) -> OxigraphStore:
+    """A query-only handle on one generation's database (in a worker process)."""
     store = object.__new__(OxigraphStore)
+    Store.__init__(store)
     store.path, store.selector, store.generation = None, f"oxigraph:{path}", None
     store._reading = contextlib.ExitStack()
     store._db = ox.Store.read_only(path)
-    return store.query(sparql, bindings)
+    return store
 
 
 def result_from_ox(result: Any) -> QueryResult:

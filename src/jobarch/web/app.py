@@ -11,25 +11,27 @@ refused rather than silently cut.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .. import api
-from ..core.errors import JobarchError, QueryTimeoutError
+from ..core.errors import JobarchError
 from ..domain.adjacency import AdjacencyIndex
 from ..graph.serialize import serialize_graph
 from ..graph.terms import integer, text
-from ..store import QueryResult, Store
-from .protocol import RESULT_TYPES, negotiate, serialize_result
+from ..query.workers import AnswerLimits, QueryWorkers
+from ..store import Store
+from .guard import LOOPBACK, Guard
+from .protocol import negotiate
+from .sparql import sparql_endpoint
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
-MAX_QUERY_BYTES = 100_000
 SEARCH_LIMIT = 500
 
 
@@ -42,7 +44,11 @@ class Limits:
 
     query_timeout: float = 30.0
     max_rows: int = 10_000
+    max_answer_bytes: int = 50 * 1024 * 1024
+    workers: int = 2  # query worker processes
+    queue: int = 8  # queries that may wait for a worker; beyond, 503 + Retry-After
     adjacent: int = 5
+    allowed_hosts: tuple[str, ...] = LOOPBACK
 
 
 @cache
@@ -61,16 +67,27 @@ def render(template: str, **context) -> str:
     return _environment().get_template(template).render(**context)
 
 
-def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limits | None = None, data: Sequence = ()):
-    """The web application over a loaded store (any backend)."""
+def create_app(
+    store: Store,
+    index: AdjacencyIndex | None = None,
+    settings: Limits | None = None,
+    data: Sequence = (),
+    workers: QueryWorkers | None = None,
+):
+    """The web application over a loaded store (any backend); ``/sparql`` runs on ``workers`` (started here
+    when not given) and stops them when the application shuts down."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.middleware.gzip import GZipMiddleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.requests import Request
     from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
     settings = settings or Limits()
+    workers = workers or api.query_workers(store, settings.workers, settings.queue)
 
     def adjacency() -> AdjacencyIndex | None:
         nonlocal index
@@ -191,70 +208,15 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
         rows = api.query(store, "profiles_needing_skill", params={"skill": name}, timeout=None).dicts() if name else []
         return page("skill.html.j2", title=f"Skill: {name}", name=name, profiles=rows)
 
-    async def sparql(request: Request) -> Response:
-        query = await _sparql_text(request)
-        if query is None:
-            return page("sparql.html.j2", title="SPARQL")
-        try:
-            result = api.query(store, text=query, timeout=settings.query_timeout, source="query", isolation="process")
-        except JobarchError as exc:
-            status = 503 if isinstance(exc, QueryTimeoutError) else 400
-            return PlainTextResponse(f"{exc.message}\n" + (f"hint: {exc.hint}\n" if exc.hint else ""), status)
-        size = len(result.rows) if result.kind == "SELECT" else len(result.graph) if result.graph is not None else 0
-        if size > settings.max_rows:
-            unit = "rows" if result.kind == "SELECT" else "triples"
-            return PlainTextResponse(
-                f"the answer has {size:,} {unit}, above this endpoint's limit of "
-                f"{settings.max_rows:,}\nhint: add LIMIT and OFFSET to page through it\n",
-                400,
-            )
-        override = request.query_params.get("format")
-        if override and _family(result) == "graph":
-            override = {"json": "json-ld", "xml": "rdfxml"}.get(override, override)  # the form's choices, for graphs
-        kind = negotiate(request.headers.get("accept", ""), RESULT_TYPES[_family(result)], override)
-        if kind is None:
-            return PlainTextResponse(
-                "406: answers to this query are available as " + ", ".join(RESULT_TYPES[_family(result)]), 406
-            )
-        return Response(serialize_result(result, kind), media_type=kind, headers={"Vary": "Accept"})
-
-    async def _sparql_text(request: Request) -> str | None:
-        if request.method == "GET":
-            if "update" in request.query_params:
-                raise HTTPException(400, "updates are refused: this endpoint is read-only")
-            return _one_query(request.query_params.getlist("query"), request.query_params)
-        body = await request.body()
-        if len(body) > MAX_QUERY_BYTES:
-            raise HTTPException(413, f"queries are limited to {MAX_QUERY_BYTES:,} bytes")
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype == "application/sparql-query":
-            return body.decode("utf-8", errors="replace")
-        if ctype == "application/x-www-form-urlencoded":
-            form = parse_qs(body.decode("utf-8", errors="replace"))
-            if "update" in form:
-                raise HTTPException(400, "updates are refused: this endpoint is read-only")
-            return _one_query(form.get("query", []), form)
-        if ctype == "application/sparql-update":
-            raise HTTPException(400, "updates are refused: this endpoint is read-only")
-        raise HTTPException(415, "send application/sparql-query or an HTML form (application/x-www-form-urlencoded)")
-
-    def _one_query(queries: list[str], params: Any) -> str | None:
-        """The Protocol's rules for a query operation: exactly one ``query``; a dataset we would not honour is refused.
-
-        The endpoint answers over the architecture's union graph only, so
-        ``default-graph-uri``/``named-graph-uri`` are refused rather than
-        silently ignored (a client would trust a wrong answer).
-        """
-        if len(queries) > 1:
-            raise HTTPException(400, "give one query parameter, not several (SPARQL 1.1 Protocol)")
-        for name in ("default-graph-uri", "named-graph-uri"):
-            if name in params:
-                raise HTTPException(400, f"{name} is not supported: this endpoint answers over the whole architecture")
-        return queries[0] if queries else None
-
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return PlainTextResponse(f"{exc.detail}\n", exc.status_code)
 
+    sparql = sparql_endpoint(
+        workers,
+        settings.query_timeout,
+        AnswerLimits(settings.max_rows, settings.max_answer_bytes),
+        lambda: page("sparql.html.j2", title="SPARQL"),
+    )
     routes = [
         Route("/", home),
         Route("/foci/{code}", focus),
@@ -268,7 +230,18 @@ def create_app(store: Store, index: AdjacencyIndex | None = None, settings: Limi
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     handlers: dict[Any, Any] = {HTTPException: http_error}
-    return Starlette(routes=routes, exception_handlers=handlers)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        yield
+        workers.close()  # on shutdown: a running query is stopped with its worker
+
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
+        Middleware(Guard),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+    return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware, lifespan=lifespan)
 
 
 PROFILE_TYPES = {
@@ -277,10 +250,6 @@ PROFILE_TYPES = {
     "application/ld+json": "json-ld",
     "application/n-triples": "nt",
 }
-
-
-def _family(result: QueryResult) -> str:
-    return "graph" if result.kind in ("CONSTRUCT", "DESCRIBE") else "table"
 
 
 def serve(
@@ -299,5 +268,12 @@ def serve(
     except JobarchError as exc:
         print(f"adjacency not available: {exc.message}; pages will say so", flush=True)
         index = None
-    app = create_app(backend, index, settings=settings, data=data)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    settings = settings or Limits()
+    workers = api.query_workers(backend, settings.workers, settings.queue)
+    workers.warm()  # the first queries do not pay for opening the store
+    app = create_app(backend, index, settings=settings, data=data, workers=workers)
+    try:
+        # SIGTERM or Ctrl-C: stop accepting, give requests in flight 5 s, then stop the workers (and their queries)
+        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
+    finally:
+        workers.close()

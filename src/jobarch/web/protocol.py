@@ -32,6 +32,7 @@ SHORT_NAMES = {
     "tsv": "text/tab-separated-values",
     "turtle": "text/turtle",
     "ttl": "text/turtle",
+    "n3": "text/turtle",  # Turtle is N3 (SPARQLWrapper asks for n3)
     "nt": "application/n-triples",
     "json-ld": "application/ld+json",
     "jsonld": "application/ld+json",

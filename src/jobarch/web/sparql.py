@@ -1,0 +1,116 @@
+"""``/sparql``: the SPARQL 1.1 Protocol's query operation, read-only, never blocking the server.
+
+A query is read (a POST body is cut off at :data:`MAX_QUERY_BYTES` while it
+arrives, never buffered whole), vetted (updates, ``SERVICE`` and ``FROM`` are
+refused), and run on the server's query workers (:mod:`jobarch.query.workers`):
+the event loop only waits, so pages and other queries keep answering; a query
+past its time limit, or whose client hung up, is stopped; when every worker
+is busy and the queue is full the answer is 503 with ``Retry-After``. The
+answer's size is capped in rows and bytes where it is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from ..core.errors import JobarchError, QueryTimeoutError
+from ..query import vet
+from ..query.workers import AnswerLimits, ClientGoneError, QueryWorkers, WorkersBusyError
+from ..store import QueryResult
+from .protocol import RESULT_TYPES, negotiate, serialize_result
+
+MAX_QUERY_BYTES = 100_000
+RETRY_AFTER = "2"
+
+
+def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits, form: Callable[[], Any]) -> Any:
+    """The ``/sparql`` handler; ``form`` renders the HTML query form (a request without a query)."""
+    from starlette.exceptions import HTTPException
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, Response
+
+    def text(status: int, message: str, hint: str | None = None, headers: dict | None = None) -> Response:
+        return PlainTextResponse(message + "\n" + (f"hint: {hint}\n" if hint else ""), status, headers=headers)
+
+    async def endpoint(request: Request) -> Response:
+        query = await _query_text(request)
+        if query is None:
+            return form()
+        try:
+            result = await workers.run(vet(query), timeout=timeout, limits=limits, disconnected=request.is_disconnected)
+        except WorkersBusyError as exc:
+            return text(503, exc.message, "try again shortly", {"Retry-After": RETRY_AFTER})
+        except ClientGoneError:
+            return text(499, "client closed the request")
+        except QueryTimeoutError as exc:
+            return text(503, exc.message, exc.hint)
+        except JobarchError as exc:
+            return text(400, exc.message, exc.hint)
+        family = _family(result)
+        accept = request.headers.get("accept", "")
+        wanted = _formats(request)
+        if family == "graph":  # the form's choices, for graphs
+            wanted = [{"json": "json-ld", "xml": "rdfxml"}.get(w, w) for w in wanted]
+        offered = RESULT_TYPES[family]
+        kinds = [negotiate(accept, offered, w) for w in wanted] if wanted else [negotiate(accept, offered)]
+        kind = next((k for k in kinds if k is not None), None)
+        if kind is None:
+            return text(406, "406: answers to this query are available as " + ", ".join(RESULT_TYPES[family]))
+        return Response(serialize_result(result, kind), media_type=kind, headers={"Vary": "Accept"})
+
+    async def _query_text(request: Request) -> str | None:
+        if request.method == "GET":
+            if "update" in request.query_params:
+                raise HTTPException(400, "updates are refused: this endpoint is read-only")
+            return _one_query(request.query_params.getlist("query"), request.query_params)
+        body = await _bounded_body(request)
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/sparql-query":
+            return body.decode("utf-8", errors="replace")
+        if ctype == "application/x-www-form-urlencoded":
+            form_fields = parse_qs(body.decode("utf-8", errors="replace"))
+            if "update" in form_fields:
+                raise HTTPException(400, "updates are refused: this endpoint is read-only")
+            return _one_query(form_fields.get("query", []), form_fields)
+        if ctype == "application/sparql-update":
+            raise HTTPException(400, "updates are refused: this endpoint is read-only")
+        raise HTTPException(415, "send application/sparql-query or an HTML form (application/x-www-form-urlencoded)")
+
+    async def _bounded_body(request: Request) -> bytes:
+        too_large = HTTPException(413, f"queries are limited to {MAX_QUERY_BYTES:,} bytes")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_QUERY_BYTES:
+            raise too_large
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_QUERY_BYTES:
+                raise too_large
+        return bytes(body)
+
+    def _one_query(queries: list[str], params: Any) -> str | None:
+        """The Protocol's rules for a query operation: exactly one ``query``; a dataset we would not honour is
+        refused. The endpoint answers over the architecture's union graph only, so ``default-graph-uri`` and
+        ``named-graph-uri`` are refused rather than silently ignored (a client would trust a wrong answer)."""
+        if len(queries) > 1:
+            raise HTTPException(400, "give one query parameter, not several (SPARQL 1.1 Protocol)")
+        for name in ("default-graph-uri", "named-graph-uri"):
+            if name in params:
+                raise HTTPException(400, f"{name} is not supported: this endpoint answers over the whole architecture")
+        return queries[0] if queries else None
+
+    return endpoint
+
+
+def _formats(request: Any) -> list[str]:
+    """``?format=`` as clients send it: SPARQLWrapper repeats the parameter and may give a comma-separated list
+    of media types; each is tried in turn."""
+    return [
+        part.strip() for value in request.query_params.getlist("format") for part in value.split(",") if part.strip()
+    ]
+
+
+def _family(result: QueryResult) -> str:
+    return "graph" if result.kind in ("CONSTRUCT", "DESCRIBE") else "table"
