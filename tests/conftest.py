@@ -129,3 +129,32 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture
+def canary():
+    """A loopback HTTP server that counts the requests it gets (a test asserts it got none); it answers any path
+    with a JSON-LD context, so that a fetch that happened would also succeed."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            body = b'{"@context": {"name": "http://schema.org/name"}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET  # noqa: N815 (the name http.server calls)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/ctx.jsonld", hits
+    server.shutdown()

@@ -175,36 +175,10 @@ ex:d\\.e ja:code "escaped" .
     assert index.strings["nested"] == [8]
 
 
-@pytest.fixture
-def context_server():
-    """A loopback HTTP server serving a JSON-LD context, counting the requests it gets."""
-    import http.server
-    import threading
-
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            hits.append(self.path)
-            body = b'{"@context": {"name": "http://schema.org/name"}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/ctx.jsonld", hits
-    server.shutdown()
-
-
 @pytest.mark.parametrize("form", ["url", "file", "relative"])
-def test_json_ld_import_is_never_followed(write, context_server, runner, form):
+def test_json_ld_import_is_never_followed(write, canary, runner, form):
     """JSON-LD 1.1 @import inside a context object: no request, no local file read, a clear error."""
-    url, hits = context_server
+    url, hits = canary
     write("ctx.jsonld", '{"@context": {"name": "http://schema.org/name"}}')
     target = {"url": url, "file": "file:///etc/passwd", "relative": "ctx.jsonld"}[form]
     doc = {"@context": {"@version": 1.1, "@import": target}, "@id": "https://example.org/a", "name": "x"}

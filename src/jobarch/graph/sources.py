@@ -56,7 +56,7 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
             files = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
+                if not p.is_dir()  # a FIFO or device named .ttl is found, and then refused when read
                 and p.suffix.lower() in FILE_FORMATS
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
