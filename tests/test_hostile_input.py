@@ -270,3 +270,22 @@ def test_markup_and_escapes_in_data_are_shown_as_text(tmp_path):
     markdown = jobarch("query", "-e", query, "--format", "md", "--data", str(data), cwd=tmp_path)
     assert "<script>" not in markdown.stdout and "&lt;script&gt;" in markdown.stdout
     assert "\x1b" not in jobarch("stats", "--data", str(data), cwd=tmp_path).stdout
+
+
+def test_json_ld_deeper_than_the_parsers_reach_is_refused_at_its_line(tmp_path):
+    def nested(depth: int) -> str:
+        return (
+            '{"@id": "http://example.org/a",\n "http://example.org/p": '
+            + '{"http://example.org/p": ' * depth
+            + ('"a \\" [{ string"' + "}" * depth + "}")
+        )
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "ok.jsonld").write_text(nested(200), encoding="utf-8")
+    result = jobarch("query", "-e", "ASK { ?s ?p ?o }", "--data", str(data), cwd=tmp_path)
+    assert result.returncode == 0 and "true" in result.stdout, result.stderr
+    (data / "ok.jsonld").unlink()
+    (data / "deep.jsonld").write_text(nested(5000), encoding="utf-8")
+    for store in ([], ["--store", "memory"]):
+        refused(jobarch("query", "profiles", "--data", str(data), *store, cwd=tmp_path), "deep.jsonld:2:", "nested")

@@ -129,7 +129,42 @@ def bind_declared_prefixes(graph: Graph, texts: Iterable[str]) -> None:
                 graph.bind(prefix, namespace, override=True, replace=True)
 
 
+#: JSON-LD nesting jobarch reads: Python's JSON parser and rdflib's JSON-LD parser recurse on depth.
+MAX_JSON_DEPTH = 256
+
+
+def _json_too_deep(path: Path, text: str) -> JobarchError | None:
+    """Where a JSON document first nests deeper than :data:`MAX_JSON_DEPTH` (scanned without recursion)."""
+    depth, in_string, escaped = 0, False, False
+    for position, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                line = text.count("\n", 0, position) + 1
+                col = position - (text.rfind("\n", 0, position) + 1) + 1
+                return JobarchError(
+                    f"JSON-LD nested deeper than {MAX_JSON_DEPTH} levels",
+                    Location(path, line, col),
+                    hint="flatten the document (give nested nodes an @id at the top level)",
+                )
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
 def _check_json_ld(path: Path, text: str) -> None:
+    too_deep = _json_too_deep(path, text)
+    if too_deep is not None:
+        raise too_deep
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -127,6 +127,9 @@ class Generations:
                 handle = open(generation.path / "readers.lock", "a+")  # noqa: SIM115 - held for the whole block
             except FileNotFoundError:  # deleted between reading the pointer and opening it: look again
                 continue
+            except OSError:  # a read-only store (permissions, a read-only mount): no writer can delete it either
+                yield generation
+                return
             with handle:
                 _lock(handle, exclusive=False)
                 if self.current() == generation and generation.db.is_dir():
