@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 
 from .core.config import Settings, resolve
 from .core.errors import JobarchError, Location
+from .core.namespaces import JA
 from .core.vcs import changed_files
 from .domain.adjacency import AdjacencyIndex, Neighbour
 from .domain.compare import Comparison, compare
@@ -124,10 +125,39 @@ def profile(store: Store, code: str) -> Profile:
 
 def profile_graph(store: Store, code: str) -> Graph:
     """One profile's own RDF (with the blank nodes it owns): what its page answers as linked data."""
-    result = store.query(internal("profile_graph"), {"code": Literal(code)})
-    if result.graph is None or not len(result.graph):
+    iri = coded_resource(store, JA.JobProfile, code)
+    if iri is None:
         raise unknown_profile(store, code)
-    return result.graph
+    return resource_graph(store, iri)
+
+
+def resource_graph(store: Store, iri: URIRef) -> Graph:
+    """A resource's own triples and those of the blank nodes it owns (empty when the store says nothing of it)."""
+    result = store.query(internal("resource_graph"), {"resource": iri})
+    return result.graph if result.graph is not None else Graph()
+
+
+def resource_kind(store: Store, iri: URIRef) -> dict[str, Any] | None:
+    """What a resource is (its types, code and label), for choosing its page; None when it is not in the store."""
+    rows = store.select(internal("resource_kind"), resource=iri)
+    if not rows:
+        return None
+    first = rows[0]
+    return {"types": {r["type"] for r in rows}, "code": first.get("code"), "label": first.get("label")}
+
+
+def coded_resource(store: Store, type_: URIRef, code: str) -> URIRef | None:
+    """The resource of ``type_`` (a profile, focus, family, function or level class) with this code."""
+    rows = store.select(internal("coded_resource"), code=Literal(code), type=type_)
+    found = rows[0]["resource"] if rows else None
+    return found if isinstance(found, URIRef) else None
+
+
+def architecture_base(store: Store) -> str | None:
+    """The namespace of the architecture's own IRI (``…/sample/`` for ``…/sample/architecture``): the base that
+    `serve` maps its paths onto, so that the data's IRIs dereference."""
+    rows = store.select(internal("architecture_base"))
+    return str(rows[0]["architecture"]).rsplit("/", 1)[0] + "/" if rows else None
 
 
 def load_architecture(data: Sequence[str | Path] = ()) -> Architecture:

@@ -23,6 +23,7 @@ import pytest
 from jobarch import api
 from jobarch.query.workers import QueryWorkers
 from jobarch.web.app import Limits, create_app
+from tests.helpers import REFERENCE_CODE
 from tests.web.conftest import _free_port, running
 
 #: Runs for hours on the sample (three-way cross product of every triple); only its time limit stops it.
@@ -246,3 +247,34 @@ def _session_processes(session: int) -> list[int]:
             except OSError:
                 continue
     return found
+
+
+@pytest.mark.slow
+def test_pages_stay_fast_while_twenty_slow_queries_arrive():
+    """20 runaway queries (2 run, 8 wait, the rest are told 503) and two people browsing: the pages' p95 ≤ 1 s."""
+    store = api.open_architecture()
+    workers = QueryWorkers(store, size=2, queue=8)
+    limits = Limits(query_timeout=4, workers=2, queue=8)
+    with running(create_app(store, settings=limits, workers=workers)) as base:
+        slow = [in_background(sparql_url(base, RUNAWAY)) for _ in range(20)]
+        assert wait_until(lambda: workers.busy == 2)
+        timings: list[float] = []
+        paths = ["/", f"/profiles/{REFERENCE_CODE}", "/levels/M2", "/search?q=manufacturing", "/foci/MANUFACT13A2"]
+
+        def browse() -> None:
+            for path in paths * 4:
+                started = time.monotonic()
+                status, _, _ = get(base + path)
+                timings.append(time.monotonic() - started)
+                assert status == 200
+
+        people = [threading.Thread(target=browse) for _ in range(2)]
+        for person in people:
+            person.start()
+        for person in people:
+            person.join(timeout=120)
+        for thread in slow:
+            thread.join(timeout=60)
+    workers.close()
+    timings.sort()
+    assert timings[int(0.95 * len(timings))] <= 1.0, timings

@@ -40,8 +40,14 @@ from .base import data_options, main
     help="Also answer requests whose Host header names NAME (repeatable; '*' for any). Loopback and --host "
     "are always allowed.",
 )
+@click.option(
+    "--base-iri",
+    metavar="IRI",
+    help="The IRI the server's paths map onto, so that the data's IRIs dereference (GET /level/M2 is "
+    "<IRI>level/M2). Default: the namespace of the architecture's own IRI.",
+)
 @data_options
-def serve_command(host, port, query_timeout, max_rows, workers, allow_host, data, store) -> None:
+def serve_command(host, port, query_timeout, max_rows, workers, allow_host, base_iri, data, store) -> None:
     """Serve profile pages, compare, browse, search and a read-only SPARQL endpoint.
 
     \b
@@ -59,5 +65,6 @@ def serve_command(host, port, query_timeout, max_rows, workers, allow_host, data
         max_rows=max_rows,
         workers=workers,
         allowed_hosts=tuple(allowed_hosts(host, allow_host)),
+        base_iri=base_iri,
     )
     serve(data, store, host, port, limits)

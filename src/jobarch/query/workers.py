@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -27,6 +28,8 @@ from typing import Any
 
 from ..core.errors import JobarchError, QueryTimeoutError
 from ..store import Binding, QueryResult, Store
+
+WORKER_NICENESS = 10
 
 
 class WorkersBusyError(JobarchError):
@@ -80,6 +83,8 @@ def _serve(opener: Callable[[], Store], conn: Any) -> None:
     """A worker's life: open the store once, then answer queries until the pipe closes."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops the workers
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(WORKER_NICENESS)  # pages are someone waiting; an analyst's query can yield the CPU to them
     store = opener()
     while True:
         try:

@@ -12,23 +12,24 @@ refused rather than silently cut.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from rdflib import Graph, URIRef
 
 from .. import api
 from ..core.errors import JobarchError
+from ..core.namespaces import JA
 from ..domain.adjacency import AdjacencyIndex
-from ..graph.serialize import serialize_graph
 from ..graph.terms import integer, text
 from ..query.workers import AnswerLimits, QueryWorkers
 from ..store import Store
 from .guard import LOOPBACK, Guard
-from .protocol import negotiate
+from .linked import iri_for_path, label_of, not_acceptable, page_of, rdf_response, wanted_type
 from .sparql import sparql_endpoint
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
@@ -49,6 +50,7 @@ class Limits:
     queue: int = 8  # queries that may wait for a worker; beyond, 503 + Retry-After
     adjacent: int = 5
     allowed_hosts: tuple[str, ...] = LOOPBACK
+    base_iri: str | None = None  # the IRI the server's paths map onto (default: the architecture's namespace)
 
 
 @cache
@@ -104,55 +106,97 @@ def create_app(
     def not_found(message: str, hint: str = "") -> HTMLResponse:
         return page("error.html.j2", 404, title="Not found", message=message, hint=hint)
 
-    def home(request: Request) -> HTMLResponse:
-        rows = api.query(store, "taxonomy", timeout=None).dicts()
-        functions: dict[str, dict] = {}
-        for r in rows:
-            fn = functions.setdefault(
-                str(r["functionCode"]), {"label": text(r["function"]), "families": {}, "profiles": 0}
-            )
-            fam = fn["families"].setdefault(
-                str(r["familyCode"]), {"label": text(r["family"]), "foci": [], "profiles": 0}
-            )
-            count = integer(r["profiles"]) or 0
-            fam["foci"].append({"code": str(r["focusCode"]), "label": text(r["focus"]), "profiles": count})
-            fam["profiles"] += count
-            fn["profiles"] += count
+    base = settings.base_iri or api.architecture_base(store) or ""
+
+    def described(request: Request, type_: URIRef, code: str, html: Callable[[], Response]) -> Response:
+        """A coded resource's page: HTML for a browser, its triples for an RDF client (by Accept)."""
+        wanted = wanted_type(request)
+        if wanted is None:
+            return not_acceptable()
+        if wanted != "text/html":
+            iri = api.coded_resource(store, type_, code)
+            if iri is None:
+                message, hint = f"404: no {type_.fragment} with code {code!r}", ""
+                if type_ == JA.JobProfile:  # say which codes are near
+                    error = api.unknown_profile(store, code)
+                    message, hint = f"404: {error.message}", error.hint or ""
+                return PlainTextResponse(f"{message}\n{hint}\n", 404)
+            return rdf_response(store, iri, wanted, str(request.url.replace(query="")))
+        response = html()
+        response.headers["Vary"] = "Accept"
+        return response
+
+    @cache
+    def taxonomy() -> dict[str, dict]:  # the store does not change while it is served: computed once
+        return taxonomy_tree(api.query(store, "taxonomy", timeout=None).dicts())
+
+    @cache
+    def home_page() -> str:
         levels = api.query(store, "levels", timeout=None).dicts()
-        return page("home.html.j2", title="Job architecture", functions=functions, levels=levels)
+        return render("home.html.j2", title="Job architecture", functions=taxonomy(), levels=levels)
 
-    def focus(request: Request) -> HTMLResponse:
-        code = request.path_params["code"]
-        rows = api.focus_profiles(store, code)
-        if not rows:
-            return not_found(f"No focus with code {code!r}.", "Browse the architecture from the home page.")
-        head = rows[0]
-        return page(
-            "focus.html.j2",
-            title=text(head["focusLabel"]) or code,
-            code=code,
-            head=head,
-            profiles=[r for r in rows if r["code"] is not None],
-        )
+    def home(request: Request) -> HTMLResponse:
+        return HTMLResponse(home_page())
 
-    def level(request: Request) -> HTMLResponse:
+    def function(request: Request) -> Response:
         code = request.path_params["code"]
-        rows = api.query(store, "profiles_at_level", params={"level": code}, timeout=None).dicts()
-        if not rows:
-            return not_found(f"No profiles at level {code!r}.", "The home page lists every level.")
-        return page("level.html.j2", title=f"Level {code}", code=code, profiles=rows)
+
+        def html() -> Response:
+            found = taxonomy().get(code)
+            if found is None:
+                return not_found(f"No function with code {code!r}.", "Browse the architecture from the home page.")
+            return page("function.html.j2", title=found["label"] or code, code=code, fn=found)
+
+        return described(request, JA.Function, code, html)
+
+    def family(request: Request) -> Response:
+        code = request.path_params["code"]
+
+        def html() -> Response:
+            for fn_code, fn in taxonomy().items():
+                if code in fn["families"]:
+                    fam = fn["families"][code]
+                    return page(
+                        "family.html.j2", title=fam["label"] or code, code=code, fam=fam, fn=fn, fn_code=fn_code
+                    )
+            return not_found(f"No family with code {code!r}.", "Browse the architecture from the home page.")
+
+        return described(request, JA.JobFamily, code, html)
+
+    def focus(request: Request) -> Response:
+        code = request.path_params["code"]
+
+        def html() -> Response:
+            rows = api.focus_profiles(store, code)
+            if not rows:
+                return not_found(f"No focus with code {code!r}.", "Browse the architecture from the home page.")
+            head = rows[0]
+            return page(
+                "focus.html.j2",
+                title=text(head["focusLabel"]) or code,
+                code=code,
+                head=head,
+                profiles=[r for r in rows if r["code"] is not None],
+            )
+
+        return described(request, JA.Focus, code, html)
+
+    def level(request: Request) -> Response:
+        code = request.path_params["code"]
+
+        def html() -> Response:
+            rows = api.query(store, "profiles_at_level", params={"level": code}, timeout=None).dicts()
+            if not rows:
+                return not_found(f"No profiles at level {code!r}.", "The home page lists every level.")
+            return page("level.html.j2", title=f"Level {code}", code=code, profiles=rows)
+
+        return described(request, JA.Level, code, html)
 
     def profile(request: Request) -> Response:
         code = request.path_params["code"]
-        kind = negotiate(request.headers.get("accept", ""), PROFILE_TYPES, request.query_params.get("format"))
-        if kind is None:
-            return PlainTextResponse("406: this profile is available as " + ", ".join(PROFILE_TYPES), 406)
-        if kind != "text/html":
-            try:
-                graph = api.profile_graph(store, code)
-            except JobarchError as exc:
-                return PlainTextResponse(f"{exc.message}\n{exc.hint or ''}\n", 404)
-            return Response(serialize_graph(graph, PROFILE_TYPES[kind]), media_type=kind, headers={"Vary": "Accept"})
+        return described(request, JA.JobProfile, code, lambda: profile_page(code))
+
+    def profile_page(code: str) -> Response:
         try:
             found = api.profile(store, code)
         except JobarchError as exc:
@@ -163,11 +207,26 @@ def create_app(
                 neighbours, note = idx.nearest(code, k=settings.adjacent), ""
             except JobarchError as exc:
                 note = f"Not computed: {exc.message}."
-        response = page(
-            "profile.html.j2", title=found.page_title, p=found, adjacent=neighbours or [], adjacent_note=note
-        )
-        response.headers["Vary"] = "Accept"
-        return response
+        return page("profile.html.j2", title=found.page_title, p=found, adjacent=neighbours or [], adjacent_note=note)
+
+    def resource(request: Request) -> Response:
+        """Any IRI of the data under the base: a browser goes to its page, an RDF client gets its triples."""
+        iri = iri_for_path(base, request.url.path)
+        kind = api.resource_kind(store, iri) if base else None
+        if kind is None:
+            return not_found(f"Nothing here: {request.url.path}", "Browse the architecture from the home page.")
+        wanted = wanted_type(request)
+        if wanted is None:
+            return not_acceptable()
+        target = page_of(kind)
+        if wanted != "text/html":
+            here = str(request.url.replace(query=""))  # no page of its own: the generic page at this very path
+            page_url = str(request.base_url).rstrip("/") + target if target else here
+            return rdf_response(store, iri, wanted, page_url)
+        if target:
+            return RedirectResponse(target, 303, headers={"Vary": "Accept"})
+        graph = api.resource_graph(store, iri)
+        return page("resource.html.j2", title=label_of(graph, iri), iri=str(iri), rows=resource_rows(graph, iri))
 
     def compare(request: Request) -> HTMLResponse:
         codes = [c.strip() for c in request.query_params.get("codes", "").split(",") if c.strip()]
@@ -226,8 +285,11 @@ def create_app(
         Route("/search", search),
         Route("/skills", skill),
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/functions/{code}", function),
+        Route("/families/{code}", family),
         Route("/profiles", lambda request: RedirectResponse("/")),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+        Route("/{path:path}", resource),  # last: the data's own IRIs, mapped onto the base
     ]
     handlers: dict[Any, Any] = {HTTPException: http_error}
 
@@ -244,12 +306,26 @@ def create_app(
     return Starlette(routes=routes, exception_handlers=handlers, middleware=middleware, lifespan=lifespan)
 
 
-PROFILE_TYPES = {
-    "text/html": "html",
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-}
+def taxonomy_tree(rows: list[dict]) -> dict[str, dict]:
+    """The taxonomy query's rows as functions -> families -> foci, with profile counts at each step."""
+    functions: dict[str, dict] = {}
+    for r in rows:
+        fn = functions.setdefault(str(r["functionCode"]), {"label": text(r["function"]), "families": {}, "profiles": 0})
+        fam = fn["families"].setdefault(str(r["familyCode"]), {"label": text(r["family"]), "foci": [], "profiles": 0})
+        count = integer(r["profiles"]) or 0
+        fam["foci"].append({"code": str(r["focusCode"]), "label": text(r["focus"]), "profiles": count})
+        fam["profiles"] += count
+        fn["profiles"] += count
+    return functions
+
+
+def resource_rows(graph: Graph, iri: URIRef) -> list[tuple[str, str, bool]]:
+    """A resource's statements as (property, value, value is a link) rows for the generic resource page."""
+    rows = []
+    for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
+        prop = graph.namespace_manager.normalizeUri(p) if isinstance(p, URIRef) else str(p)
+        rows.append((prop, str(o), isinstance(o, URIRef)))
+    return rows
 
 
 def serve(

@@ -66,11 +66,20 @@ def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits,
                 raise HTTPException(400, "updates are refused: this endpoint is read-only")
             return _one_query(request.query_params.getlist("query"), request.query_params)
         body = await _bounded_body(request)
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        ctype, _, params = request.headers.get("content-type", "").partition(";")
+        ctype = ctype.strip().lower()
+        charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in params.split(";") if "=" in p), "utf-8")
+        if ctype in ("application/sparql-query", "application/x-www-form-urlencoded"):
+            if charset not in ("utf-8", "utf8"):
+                raise HTTPException(400, f"queries are UTF-8 (SPARQL 1.1 Protocol), not {charset}")
+            try:
+                body_text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise HTTPException(400, "the query is not valid UTF-8 (SPARQL 1.1 Protocol)") from None
         if ctype == "application/sparql-query":
-            return body.decode("utf-8", errors="replace")
+            return body_text
         if ctype == "application/x-www-form-urlencoded":
-            form_fields = parse_qs(body.decode("utf-8", errors="replace"))
+            form_fields = parse_qs(body_text)
             if "update" in form_fields:
                 raise HTTPException(400, "updates are refused: this endpoint is read-only")
             return _one_query(form_fields.get("query", []), form_fields)

@@ -1,0 +1,179 @@
+"""`jobarch serve` under load: mixed requests at a fixed concurrency, beside the same pages fetched one at a time.
+
+The server is the real command (a subprocess on loopback) over a synthetic
+architecture; the load mixes profile, home, search, level, compare and focus
+pages with SPARQL queries, some of them runaway ones that only the query time
+limit stops. Reported: status counts (503s are the server saying it is full,
+by design), latency percentiles per kind, and the peak RSS of the server and
+its query workers.
+
+    python benchmarks/bench_serve.py --profiles 5000 --requests 2000 --concurrency 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import synthetic
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+COUNT = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://w3id.org/jobarch#JobProfile> }"
+
+
+def fetch(url: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        exc.read()
+        status = exc.code
+    except OSError:
+        status = 0  # connection refused or reset: an error
+    return status, time.perf_counter() - started
+
+
+def tree_peak_rss_mib(pid: int) -> float:
+    """Peak RSS of a process and its descendants (VmHWM of each, summed)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        ancestors, current = set(), int(entry)
+        while current > 1 and current not in ancestors:
+            ancestors.add(current)
+            try:
+                with open(f"/proc/{current}/stat") as stat:
+                    current = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                break
+        if int(entry) == pid or pid in ancestors:
+            total += int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
+    return total
+
+
+def percentiles(values: list[float]) -> str:
+    if not values:
+        return "-"
+    ordered = sorted(values)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return f"p50 {pick(0.5):.3f}  p95 {pick(0.95):.3f}  p99 {pick(0.99):.3f}  max {ordered[-1]:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profiles", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--query-timeout", type=float, default=5.0)
+    args = parser.parse_args()
+
+    data = synthetic(args.profiles)
+    env = {**os.environ, "JOBARCH_CACHE_DIR": tempfile.mkdtemp(prefix="jobarch-bench-cache-")}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jobarch", "serve", "--port", str(port), "--data", str(data)]
+        + ["--query-timeout", str(args.query_timeout)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while fetch(f"{base}/sparql?query=ASK%7B%7D")[0] != 200:
+            if server.poll() is not None:
+                raise SystemExit("the server did not start")
+            time.sleep(0.2)
+        startup = time.perf_counter() - started
+        codes = [line.split('"')[1] for line in _grep(data, 'ja:code "') if line.count(".") >= 2][:2000]
+        profiles = [c for c in codes if c.count(".") == 2]
+        rng = random.Random(1)
+
+        def request() -> tuple[str, str]:
+            roll = rng.random()
+            code = rng.choice(profiles)
+            if roll < 0.40:
+                return "profile", f"/profiles/{code}"
+            if roll < 0.50:
+                return "home", "/"
+            if roll < 0.62:
+                return "search", "/search?" + urllib.parse.urlencode({"q": rng.choice(["manager", "lead", "Family"])})
+            if roll < 0.70:
+                return "level", "/levels/" + rng.choice(["P2", "P3", "M1", "M2"])
+            if roll < 0.78:
+                return "compare", "/compare?codes=" + code + "," + rng.choice(profiles)
+            if roll < 0.83:
+                return "focus", "/foci/" + code.split(".")[1]
+            if roll < 0.97:
+                return "sparql", "/sparql?" + urllib.parse.urlencode({"query": COUNT})
+            return "runaway", "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+
+        plan = [request() for _ in range(args.requests)]
+        alone: dict[str, list[float]] = defaultdict(list)
+        for kind, path in plan[:200]:  # the baseline: the same kinds of page, one at a time
+            if kind != "runaway":
+                alone[kind].append(fetch(base + path)[1])
+        statuses: Counter[tuple[str, int]] = Counter()
+        loaded: dict[str, list[float]] = defaultdict(list)
+        wall = time.perf_counter()
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            for (kind, _), (status, seconds) in zip(plan, pool.map(lambda kp: fetch(base + kp[1]), plan), strict=True):
+                statuses[(kind, status)] += 1
+                if status == 200:
+                    loaded[kind].append(seconds)
+        wall = time.perf_counter() - wall
+        peak = tree_peak_rss_mib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    pages = [s for k, v in loaded.items() if k not in ("sparql", "runaway") for s in v]
+    pages_alone = [s for k, v in alone.items() if k not in ("sparql", "runaway") for s in v]
+    print(
+        f"{args.profiles:,} profiles; {args.requests:,} requests at concurrency {args.concurrency}; "
+        f"server start-up {startup:.2f} s; load took {wall:.1f} s ({args.requests / wall:.0f} req/s)"
+    )
+    print(f"peak RSS, server and workers: {peak:,.0f} MiB")
+    errors = sum(n for (kind, status), n in statuses.items() if status not in (200, 503) and kind != "runaway")
+    print("statuses:", ", ".join(f"{k}:{s}={n}" for (k, s), n in sorted(statuses.items())), f"| errors: {errors}")
+    print(f"pages alone      {percentiles(pages_alone)}")
+    print(f"pages under load {percentiles(pages)}")
+    for kind in sorted(loaded):
+        print(
+            f"  {kind:<8} alone {statistics.median(alone[kind]) if alone.get(kind) else float('nan'):.3f}  "
+            f"loaded {percentiles(loaded[kind])}"
+        )
+
+
+def _grep(root: Path, needle: str) -> list[str]:
+    found = []
+    for path in sorted(root.rglob("*.ttl")):
+        found += [line for line in path.read_text(encoding="utf-8").splitlines() if needle in line]
+    return found
+
+
+if __name__ == "__main__":
+    main()
