@@ -53,7 +53,15 @@ def sparql_url(base: str, query: str) -> str:
 
 
 def in_background(url: str) -> threading.Thread:
-    thread = threading.Thread(target=lambda: get(url, timeout=60), daemon=True)
+    """Request ``url`` from a thread; a request the server drops (it is stopping) is no error here."""
+
+    def request() -> None:
+        try:
+            get(url, timeout=60)
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=request, daemon=True)
     thread.start()
     return thread
 
