@@ -6,6 +6,7 @@ Everything runs the real server (uvicorn) over real sockets on loopback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -56,10 +57,8 @@ def in_background(url: str) -> threading.Thread:
     """Request ``url`` from a thread; a request the server drops (it is stopping) is no error here."""
 
     def request() -> None:
-        try:
+        with contextlib.suppress(OSError):
             get(url, timeout=60)
-        except OSError:
-            pass
 
     thread = threading.Thread(target=request, daemon=True)
     thread.start()
