@@ -333,6 +333,13 @@ def import_file(
     return [out / path.relative_to(staging) for path in written]
 
 
+def import_plan(source: Path, mapping: Any = None) -> str:
+    """How ``import skos`` would map this classification (depths, levels, what is folded), as text."""
+    from .io.imports.skos import plan_skos
+
+    return plan_skos(source, mapping).render()
+
+
 def cache_info(data: Sequence[str | Path] = ()) -> dict[str, Any]:
     """Where the default store's cache of this architecture is, how big, and what it holds."""
     from .store.generations import Generations

@@ -300,12 +300,11 @@ def test_skos_import_of_a_classification_validates(runner, tmp_path):
     assert {"2.213.P1", "2.213.P2", "3.312.P2"} <= codes  # level from the last digit of the notation
 
 
-def test_skos_export_then_import_keeps_the_hierarchy(runner, tmp_path):
+@pytest.mark.parametrize("options", [[], ["--level-from", "notation-suffix"]], ids=["auto", "given"])
+def test_skos_export_then_import_keeps_the_hierarchy(runner, tmp_path, options):
     skos = tmp_path / "taxonomy.ttl"
     assert runner.invoke(main, ["export", "skos", "-o", str(skos)]).exit_code == 0
-    result = runner.invoke(
-        main, ["import", "skos", str(skos), "-o", str(tmp_path / "back"), "--level-from", "notation-suffix"]
-    )
+    result = runner.invoke(main, ["import", "skos", str(skos), "-o", str(tmp_path / "back"), *options])
     assert result.exit_code == 0, result.stderr
     original = runner.invoke(main, ["query", "taxonomy", "--format", "csv"]).output
     again = runner.invoke(main, ["query", "taxonomy", "--data", str(tmp_path / "back"), "--format", "csv"]).output
@@ -331,4 +330,7 @@ def test_skos_import_hostile_input(runner, write, tmp_path):
     )
     result = runner.invoke(main, ["import", "skos", str(write("deep.ttl", deep)), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "deeper than" in result.stderr
+    flat = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n<urn:b> skos:broader <urn:a> .\n"
+    result = runner.invoke(main, ["import", "skos", str(write("flat.ttl", flat)), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "a taxonomy needs a function" in result.stderr  # too shallow: the reason
     assert not (tmp_path / "o").exists()

@@ -53,22 +53,28 @@ def export_command(fmt, output, force, rdf_format, data, store) -> None:
 @main.command("import")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(list(IMPORTERS)))
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
-@output_option("Directory for the Turtle files.", required=True, file_okay=False, dir_okay=True)
+@output_option("Directory for the Turtle files (replaced whole; see --force).", file_okay=False, dir_okay=True)
 @click.option("--base", "base_iri", help="Base IRI for new resources (default: jobarch.toml's base_iri).")
-@click.option("--depths", default="1,2,3", show_default=True, help="skos: hierarchy depths of function, family, focus.")
+@click.option(
+    "--depths",
+    default="auto",
+    show_default=True,
+    help="skos: hierarchy depths of function, family, focus (e.g. 1,2,3), or auto: chosen from the data.",
+)
 @click.option(
     "--level-from",
-    type=click.Choice(["last-digit", "notation-suffix"]),
-    default="last-digit",
+    type=click.Choice(["auto", "last-digit", "notation-suffix", "none"]),
+    default="auto",
     show_default=True,
-    help="skos: how a concept below a focus gives its profile's level.",
+    help="skos: how the deepest concepts give their profile's level; none: each is a focus with one profile.",
 )
 @click.option("--track", default="P", show_default=True, help="skos: the track of levels read from digits.")
-def import_command(fmt, source, output, force, base_iri, depths, level_from, track) -> None:
+@click.option("--plan", "plan_only", is_flag=True, help="skos: print how each depth maps, write nothing.")
+def import_command(fmt, source, output, force, base_iri, depths, level_from, track, plan_only) -> None:
     """Turn external data into architecture files: csv, page or skos.
 
     csv reads the layout `jobarch export csv` writes, page a profile page as
-    text, skos a SKOS classification of occupations.
+    text, skos a SKOS classification of occupations (see --plan).
 
     Bad rows are reported by row and column and nothing is written.
 
@@ -76,17 +82,29 @@ def import_command(fmt, source, output, force, base_iri, depths, level_from, tra
     Examples:
       jobarch import csv profiles.csv -o imported/
       jobarch import page profile-page.txt -o imported/
+      jobarch import skos classification.ttl --plan
       jobarch import skos isco.ttl -o imported/ --depths 1,2,3 --level-from last-digit
     """
     options = {}
     if fmt == "skos":
-        from ..io.imports.skos import SkosMapping
+        from ..io.imports.skos_plan import SkosMapping
 
-        try:
-            fn_depth, fam_depth, focus_depth = (int(d) for d in depths.split(","))
-        except ValueError:
-            raise click.UsageError("--depths takes three numbers, e.g. 1,2,3") from None
-        options["mapping"] = SkosMapping(fn_depth, fam_depth, focus_depth, level_from, track)
+        chosen: tuple[int | None, ...] = (None, None, None)
+        if depths != "auto":
+            try:
+                chosen = tuple(int(d) for d in depths.split(","))
+                assert len(chosen) == 3
+            except (ValueError, AssertionError):
+                raise click.UsageError("--depths takes three numbers, e.g. 1,2,3 (or auto)") from None
+        function_depth, family_depth, focus_depth = chosen
+        options["mapping"] = SkosMapping(function_depth, family_depth, focus_depth, level_from, track)
+        if plan_only:
+            click.echo(api.import_plan(Path(source), options["mapping"]), nl=False)
+            return
+    elif plan_only:
+        raise click.UsageError("--plan is for skos imports")
+    if not output:
+        raise click.UsageError("say where to write with -o DIRECTORY")
     written = api.import_file(fmt, Path(source), Path(output), base_iri, force=force, **options)
     click.echo(f"wrote {len(written)} files to {output}", err=True)
 
