@@ -95,6 +95,8 @@ def test_esco_rdf_and_csv(runner, tmp_path):
     assert list(occupations_csv[0])[:4] == ["conceptType", "conceptUri", "iscoGroup", "preferredLabel"]
     assert len(occupations_csv) == 71
     assert all(o["definition"] and o["description"] for o in occupations_csv)  # the focus's, when the profile has none
+    assert {o["inScheme"] for o in occupations_csv} == {"https://example.org/jobarch/sample/architecture"}
+    assert {o["modifiedDate"] for o in occupations_csv} == {"2026-11-26"}  # the scheme's dct:modified
     assert (tmp_path / "esco" / "occupations_en.csv").read_bytes().count(b"\r\n") >= 72  # ESCO's files use CRLF
     with open(tmp_path / "esco" / "occupationSkillRelations_en.csv", encoding="utf-8") as f:
         relations = list(csv.DictReader(f))

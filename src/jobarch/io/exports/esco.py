@@ -62,11 +62,11 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
                 "\n".join(r.aliases),
                 "\n".join(r.hidden_labels),
                 "released",
-                "",
+                r.modified,
                 "",
                 "",
                 r.definition or r.inherited_definition,
-                "",
+                r.scheme,
                 r.definition or r.inherited_definition,
                 r.code,
             ]

@@ -31,6 +31,7 @@ PREF_LABEL, ALT_LABEL, HIDDEN_LABEL, DEFINITION = (
     str(SKOS[n]) for n in ("prefLabel", "altLabel", "hiddenLabel", "definition")
 )
 LABEL, TITLE, DERIVED_FROM = str(RDFS.label), str(DCTERMS.title), str(PROV.wasDerivedFrom)
+IN_SCHEME, MODIFIED = str(SKOS.inScheme), str(DCTERMS.modified)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class ProfileRecord:
     sources: list[str] = field(default_factory=list)  # titles
     scores: list[tuple[str, str]] = field(default_factory=list)  # (dimension label, score)
     mappings: list[Mapping] = field(default_factory=list)
+    scheme: str = ""  # the scheme the profile is in (skos:inScheme)
+    modified: str = ""  # dct:modified of the profile, else of its scheme
 
 
 def _preference(value: tuple[str, str]) -> tuple:
@@ -175,6 +178,8 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                 sources=[title for _, title, _ in sorted(sources[s] for s in derived)],
                 scores=sorted(scores[iri]),
                 mappings=_mappings(values, iri),
+                scheme=values.one(iri, IN_SCHEME),
+                modified=values.one(iri, MODIFIED) or values.one(values.one(iri, IN_SCHEME), MODIFIED),
             )
         )
     return sorted(records, key=lambda r: r.code)
