@@ -52,7 +52,7 @@ def export_command(fmt, output, force, rdf_format, data, store) -> None:
 
 @main.command("import")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(list(IMPORTERS)))
-@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("source", type=click.Path(exists=True))
 @output_option("Directory for the Turtle files (replaced whole; see --force).", file_okay=False, dir_okay=True)
 @click.option("--base", "base_iri", help="Base IRI for new resources (default: jobarch.toml's base_iri).")
 @click.option(
@@ -71,10 +71,11 @@ def export_command(fmt, output, force, rdf_format, data, store) -> None:
 @click.option("--track", default="P", show_default=True, help="skos: the track of levels read from digits.")
 @click.option("--plan", "plan_only", is_flag=True, help="skos: print how each depth maps, write nothing.")
 def import_command(fmt, source, output, force, base_iri, depths, level_from, track, plan_only) -> None:
-    """Turn external data into architecture files: csv, page or skos.
+    """Turn external data into architecture files: csv, page, skos or onet.
 
     csv reads the layout `jobarch export csv` writes, page a profile page as
-    text, skos a SKOS classification of occupations (see --plan).
+    text, skos a SKOS classification of occupations (see --plan), onet the
+    directory of O*NET's database text files.
 
     Bad rows are reported by row and column and nothing is written.
 
@@ -84,6 +85,7 @@ def import_command(fmt, source, output, force, base_iri, depths, level_from, tra
       jobarch import page profile-page.txt -o imported/
       jobarch import skos classification.ttl --plan
       jobarch import skos isco.ttl -o imported/ --depths 1,2,3 --level-from last-digit
+      jobarch import onet db_29_2_text/ -o onet/
     """
     options = {}
     if fmt == "skos":
@@ -103,6 +105,8 @@ def import_command(fmt, source, output, force, base_iri, depths, level_from, tra
             return
     elif plan_only:
         raise click.UsageError("--plan is for skos imports")
+    if fmt != "onet" and Path(source).is_dir():
+        raise click.UsageError(f"{fmt} reads a file; only onet reads a directory")
     if not output:
         raise click.UsageError("say where to write with -o DIRECTORY")
     written = api.import_file(fmt, Path(source), Path(output), base_iri, force=force, **options)

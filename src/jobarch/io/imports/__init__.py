@@ -11,4 +11,5 @@ IMPORTERS = {
     "csv": ("csv", "import_csv", "a CSV in the layout of `jobarch export csv`"),
     "page": ("page", "import_page", "a profile page as text (the reference layout)"),
     "skos": ("skos", "import_skos", "a SKOS classification of occupations"),
+    "onet": ("onet", "import_onet", "O*NET's database files, tab-delimited text (a directory)"),
 }

@@ -1,0 +1,157 @@
+"""Import O*NET's database files (the tab-delimited text release) as a jobarch architecture.
+
+Read from one directory, as O*NET distributes them: ``Occupation Data.txt``
+(required), and when present ``Job Zones.txt``, ``Alternate Titles.txt``,
+``Task Statements.txt`` and ``Skills.txt``. Each O*NET-SOC occupation becomes
+a focus under its SOC minor group (family) and major group (function), with
+one profile at the level of its job zone (P1–P5; U1, on a track of its own,
+when O*NET gives none);
+alternate titles become the profile's aliases, tasks its responsibilities
+(core before supplemental), and skills rated at least 3 for importance its
+required skills. The O*NET-SOC code is kept as the focus's ``skos:notation``
+and as a classification mapping of the profile (``skos:exactMatch``); jobarch's
+own codes are minted from its digits so that they satisfy the code shapes.
+O*NET's files carry no titles for SOC minor groups, so families are named by
+their code. Profiles are drafts derived from the O*NET database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from rdflib import Literal
+from rdflib.namespace import RDF, SKOS
+
+from ...core.errors import JobarchError, Location
+from ...core.files import read_text
+from ...core.namespaces import JA
+from .builder import DEFAULT_BASE, ArchitectureBuilder, classification_schemes
+
+DESCRIPTION = "O*NET database files, tab-delimited text (a directory)"
+ONET_CODE = re.compile(r"^(\d{2})-(\d)(\d{3})\.(\d{2})$")
+IMPORTANT = 3.0  # a skill rated this important or more (O*NET's IM scale, 1-5) is required
+
+#: SOC 2018 major groups (the functions).
+MAJOR_GROUPS = {
+    "11": "Management Occupations",
+    "13": "Business and Financial Operations Occupations",
+    "15": "Computer and Mathematical Occupations",
+    "17": "Architecture and Engineering Occupations",
+    "19": "Life, Physical, and Social Science Occupations",
+    "21": "Community and Social Service Occupations",
+    "23": "Legal Occupations",
+    "25": "Educational Instruction and Library Occupations",
+    "27": "Arts, Design, Entertainment, Sports, and Media Occupations",
+    "29": "Healthcare Practitioners and Technical Occupations",
+    "31": "Healthcare Support Occupations",
+    "33": "Protective Service Occupations",
+    "35": "Food Preparation and Serving Related Occupations",
+    "37": "Building and Grounds Cleaning and Maintenance Occupations",
+    "39": "Personal Care and Service Occupations",
+    "41": "Sales and Related Occupations",
+    "43": "Office and Administrative Support Occupations",
+    "45": "Farming, Fishing, and Forestry Occupations",
+    "47": "Construction and Extraction Occupations",
+    "49": "Installation, Maintenance, and Repair Occupations",
+    "51": "Production Occupations",
+    "53": "Transportation and Material Moving Occupations",
+    "55": "Military Specific Occupations",
+}
+#: O*NET's job zones (the levels).
+JOB_ZONES = {
+    0: "Job Zone not given",
+    1: "Job Zone 1 — Little or no preparation needed",
+    2: "Job Zone 2 — Some preparation needed",
+    3: "Job Zone 3 — Medium preparation needed",
+    4: "Job Zone 4 — Considerable preparation needed",
+    5: "Job Zone 5 — Extensive preparation needed",
+}
+
+
+def _table(directory: Path, name: str, required: tuple[str, ...], optional: bool = True) -> list[dict[str, str]]:
+    """The rows of one O*NET text file, checked for the columns this importer reads."""
+    path = directory / name
+    if not path.is_file():
+        if optional:
+            return []
+        raise JobarchError(
+            f"no {name!r} here", Location(directory), hint="point at the unzipped O*NET text release (db_XX_X_text)"
+        )
+    reader = csv.DictReader(io.StringIO(read_text(path)), delimiter="\t")
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise JobarchError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(repr(c) for c in missing)}",
+            Location(path, 1),
+            hint="O*NET's text files name their columns in the first line, tab-separated",
+        )
+    rows = list(reader)
+    for number, row in enumerate(rows, 2):
+        code = row.get("O*NET-SOC Code", "")
+        if not ONET_CODE.match(code):
+            raise JobarchError(f"{code!r} is not an O*NET-SOC code (like 11-1011.00)", Location(path, number))
+    return rows
+
+
+def import_onet(source: Path, out_dir: Path, base: str = DEFAULT_BASE) -> list[Path]:
+    directory = source if source.is_dir() else source.parent
+    occupations = _table(directory, "Occupation Data.txt", ("O*NET-SOC Code", "Title", "Description"), False)
+    zones = {
+        r["O*NET-SOC Code"]: r["Job Zone"] for r in _table(directory, "Job Zones.txt", ("O*NET-SOC Code", "Job Zone"))
+    }
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for r in _table(directory, "Alternate Titles.txt", ("O*NET-SOC Code", "Alternate Title")):
+        aliases[r["O*NET-SOC Code"]].append(r["Alternate Title"].strip())
+    tasks: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for r in _table(directory, "Task Statements.txt", ("O*NET-SOC Code", "Task", "Task Type")):
+        tasks[r["O*NET-SOC Code"]].append((0 if r["Task Type"].strip() == "Core" else 1, r["Task"].strip()))
+    skills: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+    skill_columns = ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value")
+    for r in _table(directory, "Skills.txt", skill_columns):
+        if r["Scale ID"] == "IM" and r.get("Not Relevant", "N") != "Y" and float(r["Data Value"]) >= IMPORTANT:
+            skills[r["O*NET-SOC Code"]].append((-float(r["Data Value"]), r["Element Name"], r["Element ID"]))
+
+    b = ArchitectureBuilder(base, "en")
+    g, shared = b.graph("onet"), b.graph("architecture")
+    b.scheme(shared, "Occupations imported from O*NET")
+    shared.add((b.skills_scheme, RDF.type, SKOS.ConceptScheme))
+    shared.add((b.skills_scheme, SKOS.prefLabel, b.text("Skills")))
+    origin = b.source(shared, "O*NET database", JA.OccupationalDataSource, local="onet")
+    track = b.track(shared, "P")
+    scheme = classification_schemes()["O*NET-SOC"]
+    used_zones: set[int] = set()
+    for row in sorted(occupations, key=lambda r: r["O*NET-SOC Code"]):
+        code = row["O*NET-SOC Code"]
+        major, minor, rest, suffix = ONET_CODE.match(code).groups()  # type: ignore[union-attr]
+        fn = b.taxon(shared, "function", f"SOC{major}", MAJOR_GROUPS.get(major, f"SOC major group {major}-0000"))
+        family = b.taxon(g, "family", f"SOC{major}{minor}", f"SOC minor group {major}-{minor}000", fn)
+        focus_code = f"SOC{major}{minor}{rest}{suffix}"
+        title = row["Title"].strip()
+        focus = b.taxon(g, "focus", focus_code, title, family)
+        g.add((focus, SKOS.notation, Literal(code)))
+        g.add((focus, SKOS.definition, b.text(row["Description"].strip())))
+        zone = int(zones[code]) if zones.get(code, "").strip().isdigit() else 0
+        used_zones.add(zone)
+        level = f"P{zone}" if zone else "U1"
+        profile = b.profile(g, f"SOC{major}.{focus_code}.{level}", focus, b.iri("level", level))
+        g.add((profile, SKOS.prefLabel, b.text(f"{title} — Job Zone {zone}" if zone else f"{title} — no job zone")))
+        g.add((profile, JA.status, JA.Draft))
+        b.derived_from(g, profile, origin)
+        b.mapping(g, profile, 1, scheme, code, "O*NET database", relation=SKOS.exactMatch)
+        for alias in sorted(set(aliases[code]) - {title}):
+            g.add((profile, SKOS.altLabel, b.text(alias)))
+        b.responsibilities(g, profile, [task for _, task in sorted(tasks[code])])
+        for _, name, element in sorted(skills[code]):
+            skill = b.skill(shared, name, f"The O*NET skill {name} (element {element}).")
+            g.add((profile, JA.requiresSkill, skill))
+    for zone in sorted(used_zones):
+        if zone:
+            b.level(shared, f"P{zone}", track, rank=zone, grade=zone, label=JOB_ZONES[zone])
+        else:
+            unzoned = b.track(shared, "U", "Unzoned (no O*NET job zone)")
+            b.level(shared, "U1", unzoned, rank=1, grade=1, label=JOB_ZONES[0])
+    return b.write(out_dir, {"architecture": ["# Imported from O*NET's database files."], "onet": []})
