@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
+from rdflib.compare import to_isomorphic
 from rdflib.namespace import RDF, SKOS
 
 from jobarch.cli import main
@@ -74,7 +77,7 @@ h:011.20 a skos:Concept ; skos:notation "011.20" ; skos:prefLabel "Structural en
     assert any("01110" in code for code in foci)  # the notation's digits, the dot dropped for the code shape
     titles = {str(o) for o in graph.objects(None, SKOS.prefLabel)}
     assert "Civil engineers" in titles and any(t.startswith("Civil engineers (") for t in titles)
-    assert "Civil engineers — Level P1" in titles  # a profile named as its page is
+    assert "Civil engineers (01110) — Level P1" in titles  # a profile named as its page is, after its focus
     assert "011.10" in {str(o) for o in graph.objects(None, SKOS.notation)}
 
 
@@ -86,3 +89,22 @@ def test_depths_given_by_hand_fold_what_they_skip(runner, tmp_path):
     graph = imported(runner, source, tmp_path / "out", "--depths", "1,2,3", "--level-from", "none")
     assert violations(runner, tmp_path / "out") == 0
     assert set(graph.objects(None, SKOS.narrowMatch))  # the deeper concepts are kept as links and aliases
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    concepts=st.integers(min_value=20, max_value=160),
+    depths=st.integers(min_value=3, max_value=5),
+    seed=st.integers(min_value=0, max_value=10_000),
+    notations=st.booleans(),
+)
+def test_import_export_import_gives_the_same_architecture(runner, tmp_path_factory, concepts, depths, seed, notations):
+    """Notes, notations, every hierarchy link, folded concepts and language tags survive a SKOS round trip."""
+    tmp = tmp_path_factory.mktemp("roundtrip")
+    source = synthesize_classification(tmp / "c.ttl", concepts=concepts, depths=depths, seed=seed, notations=notations)
+    first = imported(runner, source, tmp / "a")
+    assert (
+        runner.invoke(main, ["export", "skos", "--data", str(tmp / "a"), "-o", str(tmp / "a.skos.ttl")]).exit_code == 0
+    )
+    second = imported(runner, tmp / "a.skos.ttl", tmp / "b")
+    assert to_isomorphic(first) == to_isomorphic(second)

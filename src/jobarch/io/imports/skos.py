@@ -32,6 +32,7 @@ from .builder import DEFAULT_BASE, TRACK_NAMES, ArchitectureBuilder, slug
 from .skos_plan import ImportPlan, SkosMapping, level_of, make_plan, notation
 
 MAX_DEPTH = 32
+MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 
 
 def _safe_graph(path: Path) -> Graph:
@@ -110,7 +111,9 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping | None = None, b
     arch = b.scheme(g, scheme_labels or [Literal(f"Imported from {path.name}", lang="en")])
     origin = b.source(
         g,
-        f"Classification imported from {path.name}" + (f" ({scheme_labels[0]})" if scheme_labels else ""),
+        f"Imported classification: {scheme_labels[0]}"
+        if scheme_labels
+        else f"Classification imported from {path.name}",
         JA.IndustryReferenceSource,
         local="classification",
     )
@@ -137,9 +140,15 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping | None = None, b
             for other in source.objects(concept, p):
                 if p not in (SKOS.altLabel, SKOS.hiddenLabel) or (node, SKOS.prefLabel, other) not in g:
                     g.add((node, p, other))
-        if (concept, SKOS.notation, None) in source:
-            g.add((node, SKOS.notation, Literal(notation(source, concept))))
-        g.add((node, SKOS.exactMatch, concept))
+        own_code = g.value(node, JA.code)
+        for code in source.objects(concept, SKOS.notation):  # the source's codes, but the one the code repeats
+            if str(code) != str(own_code):
+                g.add((node, SKOS.notation, code))
+        for match in MATCHES:  # links the source states (a re-import of jobarch's own export keeps them)
+            for target in source.objects(concept, match):
+                g.add((node, match, target))
+        if concept != node:
+            g.add((node, SKOS.exactMatch, concept))
 
     nodes: dict = {}  # source concept -> the node it became
     codes: dict = {}
@@ -202,7 +211,7 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping | None = None, b
         ):
             g.add(triple)
         if plan.level_from == "none":  # the concept is the focus; its one profile is named as its page is
-            for value in source.objects(c, SKOS.prefLabel):
+            for value in g.objects(nodes[focus], SKOS.prefLabel):  # the focus's label, already distinct
                 language = value.language if isinstance(value, Literal) else None
                 title = Literal(f"{value} — Level {level}", lang=language)
                 used_labels.add((str(title), language))

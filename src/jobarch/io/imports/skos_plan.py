@@ -79,8 +79,13 @@ class ImportPlan:
 
 
 def notation(source: Graph, concept) -> str:
-    value = source.value(concept, SKOS.notation)
-    return str(value) if value is not None else str(concept).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    """The code a concept is known by: its notation (of several, the one its IRI ends with, as in jobarch's own
+    export, else the first in order), or its IRI's local name."""
+    local = str(concept).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    values = sorted(str(v) for v in source.objects(concept, SKOS.notation))
+    if not values:
+        return local
+    return next((v for v in values if re.sub(r"[^A-Za-z0-9.]", "", v) == local), values[0])
 
 
 def make_plan(source: Graph, depth: dict, parent: dict, asked: SkosMapping) -> ImportPlan:
