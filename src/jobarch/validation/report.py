@@ -9,8 +9,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from ..core.files import display_path
+from ..core.namespaces import PREFIX_IRIS, SH
 from ..core.text import terminal_safe
 from ..core.version import __version__
+from ..graph.serialize import serialize_triples
+from ..graph.terms import rdflib_to_ntriples
 from ..graph.terms import unskolem as _unskolem
 from .findings import Finding, ValidationReport
 
@@ -127,10 +130,10 @@ def format_sarif(report: ValidationReport) -> str:
 def format_turtle(report: ValidationReport) -> str:
     """The W3C SHACL validation report, with the run's skolem IRIs turned back into blank nodes."""
     graph = Graph()
-    graph.bind("sh", "http://www.w3.org/ns/shacl#")
     for s, p, o in report.report_graph:
         graph.add((_unskolem(s), p, _unskolem(o)))
-    return graph.serialize(format="turtle")
+    triples = (rdflib_to_ntriples(t) for t in graph)  # jobarch's canonical Turtle: the same findings, the same bytes
+    return serialize_triples(triples, "turtle", {**PREFIX_IRIS, "sh": str(SH)})
 
 
 def render(report: ValidationReport, fmt: str, files: int) -> str:
