@@ -349,7 +349,7 @@ def serve(
     workers.warm()  # the first queries do not pay for opening the store
     app = create_app(backend, index, settings=settings, data=data, workers=workers)
     try:
-        # SIGTERM or Ctrl-C: stop accepting, give requests in flight 5 s, then stop the workers (and their queries)
-        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
+        # SIGTERM or Ctrl-C: stop accepting, give requests in flight 2 s, then stop the workers (and their queries)
+        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=2)
     finally:
         workers.close()
