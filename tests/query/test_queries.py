@@ -401,3 +401,17 @@ def test_reason_refuses_to_overwrite_curator_files(runner, write):
         result = runner.invoke(main, ["reason", "--data", str(path), "-o", str(path), *force])
         assert result.exit_code == 2 and "over one of the architecture's own files" in result.stderr
         assert path.read_text(encoding="utf-8") == minimal
+
+
+def test_queries_from_many_threads_at_once(memory_store):
+    """rdflib's SPARQL parser is not thread-safe (a server answers pages from a thread pool): parsing is serialised,
+    so concurrent distinct queries all answer instead of failing at random inside pyparsing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def ask(i: int) -> int:
+        text = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER (STRLEN(STR(?o)) > {i}) }}"
+        return int(api.query(memory_store, text=text, timeout=None).rows[0][0])
+
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(ask, range(24)))
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]

@@ -9,6 +9,7 @@ query starts from the bound node instead of scanning.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from types import MethodType
 
@@ -92,9 +93,15 @@ class PreparedQueryMemory(Memory):
         return _answer(self.graph, query, initBindings)
 
 
+#: rdflib's SPARQL parser (pyparsing) is not thread-safe: two threads parsing at once fail at random inside
+#: pyparsing (seen as a TypeError under a server's concurrent pages). Every parse of a query holds this.
+SPARQL_PARSER_LOCK = threading.RLock()
+
+
 @lru_cache(maxsize=512)
 def _prepared(text: str) -> Query:
-    return prepareQuery(text)
+    with SPARQL_PARSER_LOCK:
+        return prepareQuery(text)
 
 
 def _pre_bind(query: Query, bindings: dict) -> Query:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import JobarchError, Location
 from ..core.namespaces import PREFIXES
+from ..graph.planner import SPARQL_PARSER_LOCK
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
@@ -31,7 +33,14 @@ def with_standard_prefixes(text: str) -> str:
 
 
 def check_query(text: str, *, allow_service: bool = False, source: str = "query") -> Query:
-    """Parse and vet an analyst's query; errors name ``source:line:col``."""
+    """Parse and vet an analyst's query; errors name ``source:line:col``. A query vetted once is not parsed
+    again (a server asks the same named queries on every page), and parsing holds rdflib's parser lock."""
+    with SPARQL_PARSER_LOCK:
+        return _checked(text, allow_service, source)
+
+
+@lru_cache(maxsize=1024)
+def _checked(text: str, allow_service: bool, source: str) -> Query:
     from pyparsing import ParseException  # rdflib's SPARQL parser is imported by the commands that check queries
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery

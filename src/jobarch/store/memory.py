@@ -15,6 +15,7 @@ from rdflib.term import Identifier
 from ..core.errors import JobarchError
 from ..core.files import content_stamp
 from ..graph.architecture import Architecture, load
+from ..graph.planner import SPARQL_PARSER_LOCK
 from ..graph.sources import graph_iri
 from ..reasoning import INFERRED_GRAPH, infer_architecture
 from .base import Binding, QueryResult, Store, SyncReport, inject_values
@@ -56,7 +57,8 @@ class MemoryStore(Store):
             raise JobarchError("no architecture loaded in the memory store")
         single = {k: v for k, v in (bindings or {}).items() if isinstance(v, Identifier)}
         several = {k: v for k, v in (bindings or {}).items() if not isinstance(v, Identifier)}
-        result = self.architecture.dataset.query(inject_values(sparql, several), initBindings=single)
+        with SPARQL_PARSER_LOCK:  # rdflib parses the query inside; its parser is not thread-safe
+            result = self.architecture.dataset.query(inject_values(sparql, several), initBindings=single)
         if result.type == "SELECT":
             names = [str(v) for v in result.vars or []]
             return QueryResult("SELECT", names, [tuple(row) for row in result])  # type: ignore[arg-type]
