@@ -26,6 +26,7 @@ from .domain.adjacency import AdjacencyIndex, Neighbour
 from .domain.compare import Comparison, compare
 from .domain.paths import Step, career_path
 from .domain.profile import Profile, get_profile, unknown_profile
+from .domain.search import SearchIndex, SearchResult
 from .domain.stats import architecture_stats
 from .graph.architecture import Architecture, load
 from .graph.sources import discover
@@ -287,12 +288,16 @@ def focus_profiles(store: Store, code: str) -> list[dict]:
     return store.select(internal("focus_profiles"), focusCode=Literal(code))
 
 
-def search(store: Store, text: str) -> tuple[list[dict], list[dict]]:
-    """Profiles whose title or alias contains ``text``, and skills whose name does."""
-    return (
-        store.select(internal("search_profiles"), text=Literal(text)),
-        store.select(internal("search_skills"), text=Literal(text)),
-    )
+def search_index(store: Store) -> SearchIndex:
+    """The words of every profile by stem (built once from one query; a long-lived caller keeps it)."""
+    return SearchIndex.from_store(store)
+
+
+def search(store: Store, text: str, index: SearchIndex | None = None) -> tuple[SearchResult, list[dict]]:
+    """Profiles ranked by where the words of ``text`` occur (stems, every field, a suggestion for an unknown
+    word; see :mod:`jobarch.domain.search`), and skills whose name contains ``text``."""
+    found = (index or search_index(store)).search(text)
+    return found, store.select(internal("search_skills"), text=Literal(text))
 
 
 def export(

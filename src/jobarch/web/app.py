@@ -12,6 +12,7 @@ refused rather than silently cut.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -247,18 +248,21 @@ def create_app(
             return not_found(exc.message, exc.hint or "")
         return page("compare.html.j2", title="Compare " + " · ".join(codes), comparison=result, codes=codes)
 
+    @cache
+    def search_index() -> Any:  # built on the first search, kept while the server runs
+        return api.search_index(store)
+
     def search(request: Request) -> HTMLResponse:
-        q = request.query_params.get("q", "").strip()
-        profiles: list[dict] = []
-        skills: list[dict] = []
-        if q:
-            profiles, skills = api.search(store, q)
+        q = request.query_params.get("q", "").strip()[:200]
+        found, skills = api.search(store, q, search_index()) if q else (None, [])
+        hits = found.hits if found is not None else []
         return page(
             "search.html.j2",
             title=f"Search: {q}" if q else "Search",
             q=q,
-            profiles=profiles[:SEARCH_LIMIT],
-            more=len(profiles) > SEARCH_LIMIT,
+            hits=hits[:SEARCH_LIMIT],
+            more=len(hits) > SEARCH_LIMIT,
+            suggestion=found.suggestion if found is not None else None,
             skills=skills,
         )
 
@@ -295,6 +299,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
+        threading.Thread(target=search_index, daemon=True, name="jobarch-search-index").start()  # warm it now
         yield
         workers.close()  # on shutdown: a running query is stopped with its worker
 

@@ -126,7 +126,9 @@ def import_onet(source: Path, out_dir: Path, base: str = DEFAULT_BASE) -> list[P
     used_zones: set[int] = set()
     for row in sorted(occupations, key=lambda r: r["O*NET-SOC Code"]):
         code = row["O*NET-SOC Code"]
-        major, minor, rest, suffix = ONET_CODE.match(code).groups()  # type: ignore[union-attr]
+        parts = ONET_CODE.match(code)
+        assert parts is not None  # every code was checked when its file was read
+        major, minor, rest, suffix = parts.groups()
         fn = b.taxon(shared, "function", f"SOC{major}", MAJOR_GROUPS.get(major, f"SOC major group {major}-0000"))
         family = b.taxon(g, "family", f"SOC{major}{minor}", f"SOC minor group {major}-{minor}000", fn)
         focus_code = f"SOC{major}{minor}{rest}{suffix}"

@@ -1,0 +1,158 @@
+"""Search as people type it: words matched by their stem, in every field that describes a profile, ranked.
+
+``supervisor`` finds "Production Supervision" (both stem to ``supervis``),
+``manager`` finds the profiles at the manager levels (level names are
+indexed), ``upstream supervisor`` needs both words, a skill or a word of a
+responsibility finds the profiles that need or do it, and a word no profile
+has gets a suggestion from the words that exist (``bioreacter`` →
+``bioreactor``). The index is built once from one query and answers from
+memory: a search never scans the store.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import snowballstemmer
+
+from ..query import internal
+from ..store import Store
+
+#: How much a word found in each field counts; a profile's score is the sum over the query's words of the
+#: best field each was found in.
+FIELD_WEIGHTS = {
+    "title": 8.0,
+    "alias": 6.0,
+    "taxonomy": 4.0,
+    "level": 3.0,
+    "skill": 2.0,
+    "description": 1.5,
+    "responsibility": 1.0,
+}
+FIELD_NAMES = {
+    "title": "title",
+    "alias": "alias",
+    "taxonomy": "focus, family or function",
+    "level": "level",
+    "skill": "skill",
+    "description": "description",
+    "responsibility": "responsibility",
+}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+MIN_PREFIX = 5  # a query word and an indexed stem match when one starts the other and the shorter is this long
+
+
+@dataclass
+class Hit:
+    code: str
+    title: str
+    score: float
+    matched: dict[str, str] = field(default_factory=dict)  # query word -> the field it was found in (best)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    suggestion: str | None = None  # the query with its unknown words replaced by the nearest known ones
+
+
+class SearchIndex:
+    """Every profile's words by stem, with the best field each stem appears in."""
+
+    def __init__(self, rows: list[tuple[str, str, str]]):
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stems_of: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
+        self.postings: dict[str, dict[str, str]] = defaultdict(dict)  # stem -> profile code -> best field
+        self.words: set[str] = set()
+        words_of: dict[str, list[str]] = {}  # the same text (a skill's name) recurs for thousands of profiles
+        for code, kind, value in rows:
+            if kind == "title" and (code not in self.titles or value < self.titles[code]):
+                self.titles[code] = value
+            words = words_of.get(value)
+            if words is None:
+                words = words_of[value] = sorted({self._stem(w) for w in self._words(value)})
+            weight = FIELD_WEIGHTS[kind]
+            for stem in words:
+                best = self.postings[stem]
+                if weight > FIELD_WEIGHTS.get(best.get(code, ""), 0.0):
+                    best[code] = kind
+        self.words = set(self._stems_of)
+        self._stems = sorted(self.postings)
+
+    @classmethod
+    def from_store(cls, store: Store) -> SearchIndex:
+        rows = store.values(internal("search_documents")).rows
+        return cls([(c, k, v) for c, k, v in rows if c and k in FIELD_WEIGHTS and v])
+
+    def _words(self, value: str) -> list[str]:
+        return [w.lower() for w in _WORD.findall(value)]
+
+    def _stem(self, word: str) -> str:
+        stem = self._stems_of.get(word)
+        if stem is None:  # the stemmer is pure Python: each distinct word is stemmed once
+            stem = self._stems_of[word] = self._stemmer.stemWord(word)
+        return stem
+
+    def _matching_stems(self, word: str) -> list[str]:
+        stem = self._stem(word)
+        found = [stem] if stem in self.postings else []
+        if len(stem) >= MIN_PREFIX:  # supervisor ~ supervis(ion): one starts the other
+            found += [s for s in self._prefixed(stem) if s != stem]
+            found += [stem[:n] for n in range(MIN_PREFIX, len(stem)) if stem[:n] in self.postings]
+        return found
+
+    def _prefixed(self, prefix: str) -> list[str]:
+        import bisect
+
+        start = bisect.bisect_left(self._stems, prefix)
+        out = []
+        for stem in self._stems[start:]:
+            if not stem.startswith(prefix):
+                break
+            out.append(stem)
+        return out
+
+    def search(self, query: str, limit: int = 500) -> SearchResult:
+        words = self._words(query)
+        if not words:
+            return SearchResult([])
+        scores: dict[str, float] | None = None
+        matched: dict[str, dict[str, str]] = defaultdict(dict)
+        unknown = []
+        for word in words:
+            found: dict[str, str] = {}
+            for stem in self._matching_stems(word):
+                for code, kind in self.postings[stem].items():
+                    if FIELD_WEIGHTS[kind] > FIELD_WEIGHTS.get(found.get(code, ""), 0.0):
+                        found[code] = kind
+            if not found:
+                unknown.append(word)
+                continue
+            step = {code: FIELD_WEIGHTS[kind] for code, kind in found.items()}
+            scores = step if scores is None else {c: s + step[c] for c, s in scores.items() if c in step}
+            for code, kind in found.items():
+                matched[code][word] = FIELD_NAMES[kind]
+        suggestion = self._suggest(words, unknown) if unknown else None
+        if unknown or not scores:
+            return SearchResult([], suggestion)
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return SearchResult([Hit(code, self.titles.get(code, code), score, matched[code]) for code, score in ranked])
+
+    def _suggest(self, words: list[str], unknown: list[str]) -> str | None:
+        replaced = []
+        for word in words:
+            if word in unknown:
+                close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.75)
+                if not close:
+                    return None
+                replaced.append(close[0])
+            else:
+                replaced.append(word)
+        return " ".join(replaced)
+
+
+__all__ = ["FIELD_WEIGHTS", "Hit", "SearchIndex", "SearchResult"]
