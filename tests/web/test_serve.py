@@ -437,3 +437,23 @@ def test_sparql_tsv_and_csv_follow_the_results_formats(client):
     csv_text = answers["text/csv"]
     assert csv_text.startswith("p,title,n,r\r\n")
     assert all(line.split(",")[-1].startswith("_:") for line in csv_text.strip().splitlines()[1:])
+
+
+def test_profile_page_says_what_the_next_level_asks(client):
+    page = visible(client.get(f"/profiles/{REFERENCE_CODE}").text)
+    assert "Your level: M2 · Manager II" in page
+    assert "What M3 (Manager III) asks beyond M2" in page
+    start = page.index("What M3 (Manager III) asks beyond M2")
+    panel = page[start : page.index("Compare M2 and M3 side by side", start)]
+    assert "Knowledge & Application" in panel and "run a department/stream" in panel  # M3's rubric text, beside M2's
+    assert "What a M3 does" in panel
+    top = visible(client.get("/profiles/MANUFA3.MANUFACT13A2.M3").text)
+    assert "The top of this ladder" in top
+
+
+def test_a_two_track_focus_keeps_each_ladder_together(client):
+    page = client.get("/profiles/QUALIT2.QUALIT10A1.P2").text
+    codes = re.findall(r'<span class="level-code">([A-Z]+\\d+)</span>', page)
+    tracks = [code[0] for code in codes]
+    assert tracks == sorted(tracks, key=lambda t: t != "P")  # the P ladder first, then the other track
+    assert "The other track of this focus" in page

@@ -68,6 +68,19 @@ class LevelResponsibilities:
     profile_code: str
     items: list[str]
     current: bool
+    track: str = ""
+
+
+@dataclass
+class NextLevel:
+    """What the next level of the same focus and track asks: its responsibilities, and the rubric's dimensions
+    whose description changes (now, next)."""
+
+    code: str
+    label: str
+    profile_code: str
+    responsibilities: list[str]
+    changes: list[tuple[str, str, str]]
 
 
 @dataclass
@@ -149,6 +162,27 @@ class Profile:
     def own_responsibilities(self) -> list[str]:
         return next((r.items for r in self.responsibilities if r.current), [])
 
+    @property
+    def next_level(self) -> NextLevel | None:
+        """The next profile up on this track in this focus, with what changes (None at the top of the ladder)."""
+        here = self.level.rank if self.level.rank is not None else 0
+        above = [
+            r
+            for r in self.responsibilities
+            if r.track == self.level.track_code and r.rank is not None and r.rank > here and not r.current
+        ]
+        if not above:
+            return None
+        up = min(above, key=lambda r: (r.rank, r.code))
+        rows = {row.level_code: row.cells for row in self.rubric}
+        now, then = rows.get(self.level.code, []), rows.get(up.code, [])
+        changes = [
+            (dimension, a, b)
+            for dimension, a, b in zip(self.rubric_dimensions, now, then, strict=False)
+            if b and a != b
+        ]
+        return NextLevel(up.code, up.label, up.profile_code, up.items, changes)
+
 
 def profile_codes(store: Store) -> list[str]:
     return sorted(text(r["code"]) for r in store.select(internal("profile_codes")))
@@ -229,20 +263,32 @@ def _optional_iri(node: object) -> URIRef | None:
 
 
 def _responsibilities(store: Store, focus: URIRef, current: URIRef) -> list[LevelResponsibilities]:
+    """Every level of the focus with its responsibilities: the current track's ladder first, by rank, then the
+    other track's (a reader on the P track does not see the M ladder interleaved with theirs)."""
     by_profile: dict[URIRef, LevelResponsibilities] = {}
     items: dict[URIRef, list[tuple[int, str]]] = {}
     for r in store.select(internal("focus_responsibilities"), focus=focus):
         p = iri(r["profile"])
         if p not in by_profile:
             by_profile[p] = LevelResponsibilities(
-                text(r["levelCode"]), text(r["levelLabel"]), integer(r["rank"]), text(r["code"]), [], p == current
+                text(r["levelCode"]),
+                text(r["levelLabel"]),
+                integer(r["rank"]),
+                text(r["code"]),
+                [],
+                p == current,
+                text(r["trackCode"]),
             )
             items[p] = []
         if r["text"] is not None:
             items[p].append((integer(r["order"]) or 0, text(r["text"])))
     for p, level in by_profile.items():
         level.items = [t for _, t in sorted(set(items[p]))]
-    return sorted(by_profile.values(), key=lambda level: (level.rank if level.rank is not None else 99, level.code))
+    track = by_profile[current].track if current in by_profile else ""
+    return sorted(
+        by_profile.values(),
+        key=lambda level: (level.track != track, level.track, level.rank if level.rank is not None else 99, level.code),
+    )
 
 
 def _rubric(store: Store, focus: URIRef) -> dict:
