@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, Literal, URIRef
 
 from .core.config import Settings, resolve
-from .core.errors import JobarchError, Location
+from .core.errors import JobarchError, Location, closest
 from .core.namespaces import JA
 from .core.vcs import changed_files
 from .domain.adjacency import AdjacencyIndex, Neighbour
 from .domain.compare import Comparison, compare
 from .domain.paths import Step, career_path
-from .domain.profile import Profile, get_profile, unknown_profile
+from .domain.profile import Profile, get_profile, profile_codes, unknown_profile
 from .domain.search import SearchIndex, SearchResult
 from .domain.stats import architecture_stats
 from .graph.architecture import Architecture, load
@@ -130,6 +130,11 @@ def profile_graph(store: Store, code: str) -> Graph:
     if iri is None:
         raise unknown_profile(store, code)
     return resource_graph(store, iri)
+
+
+def similar_profile_codes(store: Store, code: str, n: int = 5) -> list[str]:
+    """The existing profile codes closest to a mistyped one (for "did you mean" links)."""
+    return closest(code, profile_codes(store), n)
 
 
 def resource_graph(store: Store, iri: URIRef) -> Graph:

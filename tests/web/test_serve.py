@@ -158,9 +158,19 @@ def test_search_ranks_titles_first_and_suggests_for_a_typo(client):
     assert "Did you mean" in typo and 'href="/search?q=supervision"' in typo
 
 
-def test_unknown_profile_suggests_codes(client):
+def test_unknown_profile_suggests_codes_as_links_not_commands(client):
     response = client.get("/profiles/MANUFA3.MANUFACT13A2.M9")
-    assert response.status_code == 404 and REFERENCE_CODE in visible(response.text)
+    assert response.status_code == 404 and f'href="/profiles/{REFERENCE_CODE}"' in response.text
+    assert "jobarch query" not in response.text and 'href="/search?q=MANUFA3.MANUFACT13A2.M9"' in response.text
+
+
+def test_favicon_description_and_cached_static_files(client):
+    page = client.get("/").text
+    assert 'rel="icon"' in page and '<meta name="description"' in page
+    icon = client.get("/favicon.ico", follow_redirects=True)
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    css = client.get("/static/jobarch.css")
+    assert "max-age=86400" in css.headers["cache-control"]
 
 
 def test_static_files_are_local(client):

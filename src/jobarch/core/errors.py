@@ -48,9 +48,14 @@ class QueryTimeoutError(JobarchError):
     """A query stopped at its time limit (the SPARQL endpoint answers 503, not 400)."""
 
 
-def did_you_mean(word: str, choices: list[str], n: int = 5, cutoff: float = 0.5) -> str | None:
-    """A hint naming the closest choices to a mistyped name (codes, query names), or None when none is close."""
+def closest(word: str, choices: list[str], n: int = 5, cutoff: float = 0.5) -> list[str]:
+    """The choices closest to a mistyped name (codes, query names), best first."""
     import difflib
 
-    close = difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
+def did_you_mean(word: str, choices: list[str], n: int = 5, cutoff: float = 0.5) -> str | None:
+    """A hint naming the closest choices to a mistyped name, or None when none is close."""
+    close = closest(word, choices, n, cutoff)
     return ("did you mean: " + ", ".join(close)) if close else None

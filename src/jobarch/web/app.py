@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from rdflib import Graph, URIRef
@@ -92,6 +93,14 @@ def create_app(
     settings = settings or Limits()
     workers = workers or api.query_workers(store, settings.workers, settings.queue)
 
+    class CachedStatic(StaticFiles):
+        """The stylesheet and icon change only with jobarch: browsers may keep them a day."""
+
+        def file_response(self, *args: Any, **kwargs: Any) -> Response:
+            response = super().file_response(*args, **kwargs)
+            response.headers["Cache-Control"] = "public, max-age=86400"
+            return response
+
     def adjacency() -> AdjacencyIndex | None:
         nonlocal index
         if index is None:
@@ -104,8 +113,8 @@ def create_app(
     def page(template: str, status: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(render(template, **context), status_code=status)
 
-    def not_found(message: str, hint: str = "") -> HTMLResponse:
-        return page("error.html.j2", 404, title="Not found", message=message, hint=hint)
+    def not_found(message: str, hint: str = "", links: Sequence[tuple[str, str]] = ()) -> HTMLResponse:
+        return page("error.html.j2", 404, title="Not found", message=message, hint=hint, links=list(links))
 
     base = settings.base_iri or api.architecture_base(store) or ""
 
@@ -201,7 +210,11 @@ def create_app(
         try:
             found = api.profile(store, code)
         except JobarchError as exc:
-            return not_found(exc.message, exc.hint or "")
+            near = api.similar_profile_codes(store, code)
+            links = [(f"/profiles/{quote(c, safe='')}", c) for c in near]
+            hint = "Did you mean one of these?" if near else ""
+            links.append((f"/search?q={quote(code)}", f"Search for “{code}”"))
+            return not_found(exc.message, hint, links)
         neighbours, note = None, "Not computed: the adjacency model is missing."
         if (idx := adjacency()) is not None:
             try:
@@ -292,7 +305,8 @@ def create_app(
         Route("/functions/{code}", function),
         Route("/families/{code}", family),
         Route("/profiles", lambda request: RedirectResponse("/")),
-        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+        Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
+        Mount("/static", CachedStatic(directory=str(STATIC)), name="static"),
         Route("/{path:path}", resource),  # last: the data's own IRIs, mapped onto the base
     ]
     handlers: dict[Any, Any] = {HTTPException: http_error}
