@@ -22,8 +22,10 @@ from .core.config import Settings, resolve
 from .core.errors import JobarchError, Location, closest
 from .core.namespaces import JA
 from .core.vcs import changed_files
+from .domain import levels
 from .domain.adjacency import AdjacencyIndex, Neighbour
 from .domain.compare import Comparison, compare
+from .domain.levels import LevelOverview
 from .domain.paths import Step, career_path
 from .domain.profile import Profile, get_profile, profile_codes, unknown_profile
 from .domain.search import SearchIndex, SearchResult
@@ -130,6 +132,11 @@ def profile_graph(store: Store, code: str) -> Graph:
     if iri is None:
         raise unknown_profile(store, code)
     return resource_graph(store, iri)
+
+
+def level_overview(store: Store, code: str) -> LevelOverview | None:
+    """A level as people ask about it: meaning, years, the levels around it, its equivalent on the other track."""
+    return levels.level_overview(store, code)
 
 
 def similar_profile_codes(store: Store, code: str, n: int = 5) -> list[str]:

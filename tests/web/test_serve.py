@@ -467,3 +467,15 @@ def test_a_two_track_focus_keeps_each_ladder_together(client):
     tracks = [code[0] for code in codes]
     assert tracks == sorted(tracks, key=lambda t: t != "P")  # the P ladder first, then the other track
     assert "The other track of this focus" in page
+
+
+def test_level_page_explains_the_level_and_its_neighbours(client):
+    page = client.get("/levels/M2").text
+    text = visible(page)
+    assert "What M2 means" in text and "Manages an established team" in text
+    assert "5–8 years" in text and "Decision rights" in text
+    assert 'href="/levels/M1"' in page and 'href="/levels/M3"' in page  # below and above on the track
+    assert 'href="/levels/P5"' in page and "Same grade on the P track" in text  # the equivalent on the other track
+    assert REFERENCE_CODE in text
+    assert "0–2 years" in visible(client.get("/levels/P1").text)  # P1 starts at 0 years, not at nothing
+    assert client.get("/levels/Z9").status_code == 404

@@ -195,10 +195,12 @@ def create_app(
         code = request.path_params["code"]
 
         def html() -> Response:
+            overview = api.level_overview(store, code)
+            if overview is None:
+                return not_found(f"No level {code!r}.", "The home page lists every level.", [("/", "Browse")])
             rows = api.query(store, "profiles_at_level", params={"level": code}, timeout=None).dicts()
-            if not rows:
-                return not_found(f"No profiles at level {code!r}.", "The home page lists every level.")
-            return page("level.html.j2", title=f"Level {code}", code=code, profiles=rows)
+            title = f"Level {code}" + (f" — {overview.level.label}" if overview.level.label else "")
+            return page("level.html.j2", title=title, code=code, lv=overview, profiles=rows)
 
         return described(request, JA.Level, code, html)
 
