@@ -479,3 +479,10 @@ def test_level_page_explains_the_level_and_its_neighbours(client):
     assert REFERENCE_CODE in text
     assert "0–2 years" in visible(client.get("/levels/P1").text)  # P1 starts at 0 years, not at nothing
     assert client.get("/levels/Z9").status_code == 404
+
+
+def test_adjacent_roles_say_which_way_the_move_goes(client):
+    page = visible(client.get(f"/profiles/{REFERENCE_CODE}").text)
+    section = page[page.index("Adjacent roles") : page.index("Title aliases")]
+    assert "In plain words" in section
+    assert "step up" in section and "step down" in section  # M3 above and M1 below the reference M2

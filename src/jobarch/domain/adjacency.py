@@ -134,6 +134,7 @@ class Neighbour:
     level: float
     shared_skills: int
     skills_union: int
+    direction: str = "lateral"  # step up, lateral or step down: the other role's grade against this one's
 
     @property
     def skill_overlap(self) -> float:
@@ -297,6 +298,7 @@ class AdjacencyIndex:
                 self.level_distance(q, c),
                 len(q.skills & c.skills),
                 len(q.skills | c.skills),
+                "step up" if c.grade > q.grade else "step down" if c.grade < q.grade else "lateral",
             )
 
     def nearest(
