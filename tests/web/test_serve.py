@@ -486,3 +486,17 @@ def test_adjacent_roles_say_which_way_the_move_goes(client):
     section = page[page.index("Adjacent roles") : page.index("Title aliases")]
     assert "In plain words" in section
     assert "step up" in section and "step down" in section  # M3 above and M1 below the reference M2
+
+
+def test_the_sparql_form_shows_its_answer_on_the_page(client):
+    query = "SELECT ?code WHERE { ?p a ja:JobProfile ; ja:code ?code } ORDER BY ?code LIMIT 3"
+    page = client.get("/sparql", params={"query": query, "format": "html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    text = visible(page.text)
+    assert "3 rows" in text and "MANUFA3.MANUFACT11A1.P1" in text and "SELECT ?code" in page.text  # query kept
+    ask = visible(client.get("/sparql", params={"query": "ASK { ?p a ja:JobProfile }", "format": "html"}).text)
+    assert "Yes (true)" in ask
+    broken = client.get("/sparql", params={"query": "SELECT * WHERE {", "format": "html"})
+    assert broken.status_code == 400 and "syntax error" in visible(broken.text) and 'role="alert"' in broken.text
+    graph = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s a ja:Track }", "format": "html"})
+    assert "ja:Track" in visible(graph.text) or "jobarch#Track" in graph.text

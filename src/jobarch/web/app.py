@@ -293,7 +293,7 @@ def create_app(
         workers,
         settings.query_timeout,
         AnswerLimits(settings.max_rows, settings.max_answer_bytes),
-        lambda: page("sparql.html.j2", title="SPARQL"),
+        lambda status=200, **context: page("sparql.html.j2", status, title="SPARQL", **context),
     )
     routes = [
         Route("/", home),

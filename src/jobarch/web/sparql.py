@@ -25,8 +25,9 @@ MAX_QUERY_BYTES = 100_000
 RETRY_AFTER = "2"
 
 
-def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits, form: Callable[[], Any]) -> Any:
-    """The ``/sparql`` handler; ``form`` renders the HTML query form (a request without a query)."""
+def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits, form: Callable[..., Any]) -> Any:
+    """The ``/sparql`` handler; ``form(**context)`` renders the HTML query form, with an answer or an error when
+    the form asked for one (``format=html``: the answer on the page, not a download)."""
     from starlette.exceptions import HTTPException
     from starlette.requests import Request
     from starlette.responses import PlainTextResponse, Response
@@ -38,17 +39,24 @@ def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits,
         query = await _query_text(request)
         if query is None:
             return form()
+        on_page = _formats(request)[:1] == ["html"]
         try:
             result = await workers.run(vet(query), timeout=timeout, limits=limits, disconnected=request.is_disconnected)
         except WorkersBusyError as exc:
+            if on_page:
+                return form(query=query, error=f"{exc.message}: try again shortly", status=503)
             return text(503, exc.message, "try again shortly", {"Retry-After": RETRY_AFTER})
         except ClientGoneError:
             return text(499, "client closed the request")
-        except QueryTimeoutError as exc:
-            return text(503, exc.message, exc.hint)
         except JobarchError as exc:
-            return text(400, exc.message, exc.hint)
+            status = 503 if isinstance(exc, QueryTimeoutError) else 400
+            if on_page:
+                return form(query=query, error=exc.message + (f" ({exc.hint})" if exc.hint else ""), status=status)
+            return text(status, exc.message, exc.hint)
         family = _family(result)
+        if on_page:
+            turtle = serialize_result(result, "text/turtle") if family == "graph" else ""
+            return form(query=query, answer=result, turtle=turtle)
         accept = request.headers.get("accept", "")
         wanted = _formats(request)
         if family == "graph":  # the form's choices, for graphs
