@@ -300,6 +300,17 @@ def focus_profiles(store: Store, code: str) -> list[dict]:
     return store.select(internal("focus_profiles"), focusCode=Literal(code))
 
 
+def focus_overview(store: Store, code: str) -> dict[str, list]:
+    """What a focus is about: its definition and notes, the skills it requires, the foci it is distinct from."""
+    found: dict[str, list] = {"definition": [], "note": [], "skill": [], "distinct": []}
+    for row in store.select(internal("focus_overview"), focusCode=Literal(code)):
+        kind = str(row["kind"])
+        found[kind].append(
+            (str(row["code"]), str(row["value"] or row["code"])) if kind == "distinct" else str(row["value"])
+        )
+    return found
+
+
 def search_index(store: Store) -> SearchIndex:
     """The words of every profile by stem (built once from one query; a long-lived caller keeps it)."""
     return SearchIndex.from_store(store)

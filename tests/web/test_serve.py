@@ -500,3 +500,11 @@ def test_the_sparql_form_shows_its_answer_on_the_page(client):
     assert broken.status_code == 400 and "syntax error" in visible(broken.text) and 'role="alert"' in broken.text
     graph = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s a ja:Track }", "format": "html"})
     assert "ja:Track" in visible(graph.text) or "jobarch#Track" in graph.text
+
+
+def test_focus_page_says_what_the_focus_is_about(client):
+    page = client.get("/foci/MANUFACT13A2").text
+    text = visible(page)
+    assert "Skills every level of this focus applies" in text and "Aseptic Technique" in text
+    assert 'href="/foci/MANUFACT14A1"' in page and 'href="/foci/MANUFACT20A1"' in page  # the foci it is distinct from
+    assert "individual-contributor MSAT/technical-owner track" in text.split("Profiles by level")[0]  # its scope note

@@ -186,6 +186,7 @@ def create_app(
                 title=text(head["focusLabel"]) or code,
                 code=code,
                 head=head,
+                about=api.focus_overview(store, code),
                 profiles=[r for r in rows if r["code"] is not None],
             )
 
