@@ -508,3 +508,13 @@ def test_focus_page_says_what_the_focus_is_about(client):
     assert "Skills every level of this focus applies" in text and "Aseptic Technique" in text
     assert 'href="/foci/MANUFACT14A1"' in page and 'href="/foci/MANUFACT20A1"' in page  # the foci it is distinct from
     assert "individual-contributor MSAT/technical-owner track" in text.split("Profiles by level")[0]  # its scope note
+
+
+def test_compare_marks_what_differs_and_can_show_only_that(client):
+    page = client.get(f"/compare?codes={REFERENCE_CODE},MANUFA3.MANUFACT13A2.M3").text
+    assert page.count('class="differs"') >= 3 and 'class="same"' in page  # same focus: taxonomy rows agree
+    assert f'data-profile="{REFERENCE_CODE}"' in page  # each value labelled for the stacked phone layout
+    only = client.get(f"/compare?codes={REFERENCE_CODE},MANUFA3.MANUFACT13A2.M3&only=differences").text
+    assert 'class="same"' not in only and 'class="differs"' in only
+    chooser = client.get("/compare")
+    assert chooser.status_code == 200 and 'name="codes"' in chooser.text

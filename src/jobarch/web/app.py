@@ -247,22 +247,20 @@ def create_app(
 
     def compare(request: Request) -> HTMLResponse:
         codes = [c.strip() for c in request.query_params.get("codes", "").split(",") if c.strip()]
+        only = request.query_params.get("only") == "differences"
+        context: dict[str, Any] = {"title": "Compare", "codes": codes, "only_differences": only, "comparison": None}
+        if not codes:
+            return page("compare.html.j2", **context)
         if not 2 <= len(codes) <= 3:
-            return page(
-                "error.html.j2",
-                400,
-                title="Compare",
-                message="Compare takes two or three profile codes.",
-                hint="For example: /compare?codes=A,B",
-            )
+            return page("compare.html.j2", 400, **context, message="Compare takes two or three profile codes.")
         idx = adjacency()
         if idx is None:
             return page("error.html.j2", 400, title="Compare", message="The adjacency model is missing.", hint="")
         try:
             result = api.compare_profiles(store, idx, codes)
         except JobarchError as exc:
-            return not_found(exc.message, exc.hint or "")
-        return page("compare.html.j2", title="Compare " + " · ".join(codes), comparison=result, codes=codes)
+            return not_found(exc.message, "Choose the profiles again on the compare page.", [("/compare", "Compare")])
+        return page("compare.html.j2", **{**context, "title": "Compare " + " · ".join(codes), "comparison": result})
 
     @cache
     def search_index() -> Any:  # built on the first search, kept while the server runs
