@@ -518,3 +518,14 @@ def test_compare_marks_what_differs_and_can_show_only_that(client):
     assert 'class="same"' not in only and 'class="differs"' in only
     chooser = client.get("/compare")
     assert chooser.status_code == 200 and 'name="codes"' in chooser.text
+
+
+def test_career_path_page(client):
+    page = client.get("/path", params={"from": "MANUFA3.MANUFACT11A1.P1", "to": "MANUFA3.MANUFACT13A2.M3"})
+    steps = re.findall(r'<li><a href="/profiles/([^"]+)"', page.text)
+    assert page.status_code == 200 and steps[0] == "MANUFA3.MANUFACT11A1.P1" and steps[-1] == "MANUFA3.MANUFACT13A2.M3"
+    assert len(steps) >= 3 and "level" in visible(page.text).lower()  # each move says what changes
+    assert 'href="/path?from=' in client.get(f"/profiles/{REFERENCE_CODE}").text  # reachable from a profile page
+    unknown = client.get("/path", params={"from": "NOPE.X.P1", "to": REFERENCE_CODE})
+    assert unknown.status_code == 404 and 'role="alert"' in unknown.text
+    assert 'name="from"' in client.get("/path").text

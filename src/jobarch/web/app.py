@@ -262,6 +262,23 @@ def create_app(
             return not_found(exc.message, "Choose the profiles again on the compare page.", [("/compare", "Compare")])
         return page("compare.html.j2", **{**context, "title": "Compare " + " · ".join(codes), "comparison": result})
 
+    def career_path(request: Request) -> HTMLResponse:
+        start = request.query_params.get("from", "").strip()
+        goal = request.query_params.get("to", "").strip()
+        band = request.query_params.get("band", "partial").strip()
+        idx = adjacency()
+        bands = [b.label for b in idx.model.bands] if idx is not None else []
+        context: dict[str, Any] = {"title": "Career path", "start": start, "goal": goal, "band": band, "bands": bands}
+        if not (start and goal):
+            return page("path.html.j2", **context, steps=[], message="", hint="")
+        if idx is None:
+            return page("path.html.j2", 400, **context, steps=[], message="The adjacency model is missing.", hint="")
+        try:
+            steps = api.path(store, idx, start, goal, band)
+        except JobarchError as exc:
+            return page("path.html.j2", 404, **context, steps=[], message=exc.message, hint=exc.hint or "")
+        return page("path.html.j2", **context, steps=steps, message="", hint="")
+
     @cache
     def search_index() -> Any:  # built on the first search, kept while the server runs
         return api.search_index(store)
@@ -303,6 +320,7 @@ def create_app(
         Route("/search", search),
         Route("/skills", skill),
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/path", career_path),
         Route("/functions/{code}", function),
         Route("/families/{code}", family),
         Route("/profiles", lambda request: RedirectResponse("/")),
