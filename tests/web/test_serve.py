@@ -529,3 +529,9 @@ def test_career_path_page(client):
     unknown = client.get("/path", params={"from": "NOPE.X.P1", "to": REFERENCE_CODE})
     assert unknown.status_code == 404 and 'role="alert"' in unknown.text
     assert 'name="from"' in client.get("/path").text
+
+
+def test_profile_page_links_the_same_grade_on_the_other_track(client):
+    page = client.get("/profiles/QUALIT2.QUALIT10A1.M2").text
+    assert "The same grade on the other track of this focus" in visible(page)
+    assert 'href="/profiles/QUALIT2.QUALIT10A1.P5"' in page  # M2 and P5 share grade 5

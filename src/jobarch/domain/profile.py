@@ -69,6 +69,7 @@ class LevelResponsibilities:
     items: list[str]
     current: bool
     track: str = ""
+    grade: int | None = None
 
 
 @dataclass
@@ -183,6 +184,16 @@ class Profile:
         ]
         return NextLevel(up.code, up.label, up.profile_code, up.items, changes)
 
+    @property
+    def other_track_equivalent(self) -> LevelResponsibilities | None:
+        """The profile of this focus at the same grade on another track (a P5 beside an M2, say)."""
+        same = [
+            r
+            for r in self.responsibilities
+            if r.track != self.level.track_code and r.grade is not None and r.grade == self.level.grade
+        ]
+        return min(same, key=lambda r: (r.track, r.code)) if same else None
+
 
 def profile_codes(store: Store) -> list[str]:
     return sorted(text(r["code"]) for r in store.select(internal("profile_codes")))
@@ -278,6 +289,7 @@ def _responsibilities(store: Store, focus: URIRef, current: URIRef) -> list[Leve
                 [],
                 p == current,
                 text(r["trackCode"]),
+                integer(r["grade"]),
             )
             items[p] = []
         if r["text"] is not None:
