@@ -132,3 +132,49 @@ def test_search_from_the_header(browser, base_url):
     browser.find_element(*_by("ul.results a")).click()
     _wait_for_url(browser, "/skills?name=")
     assert REFERENCE_CODE in browser.page_source
+
+
+PAGE_TYPES = {
+    "home": "/",
+    "profile": f"/profiles/{REFERENCE_CODE}",
+    "focus": "/foci/MANUFACT13A2",
+    "family": "/families/MANUFACT13",
+    "function": "/functions/MANUFA3",
+    "level": "/levels/M2",
+    "search": "/search?q=upstream+supervisor",
+    "compare": f"/compare?codes={REFERENCE_CODE},MANUFA3.MANUFACT13A2.M3",
+    "path": f"/path?from=MANUFA3.MANUFACT11A1.P1&to={REFERENCE_CODE}",
+    "sparql": "/sparql",
+    "sparql answer": "/sparql?format=html&query=SELECT+%3Fc+WHERE+%7B+%3Fp+ja%3Acode+%3Fc+%7D+LIMIT+3",
+    "not found": "/profiles/MANUFA3.MANUFACT13A2.M9",
+}
+RUN_AXE = """
+var done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}}).then(
+  function (result) { done(result.violations.map(function (v) { return [v.id, v.nodes.length]; })); },
+  function (error) { done([['axe failed', String(error)]]); });
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_every_page_type_passes_axe(browser, base_url, width):
+    """axe-core (the copy axe-selenium-python ships, injected through WebDriver so the pages' CSP stays strict)
+    at the WCAG A and AA levels, on every page type, at a desktop and a phone width."""
+    from pathlib import Path
+
+    import axe_selenium_python
+
+    script = (Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js").read_text()
+    browser.set_window_size(width, 1600)
+    browser.set_script_timeout(60)
+    found = {}
+    try:
+        for name, path in PAGE_TYPES.items():
+            browser.get(base_url + path)
+            browser.execute_script(script)
+            violations = browser.execute_async_script(RUN_AXE)
+            if violations:
+                found[name] = violations
+    finally:
+        browser.set_window_size(1280, 1600)
+    assert not found, found
