@@ -171,6 +171,8 @@ def test_favicon_description_and_cached_static_files(client):
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     css = client.get("/static/jobarch.css")
     assert "max-age=86400" in css.headers["cache-control"]
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200 and "Disallow: /sparql" in robots.text
 
 
 def test_static_files_are_local(client):

@@ -36,6 +36,7 @@ from .sparql import sparql_endpoint
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
 SEARCH_LIMIT = 500
+ROBOTS = "User-agent: *\nAllow: /\nDisallow: /sparql\n"  # pages may be indexed; crawlers never run queries
 
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -325,6 +326,7 @@ def create_app(
         Route("/families/{code}", family),
         Route("/profiles", lambda request: RedirectResponse("/")),
         Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
+        Route("/robots.txt", lambda request: PlainTextResponse(ROBOTS)),
         Mount("/static", CachedStatic(directory=str(STATIC)), name="static"),
         Route("/{path:path}", resource),  # last: the data's own IRIs, mapped onto the base
     ]
