@@ -28,7 +28,7 @@ from .domain.compare import Comparison, compare
 from .domain.levels import LevelOverview
 from .domain.paths import Step, career_path
 from .domain.profile import Profile, get_profile, profile_codes, unknown_profile
-from .domain.search import SearchIndex, SearchResult
+from .domain.search import Filters, SearchIndex, SearchResult
 from .domain.stats import architecture_stats
 from .graph.architecture import Architecture, load
 from .graph.sources import discover
@@ -311,15 +311,22 @@ def focus_overview(store: Store, code: str) -> dict[str, list]:
     return found
 
 
+def search_filters(function: str = "", family: str = "", track: str = "", level: str = "") -> Filters:
+    """Filters for :func:`search`: a function, family, track or level code (empty: any)."""
+    return Filters(function, family, track, level)
+
+
 def search_index(store: Store) -> SearchIndex:
     """The words of every profile by stem (built once from one query; a long-lived caller keeps it)."""
     return SearchIndex.from_store(store)
 
 
-def search(store: Store, text: str, index: SearchIndex | None = None) -> tuple[SearchResult, list[dict]]:
+def search(
+    store: Store, text: str, index: SearchIndex | None = None, filters: Filters | None = None
+) -> tuple[SearchResult, list[dict]]:
     """Profiles ranked by where the words of ``text`` occur (stems, every field, a suggestion for an unknown
-    word; see :mod:`jobarch.domain.search`), and skills whose name contains ``text``."""
-    found = (index or search_index(store)).search(text)
+    word; see :mod:`jobarch.domain.search`), narrowed by ``filters``, and skills whose name contains ``text``."""
+    found = (index or search_index(store)).search(text, filters=filters)
     return found, store.select(internal("search_skills"), text=Literal(text))
 
 

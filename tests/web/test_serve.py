@@ -537,3 +537,17 @@ def test_profile_page_links_the_same_grade_on_the_other_track(client):
     page = client.get("/profiles/QUALIT2.QUALIT10A1.M2").text
     assert "The same grade on the other track of this focus" in visible(page)
     assert 'href="/profiles/QUALIT2.QUALIT10A1.P5"' in page  # M2 and P5 share grade 5
+
+
+def test_search_filters_by_function_family_track_and_level(client):
+    everything = client.get("/search", params={"q": "upstream"}).text
+    assert 'name="track"' in everything and "P (" in everything and "M (" in everything  # facets with counts
+    managers = client.get("/search", params={"q": "upstream", "track": "M"}).text
+    codes = re.findall(r'<li><a href="/profiles/([^"]+)"', managers)
+    assert codes and all(code.split(".")[2].startswith("M") for code in codes)
+    level = re.findall(
+        r'<li><a href="/profiles/([^"]+)"', client.get("/search", params={"q": "upstream", "level": "P2"}).text
+    )
+    assert level and all(code.endswith(".P2") for code in level)
+    family = client.get("/search", params={"q": "upstream", "family": "MANUFACT13"}).text
+    assert all(c.split(".")[1].startswith("MANUFACT13") for c in re.findall(r'<li><a href="/profiles/([^"]+)"', family))

@@ -57,6 +57,40 @@ class Hit:
 class SearchResult:
     hits: list[Hit]
     suggestion: str | None = None  # the query with its unknown words replaced by the nearest known ones
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # function/track/level -> value -> hits
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow the hits by where the profiles sit; read from the codes (``FUNCTION.FOCUS.LEVEL``, a focus code
+    starting with its family's, a level code starting with its track's), so filtering costs no query."""
+
+    function: str = ""
+    family: str = ""
+    track: str = ""
+    level: str = ""
+
+    def keep(self, code: str) -> bool:
+        parts = code.split(".")
+        if len(parts) != 3:
+            return not (self.function or self.family or self.track or self.level)
+        function, focus, level = parts
+        return (
+            (not self.function or function == self.function)
+            and (not self.family or focus.startswith(self.family))
+            and (not self.track or level.rstrip("0123456789") == self.track)
+            and (not self.level or level == self.level)
+        )
+
+
+def _facets(codes: list[str]) -> dict[str, dict[str, int]]:
+    facets: dict[str, dict[str, int]] = {"function": {}, "track": {}, "level": {}}
+    for code in codes:
+        parts = code.split(".")
+        if len(parts) == 3:
+            for name, value in (("function", parts[0]), ("track", parts[2].rstrip("0123456789")), ("level", parts[2])):
+                facets[name][value] = facets[name].get(value, 0) + 1
+    return {name: dict(sorted(values.items())) for name, values in facets.items()}
 
 
 class SearchIndex:
@@ -116,7 +150,7 @@ class SearchIndex:
             out.append(stem)
         return out
 
-    def search(self, query: str, limit: int = 500) -> SearchResult:
+    def search(self, query: str, limit: int = 500, filters: Filters | None = None) -> SearchResult:
         words = self._words(query)
         if not words:
             return SearchResult([])
@@ -139,8 +173,12 @@ class SearchIndex:
         suggestion = self._suggest(words, unknown) if unknown else None
         if unknown or not scores:
             return SearchResult([], suggestion)
+        facets = _facets(list(scores))  # before filtering: what each filter would leave
+        if filters is not None:
+            scores = {code: score for code, score in scores.items() if filters.keep(code)}
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return SearchResult([Hit(code, self.titles.get(code, code), score, matched[code]) for code, score in ranked])
+        hits = [Hit(code, self.titles.get(code, code), score, matched[code]) for code, score in ranked]
+        return SearchResult(hits, None, facets)
 
     def _suggest(self, words: list[str], unknown: list[str]) -> str | None:
         replaced = []
@@ -155,4 +193,4 @@ class SearchIndex:
         return " ".join(replaced)
 
 
-__all__ = ["FIELD_WEIGHTS", "Hit", "SearchIndex", "SearchResult"]
+__all__ = ["FIELD_WEIGHTS", "Filters", "Hit", "SearchIndex", "SearchResult"]

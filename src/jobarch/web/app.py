@@ -286,7 +286,11 @@ def create_app(
 
     def search(request: Request) -> HTMLResponse:
         q = request.query_params.get("q", "").strip()[:200]
-        found, skills = api.search(store, q, search_index()) if q else (None, [])
+        chosen = {
+            name: request.query_params.get(name, "").strip()[:40] for name in ("function", "family", "track", "level")
+        }
+        filters = api.search_filters(**chosen)
+        found, skills = api.search(store, q, search_index(), filters) if q else (None, [])
         hits = found.hits if found is not None else []
         return page(
             "search.html.j2",
@@ -295,6 +299,8 @@ def create_app(
             hits=hits[:SEARCH_LIMIT],
             more=len(hits) > SEARCH_LIMIT,
             suggestion=found.suggestion if found is not None else None,
+            facets=found.facets if found is not None else {},
+            chosen=chosen,
             skills=skills,
         )
 
