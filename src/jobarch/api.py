@@ -32,6 +32,7 @@ from .domain.search import Filters, SearchIndex, SearchResult
 from .domain.stats import architecture_stats
 from .graph.architecture import Architecture, load
 from .graph.sources import discover
+from .graph.terms import integer
 from .present.pages import render_profile
 from .query import bind_params, find_query, internal, run_query
 from .query.workers import QueryWorkers
@@ -309,6 +310,18 @@ def focus_overview(store: Store, code: str) -> dict[str, list]:
             (str(row["code"]), str(row["value"] or row["code"])) if kind == "distinct" else str(row["value"])
         )
     return found
+
+
+def ladder_grid(store: Store, code: str) -> dict[str, Any]:
+    """The foci under a family or function × the levels they are staffed at (by track, then rank): for each
+    focus, the profile code at each level (the grid on family and function pages)."""
+    rows = store.select(internal("ladder_grid"), ancestorCode=Literal(code))
+    levels = sorted({(str(r["trackCode"] or ""), integer(r["rank"]) or 0, str(r["levelCode"])) for r in rows})
+    foci: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        focus = foci.setdefault(str(r["focusCode"]), {"label": str(r["focusLabel"] or r["focusCode"]), "cells": {}})
+        focus["cells"][str(r["levelCode"])] = str(r["code"])
+    return {"levels": [level for _, _, level in levels], "foci": dict(sorted(foci.items()))}
 
 
 def search_filters(function: str = "", family: str = "", track: str = "", level: str = "") -> Filters:

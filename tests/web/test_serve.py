@@ -551,3 +551,12 @@ def test_search_filters_by_function_family_track_and_level(client):
     assert level and all(code.endswith(".P2") for code in level)
     family = client.get("/search", params={"q": "upstream", "family": "MANUFACT13"}).text
     assert all(c.split(".")[1].startswith("MANUFACT13") for c in re.findall(r'<li><a href="/profiles/([^"]+)"', family))
+
+
+def test_family_and_function_pages_show_the_ladder_grid(client):
+    family = client.get("/families/MANUFACT13").text
+    assert "Foci × levels" in family and f'href="/profiles/{REFERENCE_CODE}"' in family
+    header = family.split("<tbody>")[0]
+    assert header.index(">M1<") < header.index(">M2<") < header.index(">M3<")  # levels in ladder order
+    function = client.get("/functions/MANUFA3").text
+    assert "Foci × levels" in function and 'href="/profiles/MANUFA3.MANUFACT11A1.P1"' in function

@@ -156,7 +156,8 @@ def create_app(
             found = taxonomy().get(code)
             if found is None:
                 return not_found(f"No function with code {code!r}.", "Browse the architecture from the home page.")
-            return page("function.html.j2", title=found["label"] or code, code=code, fn=found)
+            grid = api.ladder_grid(store, code)
+            return page("function.html.j2", title=found["label"] or code, code=code, fn=found, grid=grid)
 
         return described(request, JA.Function, code, html)
 
@@ -167,9 +168,9 @@ def create_app(
             for fn_code, fn in taxonomy().items():
                 if code in fn["families"]:
                     fam = fn["families"][code]
-                    return page(
-                        "family.html.j2", title=fam["label"] or code, code=code, fam=fam, fn=fn, fn_code=fn_code
-                    )
+                    grid = api.ladder_grid(store, code)
+                    title = fam["label"] or code
+                    return page("family.html.j2", title=title, code=code, fam=fam, fn=fn, fn_code=fn_code, grid=grid)
             return not_found(f"No family with code {code!r}.", "Browse the architecture from the home page.")
 
         return described(request, JA.JobFamily, code, html)
