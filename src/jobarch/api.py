@@ -34,7 +34,7 @@ from .graph.architecture import Architecture, load
 from .graph.sources import discover
 from .graph.terms import integer
 from .present.pages import render_profile
-from .query import bind_params, find_query, internal, run_query
+from .query import NamedQuery, bind_params, find_query, internal, named_queries, run_query
 from .query.workers import QueryWorkers
 from .reasoning import Inference
 
@@ -114,6 +114,11 @@ def query(
         timeout=timeout,
         source=source or "query",
     )
+
+
+def runnable_queries() -> list[NamedQuery]:
+    """The named queries that run without a parameter (the SPARQL page offers them as examples)."""
+    return [q for q in named_queries().values() if not any(p.required for p in q.params)]
 
 
 def query_workers(store: Store, size: int = 2, queue: int = 8) -> QueryWorkers:

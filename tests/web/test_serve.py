@@ -560,3 +560,12 @@ def test_family_and_function_pages_show_the_ladder_grid(client):
     assert header.index(">M1<") < header.index(">M2<") < header.index(">M3<")  # levels in ladder order
     function = client.get("/functions/MANUFA3").text
     assert "Foci × levels" in function and 'href="/profiles/MANUFA3.MANUFACT11A1.P1"' in function
+
+
+def test_sparql_page_offers_the_named_queries_and_runs_them_on_the_page(client):
+    page = client.get("/sparql").text
+    links = re.findall(r'<a href="(/sparql\?format=html&amp;query=[^"]+)">(\w+)</a>', page)
+    assert "taxonomy" in {name for _, name in links} and "profiles_at_level" not in {name for _, name in links}
+    href = next(h for h, name in links if name == "taxonomy").replace("&amp;", "&")
+    answer = client.get(href)
+    assert answer.status_code == 200 and "Production Supervision (Upstream Processing)" in visible(answer.text)

@@ -317,7 +317,9 @@ def create_app(
         workers,
         settings.query_timeout,
         AnswerLimits(settings.max_rows, settings.max_answer_bytes),
-        lambda status=200, **context: page("sparql.html.j2", status, title="SPARQL", **context),
+        lambda status=200, **context: page(
+            "sparql.html.j2", status, title="SPARQL", examples=api.runnable_queries(), **context
+        ),
     )
     routes = [
         Route("/", home),
