@@ -329,6 +329,17 @@ def ladder_grid(store: Store, code: str) -> dict[str, Any]:
     return {"levels": [level for _, _, level in levels], "foci": dict(sorted(foci.items()))}
 
 
+def family_level_counts(store: Store) -> dict[str, Any]:
+    """Profiles per family and level (levels in ladder order by track): the architecture at a glance."""
+    rows = store.select(internal("family_level_counts"))
+    levels = sorted({(str(r["trackCode"] or ""), integer(r["rank"]) or 0, str(r["levelCode"])) for r in rows})
+    counts: dict[str, dict[str, int]] = {}
+    for r in rows:
+        counts.setdefault(str(r["familyCode"]), {})[str(r["levelCode"])] = integer(r["profiles"]) or 0
+    most = max((n for family in counts.values() for n in family.values()), default=1)
+    return {"levels": [code for _, _, code in levels], "counts": counts, "most": most}
+
+
 def search_filters(function: str = "", family: str = "", track: str = "", level: str = "") -> Filters:
     """Filters for :func:`search`: a function, family, track or level code (empty: any)."""
     return Filters(function, family, track, level)

@@ -569,3 +569,13 @@ def test_sparql_page_offers_the_named_queries_and_runs_them_on_the_page(client):
     href = next(h for h, name in links if name == "taxonomy").replace("&amp;", "&")
     answer = client.get(href)
     assert answer.status_code == 200 and "Production Supervision (Upstream Processing)" in visible(answer.text)
+
+
+def test_home_page_shows_the_architecture_at_a_glance(client):
+    page = client.get("/").text
+    glance = page[page.index('id="glance"') : page.index('id="by-level"')]
+    row = glance[glance.index('href="/families/MANUFACT13"') :].split("</tr>")[0]
+    header = glance.split("</thead>")[0]
+    levels = re.findall(r'<a href="/levels/([^"]+)">', header)
+    cells = re.findall(r'<td class="heat-\d">([^<]*)</td>', row)
+    assert dict(zip(levels, cells, strict=True))["M2"] == "2"  # two foci of the family staff M2

@@ -144,7 +144,8 @@ def create_app(
     @cache
     def home_page() -> str:
         levels = api.query(store, "levels", timeout=None).dicts()
-        return render("home.html.j2", title="Job architecture", functions=taxonomy(), levels=levels)
+        glance = api.family_level_counts(store)
+        return render("home.html.j2", title="Job architecture", functions=taxonomy(), levels=levels, glance=glance)
 
     def home(request: Request) -> HTMLResponse:
         return HTMLResponse(home_page())
