@@ -32,7 +32,6 @@ from .domain.search import Filters, SearchIndex, SearchResult
 from .domain.stats import architecture_stats
 from .graph.architecture import Architecture, load
 from .graph.sources import discover
-from .graph.terms import integer
 from .present.pages import render_profile
 from .query import NamedQuery, bind_params, find_query, internal, named_queries, run_query
 from .query.workers import QueryWorkers
@@ -318,26 +317,13 @@ def focus_overview(store: Store, code: str) -> dict[str, list]:
 
 
 def ladder_grid(store: Store, code: str) -> dict[str, Any]:
-    """The foci under a family or function × the levels they are staffed at (by track, then rank): for each
-    focus, the profile code at each level (the grid on family and function pages)."""
-    rows = store.select(internal("ladder_grid"), ancestorCode=Literal(code))
-    levels = sorted({(str(r["trackCode"] or ""), integer(r["rank"]) or 0, str(r["levelCode"])) for r in rows})
-    foci: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        focus = foci.setdefault(str(r["focusCode"]), {"label": str(r["focusLabel"] or r["focusCode"]), "cells": {}})
-        focus["cells"][str(r["levelCode"])] = str(r["code"])
-    return {"levels": [level for _, _, level in levels], "foci": dict(sorted(foci.items()))}
+    """The foci under a family or function × the levels they are staffed at: the profile code in each cell."""
+    return levels.ladder_grid(store, code)
 
 
 def family_level_counts(store: Store) -> dict[str, Any]:
     """Profiles per family and level (levels in ladder order by track): the architecture at a glance."""
-    rows = store.select(internal("family_level_counts"))
-    levels = sorted({(str(r["trackCode"] or ""), integer(r["rank"]) or 0, str(r["levelCode"])) for r in rows})
-    counts: dict[str, dict[str, int]] = {}
-    for r in rows:
-        counts.setdefault(str(r["familyCode"]), {})[str(r["levelCode"])] = integer(r["profiles"]) or 0
-    most = max((n for family in counts.values() for n in family.values()), default=1)
-    return {"levels": [code for _, _, code in levels], "counts": counts, "most": most}
+    return levels.family_level_counts(store)
 
 
 def search_filters(function: str = "", family: str = "", track: str = "", level: str = "") -> Filters:

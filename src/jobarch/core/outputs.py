@@ -59,9 +59,9 @@ def remember(paths: Iterable[Path]) -> None:
         atomic_write(ledger_path(), json.dumps(entries, indent=0, sort_keys=False))
 
 
-def written_by_jobarch(path: Path) -> bool:
-    """True when jobarch wrote this file and its bytes are still the ones written."""
-    recorded = _ledger().get(str(Path(path).resolve()))
+def written_by_jobarch(path: Path, ledger: dict[str, str] | None = None) -> bool:
+    """True when jobarch wrote this file and its bytes are still the ones written (``ledger``: one already read)."""
+    recorded = (_ledger() if ledger is None else ledger).get(str(Path(path).resolve()))
     try:
         return recorded is not None and content_stamp(path) == recorded
     except JobarchError:
@@ -119,7 +119,8 @@ def check_directory(path: Path, *, force: bool = False, protected: Iterable[Path
             Location(path),
             hint="write into a new or empty directory",
         )
-    foreign = sorted(e.name for e in entries if not written_by_jobarch(e))
+    ledger = _ledger()  # read once for the whole directory
+    foreign = sorted(e.name for e in entries if not written_by_jobarch(e, ledger))
     if foreign and not force:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         raise JobarchError(

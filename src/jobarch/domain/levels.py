@@ -1,9 +1,11 @@
-"""A level as people ask about it: what it means, its years, the levels around it, its equivalent on the
-other track, and the profiles at it."""
+"""Levels and ladders as people ask about them: what a level means, the levels around it, its equivalent on
+the other track; the grids of foci × levels and families × levels, in ladder order."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -69,3 +71,30 @@ def level_overview(store: Store, code: str) -> LevelOverview | None:
     return LevelOverview(
         me, definition, attributes, below[-1] if below else None, above[0] if above else None, equivalents
     )
+
+
+def _ladder_order(rows: Iterable[dict]) -> list[str]:
+    """The level codes of these rows in ladder order: by track, then rank."""
+    found = {(text(r["trackCode"]), integer(r["rank"]) or 0, text(r["levelCode"])) for r in rows}
+    return [code for _, _, code in sorted(found)]
+
+
+def ladder_grid(store: Store, code: str) -> dict[str, Any]:
+    """The foci under a family or function × the levels they are staffed at: for each focus, the profile code at
+    each level (the grid on family and function pages)."""
+    rows = store.select(internal("ladder_grid"), ancestorCode=Literal(code))
+    foci: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        focus = foci.setdefault(text(r["focusCode"]), {"label": text(r["focusLabel"] or r["focusCode"]), "cells": {}})
+        focus["cells"][text(r["levelCode"])] = text(r["code"])
+    return {"levels": _ladder_order(rows), "foci": dict(sorted(foci.items()))}
+
+
+def family_level_counts(store: Store) -> dict[str, Any]:
+    """Profiles per family and level, and the largest count (the shading's top)."""
+    rows = store.select(internal("family_level_counts"))
+    counts: dict[str, dict[str, int]] = {}
+    for r in rows:
+        counts.setdefault(text(r["familyCode"]), {})[text(r["levelCode"])] = integer(r["profiles"]) or 0
+    most = max((n for family in counts.values() for n in family.values()), default=1)
+    return {"levels": _ladder_order(rows), "counts": counts, "most": most}

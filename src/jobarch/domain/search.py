@@ -11,6 +11,7 @@ memory: a search never scans the store.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections import defaultdict
@@ -140,8 +141,6 @@ class SearchIndex:
         return found
 
     def _prefixed(self, prefix: str) -> list[str]:
-        import bisect
-
         start = bisect.bisect_left(self._stems, prefix)
         out = []
         for stem in self._stems[start:]:

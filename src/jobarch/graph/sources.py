@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 
 from ..core.errors import JobarchError, Location
 from ..core.files import read_text
@@ -97,18 +97,13 @@ def parse_file(path: Path, text: str | None = None) -> Graph:
         _check_json_ld(path, text)
     if fmt in _OXIGRAPH_SYNTAX:
         return _parse_with_oxigraph(path, text, fmt, uri)
-    parsed: Graph = Dataset() if fmt == "trig" else Graph(identifier=URIRef(uri))
+    parsed = Graph(identifier=URIRef(uri))  # JSON-LD, after _check_json_ld: through rdflib, fetching nothing
     try:
         parsed.parse(data=text, format=fmt, publicID=uri)
     except JobarchError:
         raise
-    except Exception as exc:  # rdflib raises many types; each becomes path:line:col
-        raise syntax_error(path, text, exc) from None
-    if isinstance(parsed, Dataset):  # TriG: every named graph of the file, flattened into the file's graph
-        flat = Graph(identifier=URIRef(uri))
-        for s, p, o, _ in parsed.quads((None, None, None, None)):
-            flat.add((s, p, o))
-        return flat
+    except Exception as exc:  # rdflib raises many types; each becomes path:line where it says one
+        raise syntax_error(path, exc) from None
     return parsed
 
 
@@ -222,35 +217,10 @@ def oxigraph_syntax_error(path: Path, exc: SyntaxError) -> JobarchError:
     return JobarchError(f"syntax error: {why}", Location(path, exc.lineno, exc.offset), hint=_hint(why))
 
 
-def locate_syntax_error(path: Path, text: str) -> JobarchError | None:
-    """Where Oxigraph's parser, which counts lines and columns exactly, finds the first error; None if it finds none."""
-    fmt = file_format(path)
-    if fmt not in _OXIGRAPH_SYNTAX:
-        return None
-    import pyoxigraph as ox
-
-    try:
-        for _ in ox.parse(text.encode("utf-8"), getattr(ox.RdfFormat, _OXIGRAPH_SYNTAX[fmt]), base_iri=graph_iri(path)):
-            pass
-    except SyntaxError as exc:
-        return oxigraph_syntax_error(path, exc)
-    return None
-
-
-def syntax_error(path: Path, text: str, exc: Exception) -> JobarchError:
-    """rdflib's parse error as a JobarchError at ``path:line:col``: placed by Oxigraph where it sees the error too
-    (rdflib's character offsets can be off by lines), else at rdflib's line."""
-    located = locate_syntax_error(path, text)
-    if located is not None:
-        return located
-    raw = getattr(exc, "_str", None)
-    offset = getattr(exc, "_i", None)
-    why = getattr(exc, "_why", None) or str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if isinstance(raw, bytes) and isinstance(offset, int):
-        before = raw[:offset]
-        line = before.count(b"\n") + 1
-        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        return JobarchError(f"syntax error: {why}", Location(path, line, col), hint=_hint(why))
+def syntax_error(path: Path, exc: Exception) -> JobarchError:
+    """A parser's error (rdflib's, for the JSON-LD it reads) as a JobarchError at ``path:line`` where it names one.
+    Turtle, N-Triples and TriG go through Oxigraph, whose errors carry exact positions (oxigraph_syntax_error)."""
+    why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     match = re.search(r"line (\d+)", str(exc))
     return JobarchError(f"syntax error: {why}", Location(path, int(match.group(1)) if match else None), hint=_hint(why))
 
