@@ -120,8 +120,21 @@ class SearchIndex:
 
     @classmethod
     def from_store(cls, store: Store) -> SearchIndex:
-        rows = store.values(internal("search_documents")).rows
-        return cls([(c, k, v) for c, k, v in rows if c and k in FIELD_WEIGHTS and v])
+        rows = [
+            (c, k, v) for c, k, v in store.values(internal("search_documents")).rows if c and k in FIELD_WEIGHTS and v
+        ]
+        focus_skills: dict[str, list[str]] = {}
+        for focus, skill in store.values(internal("search_focus_skills")).rows:
+            if focus and skill:
+                focus_skills.setdefault(focus, []).append(skill)
+        profiles = {code for code, _, _ in rows}
+        inherited = [  # a profile's code names its focus (FUNCTION.FOCUS.LEVEL)
+            (code, "skill", skill)
+            for code in profiles
+            if code.count(".") == 2
+            for skill in focus_skills.get(code.split(".")[1], ())
+        ]
+        return cls(rows + inherited)
 
     def _words(self, value: str) -> list[str]:
         return [w.lower() for w in _WORD.findall(value)]

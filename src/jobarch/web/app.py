@@ -282,9 +282,17 @@ def create_app(
             return page("path.html.j2", 404, **context, steps=[], message=exc.message, hint=exc.hint or "")
         return page("path.html.j2", **context, steps=steps, message="", hint="")
 
+    index_lock = threading.Lock()
+
     @cache
-    def search_index() -> Any:  # built on the first search, kept while the server runs
+    def _search_index() -> Any:
         return api.search_index(store)
+
+    def search_index() -> Any:
+        """Built once (warmed at start-up; a search arriving first waits for that build instead of starting a
+        second one), kept while the server runs."""
+        with index_lock:
+            return _search_index()
 
     def search(request: Request) -> HTMLResponse:
         q = request.query_params.get("q", "").strip()[:200]
