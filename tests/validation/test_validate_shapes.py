@@ -28,9 +28,15 @@ def subject_line(text: str, label: str) -> int:
     if label.endswith(" []"):
         # nested blank nodes are placed at the outermost one's opening line
         owner, predicate, _ = label.split(" ")[:3]
-        start = subject_line(text, owner)
         lines = text.splitlines()
-        return next(i for i in range(start, len(lines) + 1) if lines[i - 1].strip().startswith(predicate))
+        starts = [i for i, line in enumerate(lines, 1) if re.match(rf"^{re.escape(owner)}(\s|$)", line)]
+        # an owner written twice (a statement added at the end): the block that has the predicate, last first
+        return next(
+            i
+            for start in reversed(starts)
+            for i in range(start, len(lines) + 1)
+            if lines[i - 1].strip().startswith(predicate)
+        )
     pattern = re.compile(rf"^{re.escape(label)}(\s|$)")
     return next(i for i, line in enumerate(text.splitlines(), 1) if pattern.match(line))
 
@@ -49,6 +55,21 @@ def test_sample_architecture_gives_exactly_the_years_warning(sample_architecture
     assert "2–5" in f.message and "5–8" in f.message
     assert f.location.path.name == "manufacturing-operations.ttl"
     assert f.location.path.read_text(encoding="utf-8").splitlines()[f.location.line - 1] == "rubric:MANUFA3-M2-years"
+
+
+# a P1 profile of focus B, below ex:profileB2 (P2) on the same track
+PROFILE_B1 = """
+ex:profileB1
+    a ja:JobProfile ;
+    ja:code "FUNC1.FAM1B1.P1" ;
+    skos:prefLabel "Focus B — P1"@en ;
+    skos:inScheme ex:arch ;
+    ja:focus ex:focusB ;
+    ja:level ex:P1 ;
+    ja:status ja:Draft ;
+    ja:responsibility [ ja:order 1 ; ja:text "Learns B."@en ] ;
+    prov:wasDerivedFrom ex:source .
+"""
 
 
 # (mutation, [(focus, shape, severity)])
@@ -212,6 +233,60 @@ CASES = {
     "skill without definition": (
         lambda: replace(' skos:definition "Doing B."@en ;', ""),
         [("ex:skill-b", "jash:SkillShape/skos:definition", "warning")],
+    ),
+    "proficiency outside the scale": (
+        lambda: MINIMAL + "\nex:focusB\n    ja:skillRequirement [ a ja:SkillRequirement ; ja:skill ex:skill-b ; ja:proficiency 7 ] .\n",
+        [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape", "violation")],
+    ),
+    "proficiency not a whole number": (
+        lambda: MINIMAL + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 1.5 ] .\n",
+        [
+            ("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape", "violation"),
+            ("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape/ja:proficiency", "violation"),
+        ],
+    ),
+    "skill requirement without a skill": (
+        lambda: MINIMAL + "\nex:focusB\n    ja:skillRequirement [ a ja:SkillRequirement ; ja:proficiency 1 ] .\n",
+        [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape/ja:skill", "violation")],
+    ),
+    "skill requirement of an undefined skill": (
+        lambda: MINIMAL + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-z ; ja:proficiency 1 ] .\n",
+        [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape/ja:skill", "violation")],
+    ),
+    "skill relation type neither essential nor optional": (
+        lambda: MINIMAL + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:relationType ja:Published ] .\n",
+        [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape/ja:relationType", "violation")],
+    ),
+    "skill importance above 5": (
+        lambda: MINIMAL + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:importance 7 ] .\n",
+        [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape/ja:importance", "violation")],
+    ),
+    "skill stated twice on one focus": (
+        lambda: MINIMAL
+        + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 1 ] , [ ja:skill ex:skill-b ; ja:proficiency 2 ] .\n",
+        [("ex:focusB", "jash:SkillRequirementHolderShape", "violation")],
+    ),
+    "skill requirement on a level": (
+        lambda: MINIMAL + "\nex:P1\n    ja:skillRequirement [ ja:skill ex:skill-a ; ja:proficiency 1 ] .\n",
+        [("ex:P1", "jash:SkillRequirementHolderShape", "violation")],
+    ),
+    "proficiency step without anchor": (
+        lambda: replace(' skos:definition "Applies it alone."@en ;', ""),
+        [("ex:proficiency-2", "jash:ProficiencyLevelShape/skos:definition", "warning")],
+    ),
+    "two proficiency steps with one value": (
+        lambda: replace("ja:ProficiencyLevel ; ja:order 2 ;", "ja:ProficiencyLevel ; ja:order 1 ;"),
+        [("ex:proficiency", "jash:ProficiencyScaleShape", "violation")],
+    ),
+    "proficiency falls as the level rises": (
+        lambda: MINIMAL + PROFILE_B1 + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 2 ] .\n"
+        "ex:profileB2\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 1 ] .\n",
+        [("ex:profileB2", "jash:SkillDepthShape", "warning")],
+    ),
+    "fewer essential skills at the level above": (
+        lambda: MINIMAL + PROFILE_B1 + "\nex:profileB1\n    ja:skillRequirement [ ja:skill ex:skill-a ; ja:relationType ja:Essential ] .\n"
+        "ex:profileB2\n    ja:skillRequirement [ ja:skill ex:skill-a ; ja:relationType ja:Optional ] .\n",
+        [("ex:profileB2", "jash:SkillDepthShape", "warning")],
     ),
     "skill required by a level": (
         lambda: replace(

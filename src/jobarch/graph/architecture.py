@@ -87,16 +87,18 @@ class Architecture:
         owner, predicate = parent
         if isinstance(owner, BNode):
             return self._bnode_line(path, owner, depth + 1)
-        block = index.first_block(str(owner))
-        if block is None:
+        blocks = index.subjects.get(str(owner), [])
+        if not blocks:
             return None
-        openings = block.bnode_lines.get(str(predicate), [])
+        # an owner may be written in several blocks (a statement added further down): the ones with the predicate
+        block = next((b for b in blocks if str(predicate) in b.predicates), blocks[0])
+        openings = [line for b in blocks for line in b.bnode_lines.get(str(predicate), [])]
         if len(openings) == 1:
             return openings[0]
         for value in graph.objects(node, None):
             if isinstance(value, Literal):
                 for line in index.strings.get(str(value), []):
-                    if block.start <= line <= block.end:
+                    if any(b.start <= line <= b.end for b in blocks):
                         return line
         return block.predicates.get(str(predicate), block.start)
 

@@ -419,7 +419,9 @@ def _project_this_in_subqueries(query: str) -> str:
                 if depth < 0:
                     end = i
                     break
-        if "$this" in query[start:end] and not query[start:].lstrip().startswith("*"):
+        projection = re.match(r"[^{]*?(?=\bWHERE\b|\{)", query[start:end], re.I | re.S)
+        answered = projection is not None and re.search(r"\$this\b|^\s*\*", projection.group(0))
+        if "$this" in query[start:end] and not answered:
             query = query[:start] + "$this " + query[start:]
     return query
 

@@ -142,8 +142,21 @@ def focus_nodes(store: Store, files: Sequence[Path], limit: Iterable[Path]) -> F
                 _, predicate, value = line.split(" ", 2)
                 outgoing.setdefault(subject, set()).add((predicate, value))
     focus = FocusLimit(defined | referencing)
-    # a blank node of another file that references this one's nodes: what holds it is not known here
-    focus.orphans = any(n[0] == "_" and n not in defined for n in referencing)
+    # a blank node of another file that references this one's nodes: what holds it is not known here, but a
+    # check that may target it (by its class, or a predicate pointing at it) must see it, so a second pass
+    # finds those, only when there is such a node
+    foreign = {n for n in referencing if n[0] == "_" and n not in defined}
+    focus.orphans = bool(foreign)
+    if foreign:
+        for path in files:
+            for line in store.source_lines(graph_iri(path)):
+                subject, predicate, obj = line.split(" ", 2)
+                if subject in foreign:
+                    focus.blank_subject_of.add(predicate)
+                    if predicate == _RDF_TYPE:
+                        focus.blank_classes.add(obj)
+                if obj in foreign:
+                    focus.blank_object_of.add(predicate)
     for blank in (n for n in defined if n.startswith("_:")):
         for predicate, obj in outgoing.get(blank, ()):
             focus.blank_subject_of.add(predicate)
