@@ -26,9 +26,11 @@ from .domain import levels
 from .domain.adjacency import AdjacencyIndex, Neighbour
 from .domain.compare import Comparison, compare
 from .domain.levels import LevelOverview
+from .domain.matching import find_matches
 from .domain.paths import Step, career_path
 from .domain.profile import Profile, get_profile, profile_codes, unknown_profile
 from .domain.search import Filters, SearchIndex, SearchResult
+from .domain.skills import Match
 from .domain.stats import architecture_stats
 from .graph.architecture import Architecture, load
 from .graph.sources import discover
@@ -275,6 +277,12 @@ def compare_profiles(store: Store, index: AdjacencyIndex, codes: Sequence[str]) 
 def path(store: Store, index: AdjacencyIndex, start: str, goal: str, band: str = "partial", k: int = 10) -> list[Step]:
     """A career path: the shortest chain of moves within ``band``, with what changes at each step."""
     return career_path(store, index, start, goal, band, k)
+
+
+def match(store: Store, skills: Sequence[str], limit: int = 10) -> list[Match]:
+    """The profiles that best fit a person's skills (``"GMP Compliance=3"``; a name alone means any depth),
+    ranked by the share of essential skills they have, then by the proficiency points they lack."""
+    return find_matches(store, skills, limit)
 
 
 def page_neighbours(

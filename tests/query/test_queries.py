@@ -131,8 +131,91 @@ def test_profiles_needing_skill_group(store):
 
 def test_skill_gap(store):
     got = rows(store, "skill_gap", **{"from": REFERENCE_CODE, "to": "MANUFA3.MANUFACT14A1.M2"})
-    assert [r[0] for r in got] == ["Chromatography Operation", "Filtration & TFF", "Viral Inactivation & Clearance"]
+    # (skill, kind, current, needed, delta): new skills have no current proficiency
+    assert [r[:5] for r in got] == [
+        ("Chromatography Operation", "essential", "", "3", "3"),
+        ("Filtration & TFF", "essential", "", "3", "3"),
+        ("Viral Inactivation & Clearance", "essential", "", "3", "3"),
+    ]
     assert rows(store, "skill_gap", **{"from": REFERENCE_CODE, "to": REFERENCE_CODE}) == []
+
+
+def test_skill_gap_up_the_reference_ladder_has_proficiency_deltas(store):
+    got = rows(store, "skill_gap", **{"from": REFERENCE_CODE, "to": "MANUFA3.MANUFACT13A2.M3"})
+    assert [r[:5] for r in got] == [
+        ("Bioreactor/Fermenter Operation", "essential", "3", "4", "1"),
+        ("Cell Culture Science", "essential", "3", "4", "1"),
+        ("Deviation/CAPA/Change Control Management", "essential", "3", "4", "1"),
+        ("People Leadership", "essential", "3", "4", "1"),
+        ("Production Scheduling", "essential", "3", "4", "1"),
+        ("Technology Transfer", "essential", "2", "3", "1"),  # optional at M2, essential at M3
+        ("Budget Management", "essential", "", "", ""),  # a plain ja:requiresSkill of the M3 profile
+        ("Production Equipment Qualification", "optional", "2", "3", "1"),
+    ]
+    # down the ladder nothing is to learn
+    assert rows(store, "skill_gap", **{"from": "MANUFA3.MANUFACT13A2.M3", "to": REFERENCE_CODE}) == []
+
+
+def test_skills_stepping_up_from_the_reference_profile(store):
+    got = rows(store, "skills_stepping_up", profile=REFERENCE_CODE)
+    assert {r[0] for r in got} == {"MANUFA3.MANUFACT13A2.M3"}
+    assert [r[1:] for r in got] == [
+        ("Bioreactor/Fermenter Operation", "deeper", "3", "4", "essential"),
+        ("Cell Culture Science", "deeper", "3", "4", "essential"),
+        ("Deviation/CAPA/Change Control Management", "deeper", "3", "4", "essential"),
+        ("People Leadership", "deeper", "3", "4", "essential"),
+        ("Production Equipment Qualification", "deeper", "2", "3", "optional"),
+        ("Production Scheduling", "deeper", "3", "4", "essential"),
+        ("Technology Transfer", "deeper", "2", "3", "essential"),
+        ("Budget Management", "new", "", "", "essential"),
+    ]
+    # M1 -> M2: seven skills deepen, the level below the reference
+    up = rows(store, "skills_stepping_up", profile="MANUFA3.MANUFACT13A2.M1")
+    assert {(r[1], r[3], r[4]) for r in up if r[2] == "deeper"} == {
+        ("Batch Record Authoring", "2", "3"),
+        ("Deviation/CAPA/Change Control Management", "2", "3"),
+        ("GMP Compliance", "3", "4"),
+        ("People Leadership", "2", "3"),
+        ("Production Scheduling", "2", "3"),
+        ("Statistical Data Analysis", "1", "2"),
+        ("Technology Transfer", "1", "2"),
+    }
+    assert rows(store, "skills_stepping_up", profile="MANUFA3.MANUFACT13A2.M3") == []  # the top of the ladder
+
+
+def test_profiles_matching_skills_ranks_by_essential_coverage(store):
+    got = rows(
+        store, "profiles_matching_skills", skill1="gmp compliance", level1=3, skill2="Aseptic Technique", level2=3
+    )
+    coverage = [float(r[4]) for r in got]
+    assert coverage == sorted(coverage, reverse=True) and coverage[0] > 0
+    assert all(int(r[2]) <= int(r[3]) for r in got)  # essential met never exceeds the profile's essential skills
+    reference = next(r for r in got if r[0] == REFERENCE_CODE)
+    assert reference[2:4] == ("2", "11") and reference[5] == "1"  # GMP Compliance 4 at M2: one point short
+    # the same first profiles as `jobarch match` on those two skills
+    assert [r[0] for r in got[:4]] == [m.code for m in api.match(store, ["GMP Compliance=3", "Aseptic Technique=3"], 4)]
+    # a third, unknown skill name adds nothing
+    assert (
+        rows(
+            store,
+            "profiles_matching_skills",
+            skill1="GMP Compliance",
+            level1=3,
+            skill2="Aseptic Technique",
+            level2=3,
+            skill3="no such skill",
+        )
+        == got
+    )
+
+
+def test_skills_lists_every_skill_with_its_profiles(store):
+    got = {r[0]: (r[1], int(r[2])) for r in rows(store, "skills")}
+    assert got["Bioreactor/Fermenter Operation"][0] == "Bioprocess Operations"
+    assert got["Chromatography Operation"][1] == len(
+        rows(store, "profiles_needing_skill", skill="chromatography operation")
+    )
+    assert len(got) == len(rows(store, "skill_search", text="")) if "skill_search" in named_queries() else len(got) > 40
 
 
 def test_profiles_by_occupation_code(store):

@@ -207,6 +207,4 @@ def test_shapes_cover_every_ontology_class():
         "OccupationalDataSource",
         "JobPostingSource",
         "IndustryReferenceSource",
-    }, (
-        untargeted
-    )
+    }, untargeted

@@ -235,7 +235,10 @@ CASES = {
         [("ex:skill-b", "jash:SkillShape/skos:definition", "warning")],
     ),
     "proficiency outside the scale": (
-        lambda: MINIMAL + "\nex:focusB\n    ja:skillRequirement [ a ja:SkillRequirement ; ja:skill ex:skill-b ; ja:proficiency 7 ] .\n",
+        lambda: (
+            MINIMAL
+            + "\nex:focusB\n    ja:skillRequirement [ a ja:SkillRequirement ; ja:skill ex:skill-b ; ja:proficiency 7 ] .\n"
+        ),
         [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape", "violation")],
     ),
     "proficiency not a whole number": (
@@ -254,7 +257,9 @@ CASES = {
         [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape/ja:skill", "violation")],
     ),
     "skill relation type neither essential nor optional": (
-        lambda: MINIMAL + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:relationType ja:Published ] .\n",
+        lambda: (
+            MINIMAL + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:relationType ja:Published ] .\n"
+        ),
         [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape/ja:relationType", "violation")],
     ),
     "skill importance above 5": (
@@ -262,8 +267,10 @@ CASES = {
         [("ex:focusB ja:skillRequirement []", "jash:SkillRequirementShape/ja:importance", "violation")],
     ),
     "skill stated twice on one focus": (
-        lambda: MINIMAL
-        + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 1 ] , [ ja:skill ex:skill-b ; ja:proficiency 2 ] .\n",
+        lambda: (
+            MINIMAL
+            + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 1 ] , [ ja:skill ex:skill-b ; ja:proficiency 2 ] .\n"
+        ),
         [("ex:focusB", "jash:SkillRequirementHolderShape", "violation")],
     ),
     "skill requirement on a level": (
@@ -279,13 +286,19 @@ CASES = {
         [("ex:proficiency", "jash:ProficiencyScaleShape", "violation")],
     ),
     "proficiency falls as the level rises": (
-        lambda: MINIMAL + PROFILE_B1 + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 2 ] .\n"
-        "ex:profileB2\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 1 ] .\n",
+        lambda: (
+            MINIMAL + PROFILE_B1 + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 2 ] .\n"
+            "ex:profileB2\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 1 ] .\n"
+        ),
         [("ex:profileB2", "jash:SkillDepthShape", "warning")],
     ),
     "fewer essential skills at the level above": (
-        lambda: MINIMAL + PROFILE_B1 + "\nex:profileB1\n    ja:skillRequirement [ ja:skill ex:skill-a ; ja:relationType ja:Essential ] .\n"
-        "ex:profileB2\n    ja:skillRequirement [ ja:skill ex:skill-a ; ja:relationType ja:Optional ] .\n",
+        lambda: (
+            MINIMAL
+            + PROFILE_B1
+            + "\nex:profileB1\n    ja:skillRequirement [ ja:skill ex:skill-a ; ja:relationType ja:Essential ] .\n"
+            "ex:profileB2\n    ja:skillRequirement [ ja:skill ex:skill-a ; ja:relationType ja:Optional ] .\n"
+        ),
         [("ex:profileB2", "jash:SkillDepthShape", "warning")],
     ),
     "skill required by a level": (

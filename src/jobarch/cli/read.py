@@ -1,4 +1,4 @@
-"""Commands that read the architecture: show, queries, query, adjacent, compare, path, stats."""
+"""Commands that read the architecture: show, queries, query, adjacent, compare, path, match, stats."""
 
 from __future__ import annotations
 
@@ -203,6 +203,43 @@ def path_command(start, goal, band, k, data, store) -> None:
     steps = api.path(backend, api.adjacency_index(backend, data), start, goal, band, k)
     for line in views.path_lines(steps):
         click.echo(terminal_safe(line))
+
+
+@main.command("match")
+@click.option(
+    "--skill",
+    "skills",
+    multiple=True,
+    metavar="NAME[=LEVEL]",
+    help='A skill you have and, after "=", your proficiency on the architecture\'s scale (repeatable).',
+)
+@click.option(
+    "--skills-file",
+    type=click.File("r", encoding="utf-8"),
+    help="A file of skills, one NAME[=LEVEL] per line ('#' starts a comment).",
+)
+@click.option("-n", "limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="How many profiles.")
+@format_option(TABLE_FORMATS, "table")
+@data_options
+def match_command(skills, skills_file, limit, fmt, data, store) -> None:
+    """The profiles that best fit your skills, and what each would need you to learn.
+
+    Ranked by the share of a profile's essential skills you have, then by the
+    proficiency points you lack.
+
+    \b
+    Example:
+      jobarch match --skill "GMP Compliance=3" --skill "Bioreactor Operation=2"
+    """
+    wanted = list(skills)
+    if skills_file is not None:
+        lines = (line.split("#", 1)[0].strip() for line in skills_file)
+        wanted += [line for line in lines if line]
+    matches = api.match(api.open_architecture(data, store), wanted, limit)
+    if fmt == "json":
+        click.echo(json.dumps(views.match_records(matches), indent=2, ensure_ascii=False))
+        return
+    print_table(views.match_table(matches), fmt)
 
 
 @main.command("stats")

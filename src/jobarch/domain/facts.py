@@ -21,9 +21,10 @@ from rdflib import URIRef
 
 from ..query import internal
 from ..store import Store
+from .skills import Requirement, read_requirements
 
 STATE = "profile-facts"
-VERSION = 1
+VERSION = 2
 PARTIAL_LIMIT = 0.3  # above this share of profiles touched, reading everything again is cheaper
 
 
@@ -49,6 +50,7 @@ class ProfileFacts:
     aliases: int = 0
     mappings: int = 0
     scheme: str = ""
+    requirements: tuple[Requirement, ...] = ()  # each skill with its depth (see domain/skills)
 
     @property
     def depends_on(self) -> set[str]:
@@ -117,11 +119,7 @@ def read_facts(store: Store, profiles: list[URIRef] | None = None) -> dict[str, 
         if levels
         else {}
     )
-    holders = [URIRef(h) for h in sorted(set(rows) | set(foci))]
-    skills: dict[str, set[str]] = defaultdict(set)
-    for holder, skill in each("skill_holders", holder=holders) if holders else []:
-        if holder and skill:
-            skills[holder].add(skill)
+    requirements = read_requirements(store, {iri: row.get("focus", "") for iri, row in rows.items()})
     counts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for iri, kind, value in each("facts_counts", **bound):
         if iri and kind and value:
@@ -150,12 +148,13 @@ def read_facts(store: Store, profiles: list[URIRef] | None = None) -> dict[str, 
             grade=_grade(grade),
             track=track or "",
             track_code=track_code or "",
-            skills=frozenset(skills.get(row.get("focus", ""), set()) | skills.get(iri, set())),
+            skills=frozenset(r.skill for r in requirements.get(iri, ())),
             sources=len(counts[iri]["sources"]),
             min_score=scores.get(iri),
             aliases=len(counts[iri]["aliases"]),
             mappings=len(counts[iri]["mappings"]),
             scheme=row.get("scheme", ""),
+            requirements=requirements.get(iri, ()),
         )
     return out
 
@@ -188,7 +187,7 @@ def _update(store: Store, saved: dict[str, ProfileFacts], touched: set[str]) -> 
 
 
 def _encode(facts: dict[str, ProfileFacts], fingerprint: str) -> dict:
-    skills = sorted({s for f in facts.values() for s in f.skills})
+    skills = sorted({s for f in facts.values() for s in f.skills})  # each requirement's skill as its number
     number = {s: i for i, s in enumerate(skills)}
     rows = [
         [
@@ -204,7 +203,7 @@ def _encode(facts: dict[str, ProfileFacts], fingerprint: str) -> dict:
             f.grade,
             f.track,
             f.track_code,
-            sorted(number[s] for s in f.skills),
+            [[number[r.skill], int(r.essential), r.proficiency, r.importance, int(r.own)] for r in f.requirements],
             f.sources,
             f.min_score,
             f.aliases,
@@ -253,11 +252,12 @@ def _decode(saved: dict) -> dict[str, ProfileFacts]:
             grade,
             track,
             track_code,
-            frozenset(skills[i] for i in held),
+            frozenset(skills[r[0]] for r in held),
             sources,
             min_score,
             aliases,
             mappings,
             scheme,
+            tuple(Requirement(skills[i], bool(e), p, imp, bool(own)) for i, e, p, imp, own in held),
         )
     return out

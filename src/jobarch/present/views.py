@@ -11,6 +11,7 @@ from typing import Any
 from ..domain.adjacency import Neighbour
 from ..domain.compare import Comparison
 from ..domain.paths import Step
+from ..domain.skills import Match
 from ..query import NamedQuery
 from .tables import Table
 
@@ -76,7 +77,7 @@ def queries_table(queries: Iterable[NamedQuery]) -> Table:
     rows = []
     for q in queries:
         params = "\n".join(
-            f"{p.name} ({p.type}{', required' if p.required else f', default {p.default}'})"
+            f"{p.name} ({p.type}, {'required' if p.required else f'default {p.default}' if p.default else 'optional'})"
             + (f": {p.doc}" if p.doc else "")
             for p in q.params
         )
@@ -96,3 +97,45 @@ def path_lines(steps: list[Step]) -> list[str]:
                 + "; ".join(step.changes())
             )
     return lines
+
+
+def match_records(matches: Iterable[Match]) -> list[dict[str, Any]]:
+    """Matches as records (the JSON output): the fit, and each skill to learn with the depths."""
+    return [
+        {
+            "code": m.code,
+            "title": m.title,
+            "level": m.level,
+            "essentialCoverage": round(m.coverage, 6),
+            "essentialMet": m.essential_met,
+            "essentialTotal": m.essential_total,
+            "proficiencyShortfall": m.shortfall,
+            "skillsMatched": m.matched,
+            "toLearn": [
+                {"skill": g.label, "have": g.have, "need": g.need, "essential": g.essential} for g in m.to_learn
+            ],
+        }
+        for m in matches
+    ]
+
+
+def match_table(matches: Iterable[Match]) -> Table:
+    """The best-fitting profiles, one per row, with what each would need the person to learn."""
+    rows = [
+        [
+            m.code,
+            m.title,
+            f"{m.essential_met}/{m.essential_total} ({m.coverage:.0%})",
+            str(m.shortfall),
+            "; ".join(g.words() for g in m.to_learn if g.essential) or "nothing",
+            "; ".join(g.words() for g in m.to_learn if not g.essential),
+        ]
+        for m in matches
+    ]
+    return Table(
+        ["code", "title", "essential skills you have", "points short", "essential to learn", "optional to learn"],
+        rows,
+        title="Profiles that fit these skills",
+        caption="Ranked by the share of essential skills you have, then by the proficiency points you lack.",
+        show_lines=True,
+    )

@@ -127,6 +127,8 @@ def bind_params(nq: NamedQuery, raw: dict[str, str]) -> dict[str, Identifier]:
     bound: dict[str, Identifier] = {}
     for param in nq.params:
         value = raw.get(param.name, param.default)
+        if value is None and not param.required:
+            continue  # an optional parameter left out stays unbound
         if value is None:
             raise JobarchError(f"query {nq.name!r} needs --param {param.name}=...", hint=param.doc or f"a {param.type}")
         bound[param.name] = typed_term(param.name, param.type, value)
