@@ -22,7 +22,7 @@ from .core.config import Settings, resolve
 from .core.errors import JobarchError, Location, closest
 from .core.namespaces import JA
 from .core.vcs import changed_files
-from .domain import levels
+from .domain import levels, skills
 from .domain.adjacency import AdjacencyIndex, Neighbour
 from .domain.compare import Comparison, compare
 from .domain.levels import LevelOverview
@@ -30,7 +30,7 @@ from .domain.matching import find_matches
 from .domain.paths import Step, career_path
 from .domain.profile import Profile, get_profile, profile_codes, unknown_profile
 from .domain.search import Filters, SearchIndex, SearchResult
-from .domain.skills import Match
+from .domain.skills import Match, ProficiencyStep
 from .domain.stats import architecture_stats
 from .graph.architecture import Architecture, load
 from .graph.sources import discover
@@ -283,6 +283,11 @@ def match(store: Store, skills: Sequence[str], limit: int = 10) -> list[Match]:
     """The profiles that best fit a person's skills (``"GMP Compliance=3"``; a name alone means any depth),
     ranked by the share of essential skills they have, then by the proficiency points they lack."""
     return find_matches(store, skills, limit)
+
+
+def proficiency_scale(store: Store) -> list[ProficiencyStep]:
+    """The architecture's proficiency steps (value, name, anchor), lowest first."""
+    return skills.proficiency_scale(store)
 
 
 def page_neighbours(

@@ -12,8 +12,7 @@ from jobarch.cli import main
 from jobarch.core.errors import JobarchError
 from jobarch.core.resources import sample_data_dir
 from jobarch.domain.facts import profile_facts
-from jobarch.domain.matching import all_skill_labels
-from jobarch.domain.skills import proficiency_scale, skill_changes
+from jobarch.domain.skills import proficiency_scale, skill_changes, skill_names
 from tests.helpers import REFERENCE_CODE
 
 M1, M3 = "MANUFA3.MANUFACT13A2.M1", "MANUFA3.MANUFACT13A2.M3"
@@ -21,7 +20,7 @@ M1, M3 = "MANUFA3.MANUFACT13A2.M1", "MANUFA3.MANUFACT13A2.M3"
 
 def requirements(store, code):
     facts = next(f for f in profile_facts(store).values() if f.code == code)
-    labels = all_skill_labels(store)
+    labels = skill_names(store)
     return {labels[r.skill]: r for r in facts.requirements}, facts.requirements
 
 
@@ -42,7 +41,7 @@ def test_the_reference_profile_needs_its_focus_skills_at_its_own_depth(backend):
 def test_skill_changes_from_m2_to_m3_by_name_and_proficiency(backend):
     _, m2 = requirements(backend, REFERENCE_CODE)
     _, m3 = requirements(backend, M3)
-    changes = skill_changes(m2, m3, all_skill_labels(backend))
+    changes = skill_changes(m2, m3, skill_names(backend))
     assert [c.words() for c in changes] == [
         "Budget Management (new, essential)",
         "Bioreactor/Fermenter Operation 3 → 4",

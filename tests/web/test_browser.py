@@ -144,6 +144,7 @@ PAGE_TYPES = {
     "search": "/search?q=upstream+supervisor",
     "compare": f"/compare?codes={REFERENCE_CODE},MANUFA3.MANUFACT13A2.M3",
     "path": f"/path?from=MANUFA3.MANUFACT11A1.P1&to={REFERENCE_CODE}",
+    "match": "/match?skills=GMP+Compliance%3D3%0D%0AAseptic+Technique%3D2",
     "sparql": "/sparql",
     "sparql answer": "/sparql?format=html&query=SELECT+%3Fc+WHERE+%7B+%3Fp+ja%3Acode+%3Fc+%7D+LIMIT+3",
     "not found": "/profiles/MANUFA3.MANUFACT13A2.M9",

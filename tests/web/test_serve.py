@@ -69,7 +69,7 @@ def test_profile_page_has_every_section_of_the_reference(client):
         "Focus — ",
         "Responsibilities by level",
         "Level guidelines",
-        "Skills",
+        "Skills Focus-specific",  # the section (the next-level panel above also names skills)
         "Provenance",
         "Level — M2",
         "Adjacent roles",
@@ -459,6 +459,10 @@ def test_profile_page_says_what_the_next_level_asks(client):
     panel = page[start : page.index("Compare M2 and M3 side by side", start)]
     assert "Knowledge & Application" in panel and "run a department/stream" in panel  # M3's rubric text, beside M2's
     assert "What a M3 does" in panel
+    # the skills that step up at M3, by name and proficiency
+    assert "Skills that step up at M3" in panel
+    assert "People Leadership 3 → 4" in panel and "Technology Transfer 2 → 3, optional → essential" in panel
+    assert "Budget Management (new, essential)" in panel
     top = visible(client.get("/profiles/MANUFA3.MANUFACT13A2.M3").text)
     assert "The top of this ladder" in top
 
@@ -579,3 +583,28 @@ def test_home_page_shows_the_architecture_at_a_glance(client):
     levels = re.findall(r'<a href="/levels/([^"]+)">', header)
     cells = re.findall(r'<td class="heat-\d">([^<]*)</td>', row)
     assert dict(zip(levels, cells, strict=True))["M2"] == "2"  # two foci of the family staff M2
+
+
+def test_profile_page_shows_each_skills_depth_here_and_at_the_next_level(client):
+    page = visible(client.get(f"/profiles/{REFERENCE_CODE}").text)
+    skills = page[page.index("Focus-specific skills") : page.index("Provenance")]
+    assert "Essential · proficiency 3 (Practitioner) · M3: 4 (Advanced)" in skills  # people leadership
+    assert "Essential · proficiency 4 (Advanced)" in skills  # GMP compliance, the same at M3
+    assert "Optional · proficiency 2 (Working)" in skills
+
+
+def test_match_page_ranks_roles_and_says_what_to_learn(client):
+    page = client.get("/match")
+    assert page.status_code == 200 and 'name="skills"' in page.text and "Practitioner" in page.text  # the scale
+    text = "GMP Compliance=3\nBioreactor/Fermenter Operation=3\nAseptic Technique=3\nPeople Leadership=3"
+    found = client.get("/match", params={"skills": text})
+    assert found.status_code == 200
+    shown = visible(found.text)
+    first = shown.index("MANUFA3.MANUFACT13A2.M1")
+    assert first < shown.index(REFERENCE_CODE)  # same essential share, M1 asks fewer points
+    assert "You have 4 of its 11 essential skills" in shown
+    assert "GMP Compliance 3 → 4" in shown  # what the reference profile asks more of
+    wrong = client.get("/match", params={"skills": "GMP Complience=3"})
+    assert wrong.status_code == 400 and "did you mean: GMP Compliance" in visible(wrong.text)
+    assert "Traceback" not in wrong.text
+    assert 'href="/match"' in client.get("/").text

@@ -101,13 +101,24 @@ class Coordinates:
     track: str
     grade: float
     skills: frozenset = frozenset()
+    requirements: tuple = ()  # each skill with its depth (domain.skills.Requirement)
 
 
 def coordinates(store: Store) -> list[Coordinates]:
     """The coordinates of every profile that has a whole taxonomy path and a graded level on a track."""
     coords = [
         Coordinates(
-            f.code, URIRef(f.iri), f.title, f.function, f.family, f.focus, f.level_code, f.track_code, f.grade, f.skills
+            f.code,
+            URIRef(f.iri),
+            f.title,
+            f.function,
+            f.family,
+            f.focus,
+            f.level_code,
+            f.track_code,
+            f.grade,
+            f.skills,
+            f.requirements,
         )
         for f in profile_facts(store).values()
         if f.code and f.focus and f.family and f.function and f.level_code and f.track_code and f.grade is not None

@@ -45,6 +45,7 @@ class Comparison:
                 ],
             )
         )
+        rows.append(("Skills at another depth", _depths(ps, shared)))
         rows.append(("Sources", [str(len(p.sources)) for p in ps]))
         rows.append(("Quality", [_quality(p) for p in ps]))
         rows.append(
@@ -76,6 +77,24 @@ class Comparison:
 
 def _num(value) -> str:
     return "" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
+
+
+def _depths(profiles: list[Profile], shared: set[str]) -> list[str]:
+    """For the skills every profile needs, those needed at another proficiency (or essential in one, optional in
+    another): each profile's depth of them, one per line."""
+    needs = [{s.label: s.requirement for s in p.skills if s.requirement is not None} for p in profiles]
+    differing = sorted(
+        label
+        for label in shared
+        if all(label in n for n in needs) and len({(n[label].proficiency, n[label].essential) for n in needs}) > 1
+    )
+    return [
+        "\n".join(
+            f"{label}: {'–' if n[label].proficiency is None else n[label].proficiency} ({n[label].kind})"
+            for label in differing
+        )
+        for n in needs
+    ]
 
 
 def _own_rubric(profile: Profile, dimension: str) -> str:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
-
-from ..query import internal
 from ..store import Store
 from .adjacency import AdjacencyIndex, Distance
+from .skills import SkillChange, skill_changes, skill_names
 
 
 @dataclass(frozen=True)
@@ -20,7 +18,12 @@ class Step:
     distance: Distance | None = None  # from the previous step
     level_change: tuple[str, str] | None = None  # (from level, to level)
     new_focus: str | None = None  # the focus moved to, by name
-    skills_to_gain: list[str] = field(default_factory=list)
+    skills: list[SkillChange] = field(default_factory=list)  # new skills, deeper ones, now essential
+
+    @property
+    def skills_to_gain(self) -> list[str]:
+        """The names of the skills the step adds."""
+        return [c.label for c in self.skills if c.kind == "new"]
 
     def changes(self) -> list[str]:
         """The step's changes in words, for the terminal and the page."""
@@ -31,16 +34,10 @@ class Step:
             out.append(f"focus → {self.new_focus}")
         if self.skills_to_gain:
             out.append("skills to gain: " + ", ".join(self.skills_to_gain))
+        deeper = [c.words() for c in self.skills if c.kind in ("up", "now essential")]
+        if deeper:
+            out.append("skills to deepen: " + ", ".join(deeper))
         return out
-
-
-def skill_labels(store: Store, skills: set[str]) -> list[str]:
-    """The names of some skills (by IRI), sorted, for messages such as "skills to gain"."""
-    if not skills:
-        return []
-    rows = store.values(internal("skill_labels"), skill=[URIRef(s) for s in sorted(skills)]).rows
-    names = {skill: label for skill, label in rows if skill and label}
-    return sorted(names.get(s, s) for s in skills)
 
 
 def career_path(
@@ -48,6 +45,7 @@ def career_path(
 ) -> list[Step]:
     """The steps from ``start`` to ``goal`` moving only within ``band`` (see :meth:`AdjacencyIndex.career_path`)."""
     codes = index.career_path(start, goal, band, k)
+    names = skill_names(store, {r.skill for c in codes for r in index.profiles[c].requirements})
     steps = [Step(codes[0], index.profiles[codes[0]].title)]
     for before_code, code in zip(codes, codes[1:], strict=False):
         before, after = index.profiles[before_code], index.profiles[code]
@@ -58,7 +56,7 @@ def career_path(
                 index.distance(before_code, code),
                 (before.level, after.level) if before.level != after.level else None,
                 after.title.rsplit(" — ", 1)[0] if before.focus != after.focus else None,
-                skill_labels(store, set(after.skills - before.skills)),
+                [c for c in skill_changes(before.requirements, after.requirements, names) if c.kind != "dropped"],
             )
         )
     return steps

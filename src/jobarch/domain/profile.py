@@ -8,6 +8,7 @@ rubric cell written for a more specific taxonomy node wins over a broader one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -16,6 +17,16 @@ from ..core.errors import JobarchError, did_you_mean
 from ..graph.terms import flag, integer, iri, number, text
 from ..query import internal
 from ..store import Store
+from .skills import (
+    ProficiencyStep,
+    Requirement,
+    SkillChange,
+    proficiency_scale,
+    read_requirements,
+    skill_changes,
+    skill_names,
+    step_label,
+)
 
 __all__ = ["Level", "Profile", "Quality", "get_profile", "number", "profile_codes", "text", "unknown_profile"]
 
@@ -70,6 +81,7 @@ class LevelResponsibilities:
     current: bool
     track: str = ""
     grade: int | None = None
+    iri: str = ""
 
 
 @dataclass
@@ -82,6 +94,7 @@ class NextLevel:
     profile_code: str
     responsibilities: list[str]
     changes: list[tuple[str, str, str]]
+    skills: list[SkillChange] = field(default_factory=list)  # new, deeper, now essential, ...
 
 
 @dataclass
@@ -96,6 +109,8 @@ class Skill:
     label: str
     definition: str
     inherited: bool
+    requirement: Requirement | None = None  # essential or optional, the proficiency at this level
+    next_proficiency: int | None = None  # at the next level of the ladder, where there is one
 
 
 @dataclass
@@ -154,6 +169,23 @@ class Profile:
     aliases: list[str]
     hidden_labels: list[str]
     mappings: list[Mapping]
+    scale: list[ProficiencyStep] = field(default_factory=list)
+    requirements: dict[str, tuple[Requirement, ...]] = field(default_factory=dict)  # of each profile of the focus
+    skill_names: dict[str, str] = field(default_factory=dict)
+
+    def depth_of(self, skill: Skill) -> str:
+        """How this level needs a skill, and the next level: ``essential · proficiency 3 (Practitioner) · M3: 4
+        (Advanced)``; empty for a skill stated without depth."""
+        r = skill.requirement
+        if r is None or (r.proficiency is None and r.essential):
+            return ""
+        words = r.kind
+        if r.proficiency is not None:
+            words += f" · proficiency {step_label(self.scale, r.proficiency)}"
+        up = next(_ladder_above(self.responsibilities, self.level), None)
+        if up is not None and skill.next_proficiency is not None and skill.next_proficiency != r.proficiency:
+            words += f" · {up.code}: {step_label(self.scale, skill.next_proficiency)}"
+        return words
 
     @property
     def page_title(self) -> str:
@@ -166,15 +198,9 @@ class Profile:
     @property
     def next_level(self) -> NextLevel | None:
         """The next profile up on this track in this focus, with what changes (None at the top of the ladder)."""
-        here = self.level.rank if self.level.rank is not None else 0
-        above = [
-            r
-            for r in self.responsibilities
-            if r.track == self.level.track_code and r.rank is not None and r.rank > here and not r.current
-        ]
-        if not above:
+        up = next(_ladder_above(self.responsibilities, self.level), None)
+        if up is None:
             return None
-        up = min(above, key=lambda r: (r.rank, r.code))
         rows = {row.level_code: row.cells for row in self.rubric}
         now, then = rows.get(self.level.code, []), rows.get(up.code, [])
         changes = [
@@ -182,7 +208,12 @@ class Profile:
             for dimension, a, b in zip(self.rubric_dimensions, now, then, strict=False)
             if b and a != b
         ]
-        return NextLevel(up.code, up.label, up.profile_code, up.items, changes)
+        skills = skill_changes(
+            self.requirements.get(self.code, ()), self.requirements.get(up.profile_code, ()), self.skill_names
+        )
+        return NextLevel(
+            up.code, up.label, up.profile_code, up.items, changes, [c for c in skills if c.kind != "dropped"]
+        )
 
     @property
     def other_track_equivalent(self) -> LevelResponsibilities | None:
@@ -247,6 +278,19 @@ def get_profile(store: Store, code: str) -> Profile:
         for r in store.select(internal("distinct_foci"), focus=focus_iri)
     ]
     distinct.sort(key=lambda n: n.code)
+    responsibilities = _responsibilities(store, focus_iri, profile)
+    codes = {lv.iri: lv.profile_code for lv in responsibilities} | {str(profile): code}
+    by_iri = read_requirements(store, dict.fromkeys(codes, str(focus_iri)))
+    requirements = {codes[p]: reqs for p, reqs in by_iri.items()}
+    names = skill_names(store, {r.skill for reqs in requirements.values() for r in reqs})
+    scale = proficiency_scale(store)
+    skills = _skills(store, profile)
+    mine = {r.skill: r for r in requirements.get(code, ())}
+    up = next((lv for lv in _ladder_above(responsibilities, level)), None)
+    above = {r.skill: r for r in requirements.get(up.profile_code, ())} if up else {}
+    for s in skills:
+        s.requirement = mine.get(str(s.iri))
+        s.next_proficiency = above[str(s.iri)].proficiency if str(s.iri) in above else None
     return Profile(
         iri=profile,
         code=code,
@@ -259,14 +303,26 @@ def get_profile(store: Store, code: str) -> Profile:
         focus_note=text(row["focusNote"]),
         distinct_from=distinct,
         level=level,
-        responsibilities=_responsibilities(store, focus_iri, profile),
+        responsibilities=responsibilities,
         **_rubric(store, focus_iri),
-        skills=_skills(store, profile),
+        skills=skills,
         sources=_sources(store, profile),
         quality=_quality(store, profile),
         **_labels(store, profile),
         mappings=_mappings(store, profile),
+        scale=scale,
+        requirements=requirements,
+        skill_names=names,
     )
+
+
+def _ladder_above(levels: list[LevelResponsibilities], level: Level) -> Iterator[LevelResponsibilities]:
+    """The profiles of the focus above ``level`` on its track, nearest first."""
+    here = level.rank if level.rank is not None else 0
+    above = [
+        r for r in levels if r.track == level.track_code and r.rank is not None and r.rank > here and not r.current
+    ]
+    return iter(sorted(above, key=lambda r: (r.rank, r.code)))
 
 
 def _optional_iri(node: object) -> URIRef | None:
@@ -290,6 +346,7 @@ def _responsibilities(store: Store, focus: URIRef, current: URIRef) -> list[Leve
                 p == current,
                 text(r["trackCode"]),
                 integer(r["grade"]),
+                str(p),
             )
             items[p] = []
         if r["text"] is not None:

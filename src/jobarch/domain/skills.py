@@ -112,6 +112,20 @@ def _decimal(value: str | None) -> float | None:
         return None
 
 
+def skill_names(store: Store, skills: Iterable[str] | None = None) -> dict[str, str]:
+    """The name of each skill by IRI (of every skill when ``skills`` is None; the first name where one has several)."""
+    bound: dict = {}
+    if skills is not None:
+        bound["skill"] = [URIRef(s) for s in sorted(set(skills))]
+        if not bound["skill"]:
+            return {}
+    names: dict[str, str] = {}
+    for skill, label in store.values(internal("skill_labels"), **bound).rows:
+        if skill and label and (skill not in names or label < names[skill]):
+            names[skill] = label
+    return names
+
+
 # ---------------------------------------------------------------- the scale
 @dataclass(frozen=True)
 class ProficiencyStep:
@@ -158,8 +172,6 @@ class SkillChange:
         a, b = self.before.proficiency, self.after.proficiency
         if a is not None and b is not None and a != b:
             return "up" if b > a else "down"
-        if b is not None and a is None:
-            return "up"
         return "now essential" if self.after.essential else "now optional"
 
     @property
@@ -180,7 +192,7 @@ class SkillChange:
             return f"{self.label} (no longer needed)"
         assert before is not None
         parts = []
-        if before.proficiency != after.proficiency:
+        if None not in (before.proficiency, after.proficiency) and before.proficiency != after.proficiency:
             parts.append(f"{_depth(before.proficiency)} → {_depth(after.proficiency)}")
         if before.essential != after.essential:
             parts.append(f"{before.kind} → {after.kind}")
@@ -189,6 +201,10 @@ class SkillChange:
 
 def _depth(value: int | None) -> str:
     return "–" if value is None else str(value)
+
+
+def _deeper_or_shallower(x: Requirement, y: Requirement) -> bool:
+    return x.proficiency is not None and y.proficiency is not None and x.proficiency != y.proficiency
 
 
 def skill_changes(
@@ -200,7 +216,8 @@ def skill_changes(
     changes = []
     for skill in a.keys() | b.keys():
         x, y = a.get(skill), b.get(skill)
-        if x is not None and y is not None and (x.proficiency, x.essential) == (y.proficiency, y.essential):
+        # a depth stated on one side only is not a change of depth (a plain statement says none)
+        if x is not None and y is not None and x.essential == y.essential and not _deeper_or_shallower(x, y):
             continue
         changes.append(SkillChange(skill, labels.get(skill, skill), x, y))
     order = {"new": 0, "up": 1, "now essential": 2, "now optional": 3, "down": 4, "dropped": 5}

@@ -36,6 +36,7 @@ from .sparql import sparql_endpoint
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
 SEARCH_LIMIT = 500
+MATCH_LIMIT = 20
 ROBOTS = "User-agent: *\nAllow: /\nDisallow: /sparql\n"  # pages may be indexed; crawlers never run queries
 
 
@@ -314,6 +315,19 @@ def create_app(
             skills=skills,
         )
 
+    def match(request: Request) -> HTMLResponse:
+        text = request.query_params.get("skills", "")[:4000]
+        wanted = [line.strip() for line in text.splitlines() if line.strip()][:50]
+        scale = api.proficiency_scale(store)
+        context: dict[str, Any] = {"title": "Match my skills", "skills_text": text, "scale": scale}
+        if not wanted:
+            return page("match.html.j2", **context, matches=[], message="", hint="")
+        try:
+            found = api.match(store, wanted, MATCH_LIMIT)
+        except JobarchError as exc:
+            return page("match.html.j2", 400, **context, matches=[], message=exc.message, hint=exc.hint or "")
+        return page("match.html.j2", **context, matches=found, message="", hint="")
+
     def skill(request: Request) -> HTMLResponse:
         name = request.query_params.get("name", "")
         rows = api.query(store, "profiles_needing_skill", params={"skill": name}, timeout=None).dicts() if name else []
@@ -340,6 +354,7 @@ def create_app(
         Route("/skills", skill),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/path", career_path),
+        Route("/match", match),
         Route("/functions/{code}", function),
         Route("/families/{code}", family),
         Route("/profiles", lambda request: RedirectResponse("/")),
