@@ -87,7 +87,10 @@ def test_esco_rdf_and_csv(runner, tmp_path):
     occupations = set(graph.subjects(RDF.type, URIRef(ESCO + "Occupation")))
     assert len(occupations) == 71
     profile = URIRef("https://example.org/jobarch/sample/profile/" + REFERENCE_CODE)
-    assert len(set(graph.objects(profile, URIRef(ESCO + "relatedEssentialSkill")))) == 15
+    essential = {str(s).rsplit("/", 1)[-1] for s in graph.objects(profile, URIRef(ESCO + "relatedEssentialSkill"))}
+    optional = {str(s).rsplit("/", 1)[-1] for s in graph.objects(profile, URIRef(ESCO + "relatedOptionalSkill"))}
+    assert len(essential) == 11 and not essential & optional  # as the skill requirements say
+    assert optional == {"cell-counting", "equipment-qualification", "statistical-data-analysis", "technology-transfer"}
     result = runner.invoke(main, ["export", "esco", "-o", str(tmp_path / "esco")])
     assert result.exit_code == 0
     with open(tmp_path / "esco" / "occupations_en.csv", encoding="utf-8") as f:
@@ -100,8 +103,11 @@ def test_esco_rdf_and_csv(runner, tmp_path):
     assert (tmp_path / "esco" / "occupations_en.csv").read_bytes().count(b"\r\n") >= 72  # ESCO's files use CRLF
     with open(tmp_path / "esco" / "occupationSkillRelations_en.csv", encoding="utf-8") as f:
         relations = list(csv.DictReader(f))
-    assert sum(1 for r in relations if r["occupationUri"].endswith(REFERENCE_CODE)) == 15
-    assert {r["relationType"] for r in relations} == {"essential"}
+    mine = {
+        r["skillUri"].rsplit("/", 1)[-1]: r["relationType"] for r in relations if r["occupationUri"] == str(profile)
+    }
+    assert len(mine) == 15 and {s for s, kind in mine.items() if kind == "optional"} == optional  # the RDF's
+    assert {r["relationType"] for r in relations} == {"essential", "optional"}  # ESCO's two relation types
     with open(tmp_path / "esco" / "skills_en.csv", encoding="utf-8") as f:
         assert len(list(csv.DictReader(f))) == 41
 

@@ -39,8 +39,16 @@ def test_onet_files_become_a_valid_architecture_keeping_the_codes(runner, tmp_pa
         "Plan the shift and assign the work.",
         "Train new workers on the line.",
     ]  # core first
-    skills = {str(graph.value(s, SKOS.prefLabel)) for s in graph.objects(supervisor, URIRef(JA + "requiresSkill"))}
+    requirements = list(graph.objects(supervisor, URIRef(JA + "skillRequirement")))
+    skills = {str(graph.value(graph.value(r, URIRef(JA + "skill")), SKOS.prefLabel)) for r in requirements}
     assert skills == {"Monitoring"}  # Science is rated 1.5 for importance: not required
+    # O*NET's ratings kept: importance 3.75 (IM), level 4.12 (LV) rounded onto the 0-7 proficiency scale
+    (monitoring,) = requirements
+    assert float(graph.value(monitoring, URIRef(JA + "importance"))) == 3.75
+    assert int(graph.value(monitoring, URIRef(JA + "proficiency"))) == 4
+    assert graph.value(monitoring, URIRef(JA + "relationType")) == URIRef(JA + "Essential")
+    steps = {int(graph.value(s, URIRef(JA + "order"))) for s in graph.subjects(None, URIRef(JA + "ProficiencyLevel"))}
+    assert steps == set(range(8))
     unzoned = URIRef(PROFILE + "SOC51.SOC51919900.U1")  # O*NET gives no job zone: a level saying so, not a guess
     assert (unzoned, URIRef(JA + "level"), None) in graph
     levels = {str(o) for o in graph.objects(None, SKOS.prefLabel) if str(o).startswith("Job Zone")}

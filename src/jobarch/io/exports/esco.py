@@ -1,6 +1,7 @@
 """``export esco``: occupations and skills in ESCO's model, as RDF or as ESCO's CSV download layout.
 
-RDF: ``esco:Occupation`` per profile with ``esco:relatedEssentialSkill``,
+RDF: ``esco:Occupation`` per profile with ``esco:relatedEssentialSkill`` or
+``esco:relatedOptionalSkill`` (as the requirement says; ESCO has no proficiency),
 ISCO groups as ``skos:broader``. With a directory, also
 ``occupations_en.csv``, ``skills_en.csv`` and ``occupationSkillRelations_en.csv``
 (v1.1 column names).
@@ -87,7 +88,8 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
                 "",
                 skill.definition,
             ]
-            relations.append([r.iri, "essential", "skill/competence", skill.iri])
+            need = r.requirements.get(skill.iri)
+            relations.append([r.iri, need.kind if need else "essential", "skill/competence", skill.iri])
     skill_rows = [
         [
             "conceptType",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ...core.namespaces import DCTERMS, JA, PROV, RDFS, SKOS
 from ...domain.facts import profile_facts
+from ...domain.skills import Requirement
 from ...query import internal
 from ...store import Store
 
@@ -78,6 +79,7 @@ class ProfileRecord:
     hidden_labels: list[str] = field(default_factory=list)
     responsibilities: list[str] = field(default_factory=list)
     skills: list[Skill] = field(default_factory=list)
+    requirements: dict[str, Requirement] = field(default_factory=dict)  # by skill IRI: essential or optional, depth
     sources: list[str] = field(default_factory=list)  # titles
     scores: list[tuple[str, str]] = field(default_factory=list)  # (dimension label, score)
     mappings: list[Mapping] = field(default_factory=list)
@@ -175,6 +177,7 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                         (skills[s] for s in f.skills), key=lambda item: (item[0], item[1].label, item[1].iri)
                     )
                 ],
+                requirements={r.skill: r for r in f.requirements},
                 sources=[title for _, title, _ in sorted(sources[s] for s in derived)],
                 scores=sorted(scores[iri]),
                 mappings=_mappings(values, iri),

@@ -149,6 +149,41 @@ class ArchitectureBuilder:
             g.add((node, JA.order, Literal(order)))
         return node
 
+    def requirement(
+        self,
+        g: Graph,
+        holder: URIRef,
+        skill: URIRef,
+        proficiency: int | None = None,
+        importance: Decimal | None = None,
+        essential: bool = True,
+    ) -> URIRef:
+        """A skill requirement of a focus or profile (named after both, so a re-import gives the same IRIs)."""
+        node = URIRef(f"{holder}/skill/{str(skill).rsplit('/', 1)[-1]}")
+        g.add((holder, JA.skillRequirement, node))
+        g.add((node, RDF.type, JA.SkillRequirement))
+        g.add((node, JA.skill, skill))
+        g.add((node, JA.relationType, JA.Essential if essential else JA.Optional))
+        if proficiency is not None:
+            g.add((node, JA.proficiency, Literal(proficiency)))
+        if importance is not None:
+            g.add((node, JA.importance, Literal(importance, datatype=XSD.decimal)))
+        return node
+
+    def proficiency_scale(self, g: Graph, label: str, steps: list[tuple[int, str, str]]) -> URIRef:
+        """The architecture's proficiency scale: (value, name, anchor) per step."""
+        scale = URIRef(self.base + "proficiency")
+        g.add((scale, RDF.type, JA.ProficiencyScale))
+        g.add((scale, SKOS.prefLabel, self.text(label)))
+        for value, name, anchor in steps:
+            step = URIRef(f"{scale}/{value}")
+            g.add((step, RDF.type, JA.ProficiencyLevel))
+            g.add((step, JA.order, Literal(value)))
+            g.add((step, SKOS.prefLabel, self.text(name)))
+            g.add((step, SKOS.definition, self.text(anchor)))
+            g.add((step, SKOS.inScheme, scale))
+        return scale
+
     def source(
         self, g: Graph, title: str, kind: URIRef = JA.Source, order: int | None = None, local: str | None = None
     ) -> URIRef:

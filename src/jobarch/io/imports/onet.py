@@ -8,9 +8,11 @@ one profile at the level of its job zone (P1–P5; U1, on a track of its own,
 when O*NET gives none);
 alternate titles become the profile's aliases, tasks its responsibilities
 (core before supplemental), and skills rated at least 3 for importance its
-required skills. The O*NET-SOC code is kept as the focus's ``skos:notation``
-and as a classification mapping of the profile (``skos:exactMatch``); jobarch's
-own codes are minted from its digits so that they satisfy the code shapes.
+essential skills, each a ``ja:SkillRequirement`` with O*NET's importance (IM,
+1–5) and its level (LV, 0–7, rounded) as the proficiency on a 0–7 scale.
+The O*NET-SOC code is kept as the focus's ``skos:notation`` and as a
+classification mapping of the profile (``skos:exactMatch``); jobarch's own
+codes are minted from its digits so that they satisfy the code shapes.
 O*NET's files carry no titles for SOC minor groups, so families are named by
 their code. Profiles are drafts derived from the O*NET database.
 """
@@ -21,6 +23,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from rdflib import Literal
@@ -33,7 +36,24 @@ from .builder import DEFAULT_BASE, ArchitectureBuilder, classification_schemes
 
 DESCRIPTION = "O*NET database files, tab-delimited text (a directory)"
 ONET_CODE = re.compile(r"^(\d{2})-(\d)(\d{3})\.(\d{2})$")
-IMPORTANT = 3.0  # a skill rated this important or more (O*NET's IM scale, 1-5) is required
+IMPORTANT = 3  # a skill rated this important or more (O*NET's IM scale, 1-5) is required
+#: O*NET's level scale (LV, 0-7); O*NET anchors each skill's levels with examples of its own, so the steps here
+#: say only where on the scale they are.
+LEVEL_STEPS = [
+    (value, f"Level {value}", f"Level {value} of O*NET's 0–7 skill level scale{note}")
+    for value, note in enumerate(
+        [
+            " (not needed at any depth).",
+            ".",
+            " (O*NET's low anchor).",
+            ".",
+            " (O*NET's middle anchor).",
+            ".",
+            " (O*NET's high anchor).",
+            " (the highest).",
+        ]
+    )
+]
 
 #: SOC 2018 major groups (the functions).
 MAJOR_GROUPS = {
@@ -109,11 +129,20 @@ def import_onet(source: Path, out_dir: Path, base: str = DEFAULT_BASE) -> list[P
     tasks: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for r in _table(directory, "Task Statements.txt", ("O*NET-SOC Code", "Task", "Task Type")):
         tasks[r["O*NET-SOC Code"]].append((0 if r["Task Type"].strip() == "Core" else 1, r["Task"].strip()))
-    skills: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
+    ratings: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (code, element) -> scale -> value
+    names: dict[str, str] = {}
     skill_columns = ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value")
     for r in _table(directory, "Skills.txt", skill_columns):
-        if r["Scale ID"] == "IM" and r.get("Not Relevant", "N") != "Y" and float(r["Data Value"]) >= IMPORTANT:
-            skills[r["O*NET-SOC Code"]].append((-float(r["Data Value"]), r["Element Name"], r["Element ID"]))
+        if r.get("Not Relevant", "N") != "Y":
+            ratings[(r["O*NET-SOC Code"], r["Element ID"])][r["Scale ID"]] = r["Data Value"]
+            names[r["Element ID"]] = r["Element Name"]
+    skills: dict[str, list[tuple[Decimal, str, str, int | None]]] = defaultdict(list)
+    for (code, element), scales in ratings.items():
+        importance = _rating(scales.get("IM"))
+        if importance is not None and importance >= IMPORTANT:
+            level = _rating(scales.get("LV"))
+            proficiency = int(level.to_integral_value(ROUND_HALF_UP)) if level is not None else None
+            skills[code].append((importance, names[element], element, proficiency))
 
     b = ArchitectureBuilder(base, "en")
     g, shared = b.graph("onet"), b.graph("architecture")
@@ -124,6 +153,7 @@ def import_onet(source: Path, out_dir: Path, base: str = DEFAULT_BASE) -> list[P
     track = b.track(shared, "P")
     scheme = classification_schemes()["O*NET-SOC"]
     used_zones: set[int] = set()
+    used_scale = False
     for row in sorted(occupations, key=lambda r: r["O*NET-SOC Code"]):
         code = row["O*NET-SOC Code"]
         parts = ONET_CODE.match(code)
@@ -147,13 +177,23 @@ def import_onet(source: Path, out_dir: Path, base: str = DEFAULT_BASE) -> list[P
         for alias in sorted(set(aliases[code]) - {title}):
             g.add((profile, SKOS.altLabel, b.text(alias)))
         b.responsibilities(g, profile, [task for _, task in sorted(tasks[code])])
-        for _, name, element in sorted(skills[code]):
+        for importance, name, element, proficiency in sorted(skills[code], key=lambda s: (-s[0], s[1])):
             skill = b.skill(shared, name, f"The O*NET skill {name} (element {element}).")
-            g.add((profile, JA.requiresSkill, skill))
+            b.requirement(g, profile, skill, proficiency, importance.quantize(Decimal("0.01")))
+            used_scale = used_scale or proficiency is not None
     for zone in sorted(used_zones):
         if zone:
             b.level(shared, f"P{zone}", track, rank=zone, grade=zone, label=JOB_ZONES[zone])
         else:
             unzoned = b.track(shared, "U", "Unzoned (no O*NET job zone)")
             b.level(shared, "U1", unzoned, rank=1, grade=1, label=JOB_ZONES[0])
+    if used_scale:
+        b.proficiency_scale(shared, "O*NET skill level", LEVEL_STEPS)
     return b.write(out_dir, {"architecture": ["# Imported from O*NET's database files."], "onet": []})
+
+
+def _rating(value: str | None) -> Decimal | None:
+    try:
+        return Decimal(value.strip()) if value and value.strip() else None
+    except InvalidOperation:
+        return None
