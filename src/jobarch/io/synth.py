@@ -4,8 +4,9 @@
 one directory per function and one file per family (as curators split a large
 architecture):
 functions, families and foci; M and P ladders; five responsibilities of
-realistic length per profile; about sixteen skills per focus drawn from a
-shared pool; sources, quality scores, mappings and occasional aliases. It is
+realistic length per profile; sixteen skills per focus drawn from a shared
+pool, each a skill requirement (a quarter optional) with a proficiency on a
+five-step scale that four of them raise level by level; sources, quality scores, mappings and occasional aliases. It is
 valid by the shapes (tests check that), so it measures the normal case.
 Generated data is never committed: tests and benchmarks write it to temporary
 directories.
@@ -189,14 +190,31 @@ def _synthesize_into(n_profiles: int, seed: int, out_dir: Path) -> list[Path]:
 def _focus(rng: random.Random, fn: str, fam: str, code: str, ladder: list[str], skills: list[str]) -> str:
     label = f"Focus {code}"
     required = rng.sample(skills, 16)
+    depth = random.Random(code)  # its own stream: the rest of the data is the same with or without depths
+    base = {s: depth.randint(1, 3) for s in required}
+    statements = [
+        f"        [ ja:skill skill:{s} ; ja:proficiency {base[s]} ; ja:importance {depth.randint(25, 50) / 10}"
+        + (" ; ja:relationType ja:Optional ]" if depth.random() < 0.25 else " ]")
+        for s in required
+    ]
     out = [
         f'focus:{code}\n    a ja:Focus ;\n    ja:code "{code}" ;\n    skos:prefLabel {_lit(label)} ;\n'
-        f"    skos:inScheme arch:architecture ;\n    skos:broader fam:{fam} ;\n    ja:requiresSkill\n"
-        + " ,\n".join(f"        skill:{s}" for s in required)
+        f"    skos:inScheme arch:architecture ;\n    skos:broader fam:{fam} ;\n    ja:skillRequirement\n"
+        + " ,\n".join(statements)
         + " .\n\n"
     ]
     levels = {lv[0]: lv for lv in LEVELS}
+    deepening = required[:4]  # these deepen with the rank, never falling on a track
     for lv in ladder:
+        rank = levels[lv][2]
+        raised = [(s, min(5, base[s] + rank - 1)) for s in deepening if rank > 1 and base[s] < 5]
+        deeper = (
+            "    ja:skillRequirement\n"
+            + " ,\n".join(f"        [ ja:skill skill:{s} ; ja:proficiency {n} ]" for s, n in raised)
+            + " ;\n"
+            if raised
+            else ""
+        )
         pcode = f"{fn}.{code}.{lv}"
         resp = []
         for i in range(1, 6):
@@ -214,7 +232,7 @@ def _focus(rng: random.Random, fn: str, fam: str, code: str, ladder: list[str], 
             f'profile:{pcode}\n    a ja:JobProfile ;\n    ja:code "{pcode}" ;\n'
             f"    skos:prefLabel {_lit(label + ' — ' + lv)} ;\n{alias}"
             f"    skos:inScheme arch:architecture ;\n    ja:focus focus:{code} ;\n    ja:level lvl:{lv} ;\n"
-            f"    ja:status ja:Published ;\n"
+            f"    ja:status ja:Published ;\n{deeper}"
             f"    ja:responsibility\n" + " ,\n".join(resp) + " ;\n"
             f"    prov:wasDerivedFrom src:source-{rng.randrange(40):02d}, src:source-{40 + rng.randrange(40):02d} ;\n"
             f"    ja:qualityAssessment [\n        a ja:QualityAssessment ;\n        ja:dimensionScore\n{scores}\n"
@@ -234,7 +252,15 @@ def _write_shared(rng: random.Random, out_dir: Path) -> Path:
         'arch:architecture\n    a ja:JobArchitecture ;\n    skos:prefLabel "Synthetic architecture"@en .\n\n',
         'arch:skills\n    a skos:ConceptScheme ;\n    skos:prefLabel "Skills"@en .\n\n',
         'arch:levels\n    a skos:ConceptScheme ;\n    skos:prefLabel "Levels"@en .\n\n',
+        'arch:proficiency\n    a ja:ProficiencyScale ;\n    skos:prefLabel "Proficiency"@en .\n\n',
     ]
+    for value, name in enumerate(("Awareness", "Working", "Practitioner", "Advanced", "Expert"), 1):
+        parts.append(
+            f"arch:proficiency-{value}\n    a ja:ProficiencyLevel ;\n    ja:order {value} ;\n"
+            f"    skos:prefLabel {_lit(name)} ;\n"
+            f"    skos:definition {_lit(name + ' in the skill (synthetic anchor).')} ;\n"
+            f"    skos:inScheme arch:proficiency .\n\n"
+        )
     for code, label in (("M", "Management"), ("P", "Professional")):
         parts.append(f'track:{code}\n    a ja:Track ;\n    ja:code "{code}" ;\n    skos:prefLabel {_lit(label)} .\n\n')
     for code, track, rank, grade, label, lo, hi in LEVELS:
