@@ -36,9 +36,10 @@ BASELINES = {  # the same command the way it ran before: rdflib's memory store, 
     "stats": MEMORY,
     "query profiles_at_level": MEMORY,
     "export csv": MEMORY,
+    "match": MEMORY,
     "validate": ["--engine", "pyshacl"],
 }
-READS = {"show", "adjacent", "compare", "path", "stats"}
+READS = {"show", "adjacent", "compare", "path", "stats", "match"}
 
 
 def codes(root: Path) -> dict[str, str]:
@@ -71,6 +72,9 @@ def commands(c: dict[str, str], classification: Path, out: Path) -> list[tuple[s
         ("profiles_on_track", ["--param", "track=M"]),
         ("quality_failures", []),
         ("skill_gap", ["--param", f"from={c['profile']}", "--param", f"to={c['other']}"]),
+        ("skills_stepping_up", ["--param", f"profile={c['profile']}"]),
+        ("profiles_matching_skills", ["--param", "skill1=Skill 7", "--param", "level1=3", "--param", "skill2=Skill 1"]),
+        ("skills", []),
         ("taxonomy", []),
         ("thinly_sourced_profiles", []),
         ("unmapped_profiles", []),
@@ -81,6 +85,7 @@ def commands(c: dict[str, str], classification: Path, out: Path) -> list[tuple[s
         ("compare", ["compare", c["profile"], c["other"], "--format", "json"]),
         ("path", ["path", c["profile"], c["same"]]),
         ("stats", ["stats", "--format", "json"]),
+        ("match", ["match", "--skill", "Skill 7=3", "--skill", "Skill 12=2", "--skill", "Skill 31", "--format", "csv"]),
         *[(f"query {name}", ["query", name, *params, "--format", "csv"]) for name, params in queries],
         ("validate", ["validate", "--format", "json"]),
         ("validate --only one file", ["validate", "--format", "json", "--only", str(c["file"])]),

@@ -51,10 +51,13 @@ def architectures(draw, max_profiles: int = 40):
                             frozenset(draw(st.sets(st.integers(0, 20), max_size=8))),
                         )
                     )
+    w, s = draw(st.sampled_from([0.3, 0.5, 0.6, 0.8])), draw(st.sampled_from([0.0, 0.0, 0.2, 0.5]))
     model = AdjacencyModel(
-        *(lambda w: (w, 1 - w))(draw(st.sampled_from([0.3, 0.5, 0.6, 0.8]))),
+        w * (1 - s),
+        (1 - w) * (1 - s),
         draw(st.sampled_from([0.0, 0.25, 0.5])),
         MODEL.bands,
+        s,  # the skill weight: 0 (today's distances) or a share of the distance
     )
     return AdjacencyIndex.from_coordinates(coords[:max_profiles], model)
 
@@ -249,3 +252,21 @@ def test_show_lists_adjacent_roles(runner):
         "- MANUFA3.MANUFACT13A2.M1 — Production Supervision (Upstream Processing) — M1: distance 0.07, strong (taxonomy 0.00, level 0.17; skills 15 of 15 shared)",
         "- MANUFA3.MANUFACT13A2.M3 — Production Supervision (Upstream Processing) — M3: distance 0.07, strong (taxonomy 0.00, level 0.17; skills 15 of 16 shared)",
     ]
+
+
+def test_a_skill_weight_brings_profiles_sharing_skills_nearer(memory_store):
+    """Weight 0 (the default) keeps today's distances; with a skill weight, the skill overlap counts."""
+    plain = AdjacencyIndex.from_store(memory_store)
+    assert plain.model.skill_weight == 0
+    weighted = AdjacencyIndex.from_store(
+        memory_store, {"taxonomy_weight": 0.4, "level_weight": 0.3, "skill_weight": 0.3}
+    )
+    downstream = "MANUFA3.MANUFACT14A1.M2"  # shares 10 of the reference's 15 skills
+    d0, d1 = plain.distance(REFERENCE_CODE, downstream), weighted.distance(REFERENCE_CODE, downstream)
+    assert d0.skills == d1.skills == pytest.approx(1 - 10 / 18)
+    assert d1.total == pytest.approx(0.4 * d0.taxonomy + 0.3 * d0.level + 0.3 * d0.skills)
+    assert d0.total == pytest.approx(0.6 * d0.taxonomy + 0.4 * d0.level)  # unchanged without a skill weight
+    fast = [(round(n.distance, 9), n.code) for n in weighted.nearest(REFERENCE_CODE, k=8)]
+    assert fast == [(round(d, 9), c) for d, c in weighted.nearest_brute_force(REFERENCE_CODE, k=8)]
+    with pytest.raises(JobarchError, match="sum to 1.3"):
+        AdjacencyIndex.from_store(memory_store, {"skill_weight": 0.3}).nearest(REFERENCE_CODE)

@@ -422,6 +422,20 @@ CASES = {
         lambda: replace("ja:levelWeight 0.5 ;", "ja:levelWeight 0.4 ;"),
         [("ex:adjacency", "jash:AdjacencyModelShape", "violation")],
     ),
+    "a skill weight on top of weights that sum to 1": (
+        lambda: replace("ja:levelWeight 0.5 ;", "ja:levelWeight 0.5 ;\n    ja:skillWeight 0.2 ;"),
+        [("ex:adjacency", "jash:AdjacencyModelShape", "violation")],
+    ),
+    "skill weight above 1": (
+        lambda: replace(
+            "ja:taxonomyWeight 0.5 ;\n    ja:levelWeight 0.5 ;",
+            "ja:taxonomyWeight 0 ;\n    ja:levelWeight -0.5 ;\n    ja:skillWeight 1.5 ;",
+        ),
+        [
+            ("ex:adjacency", "jash:AdjacencyModelShape/ja:levelWeight", "violation"),
+            ("ex:adjacency", "jash:AdjacencyModelShape/ja:skillWeight", "violation"),
+        ],
+    ),
     "band thresholds not increasing": (
         lambda: replace("ja:order 2 ; ja:maxDistance 0.6 .", "ja:order 2 ; ja:maxDistance 0.2 ."),
         [("ex:adjacency", "jash:AdjacencyModelShape", "violation")],

@@ -7,6 +7,8 @@ A profile's coordinates are its place in the taxonomy tree and its level.
   same focus 0, sibling focus 1/3, same function 2/3, other function 1.
 * Level distance is the cross-track grade gap over the ladder's grade span,
   plus a penalty when the tracks differ, capped at 1.
+* Skill distance is 1 minus the Jaccard overlap of the two skill sets; its
+  weight is 0 unless the architecture's model sets ``ja:skillWeight``.
 * Distance is the weighted sum, in [0, 1]; bands cut it by thresholds.
 
 Weights, penalty and bands come from the architecture's adjacency model, with
@@ -15,7 +17,9 @@ the ontology's ``ja:defaultAdjacencyModel`` filling what it leaves out.
 Nearest-k: every candidate falls into a *bucket* (taxonomy ring, track, grade)
 whose members all share one distance to the query profile. There are only
 rings x tracks x grades buckets (about fifty), so a query sorts the buckets and
-takes profiles from the nearest ones: it never compares all pairs.
+takes profiles from the nearest ones: it never compares all pairs. With a
+skill weight, a bucket's distance is a lower bound (skills add up to the
+weight): candidates wait in a heap until no bucket still to open can beat them.
 """
 
 from __future__ import annotations
@@ -59,13 +63,15 @@ class AdjacencyModel:
     level_weight: float
     cross_track_penalty: float
     bands: tuple[Band, ...]
+    skill_weight: float = 0.0
 
     def check(self) -> None:
         """Weights sum to 1 and thresholds increase: the same rules as the shapes, enforced before use."""
-        if abs(self.taxonomy_weight + self.level_weight - 1) > 1e-9:
+        total = self.taxonomy_weight + self.level_weight + self.skill_weight
+        if abs(total - 1) > 1e-9:
             raise JobarchError(
-                f"adjacency weights sum to {self.taxonomy_weight + self.level_weight:g}, not 1",
-                hint="fix ja:taxonomyWeight / ja:levelWeight (or [adjacency] in jobarch.toml)",
+                f"adjacency weights sum to {total:g}, not 1",
+                hint="fix ja:taxonomyWeight / ja:levelWeight / ja:skillWeight (or [adjacency] in jobarch.toml)",
             )
         maxima = [b.max_distance for b in self.bands]
         if len(self.bands) != 3 or maxima != sorted(maxima) or len(set(maxima)) != 3 or maxima[-1] < 1:
@@ -132,6 +138,7 @@ class Distance:
     taxonomy: float
     level: float
     band: str
+    skills: float = 0.0  # 1 - the Jaccard overlap of the skill sets (weighted only when the model asks)
 
 
 @dataclass(frozen=True)
@@ -248,9 +255,11 @@ class AdjacencyIndex:
 
     def distance(self, a: str, b: str) -> Distance:
         ca, cb = self.get(a), self.get(b)
-        taxonomy, level = self.taxonomy_distance(ca, cb), self.level_distance(ca, cb)
-        total = self.model.taxonomy_weight * taxonomy + self.model.level_weight * level
-        return Distance(total, taxonomy, level, self.model.band(total).label)
+        taxonomy, level, skills = self.taxonomy_distance(ca, cb), self.level_distance(ca, cb), skill_distance(ca, cb)
+        total = (
+            self.model.taxonomy_weight * taxonomy + self.model.level_weight * level + self.model.skill_weight * skills
+        )
+        return Distance(total, taxonomy, level, self.model.band(total).label, skills)
 
     def get(self, code: str) -> Coordinates:
         if code not in self.profiles:
@@ -287,12 +296,25 @@ class AdjacencyIndex:
     def _ranked(self, code: str) -> Iterator[tuple[float, int, str]]:
         """Every other profile as (distance, ring, code), nearest first, ties by code; lazy."""
         q = self.get(code)
+        weight = self.model.skill_weight
+        waiting: list[tuple[float, str, int]] = []  # (distance, code, ring): exact, once skills count
         for total, group in groupby(self._buckets(q), key=lambda b: round(b[0], 12)):
+            while waiting and waiting[0][0] < total:  # nothing in this bucket or later can come before these
+                distance, member, ring = heapq.heappop(waiting)
+                yield distance, ring, member
             members = []
             for _, ring, track, grade in group:
                 members += [(m, ring) for m in self._members(q, ring, track, grade) if m != code]
-            for member, ring in sorted(members):
-                yield total, ring, member
+            if not weight:
+                for member, ring in sorted(members):
+                    yield total, ring, member
+                continue
+            for member, ring in members:
+                exact = round(total + weight * skill_distance(q, self.profiles[member]), 12)
+                heapq.heappush(waiting, (exact, member, ring))
+        while waiting:
+            distance, member, ring = heapq.heappop(waiting)
+            yield distance, ring, member
 
     def iter_nearest(self, code: str) -> Iterator[Neighbour]:
         """Every other profile, nearest first; ties by code. Lazy: stop when you have enough."""
@@ -390,6 +412,12 @@ class AdjacencyIndex:
         return count
 
 
+def skill_distance(a: Coordinates, b: Coordinates) -> float:
+    """1 minus the Jaccard overlap of two profiles' skills (0 for two profiles that state none)."""
+    union = len(a.skills | b.skills)
+    return 1.0 - len(a.skills & b.skills) / union if union else 0.0
+
+
 def read_model(store: Store, overrides: dict | None = None) -> AdjacencyModel:
     """The architecture's adjacency model over the ontology's default, then jobarch.toml's [adjacency]."""
     settings: dict[str, float] = {}
@@ -416,12 +444,17 @@ def read_model(store: Store, overrides: dict | None = None) -> AdjacencyModel:
     if not bands or not {"taxonomyWeight", "levelWeight", "crossTrackPenalty"} <= set(settings):
         raise JobarchError("no adjacency model found, not even the ontology's default")
     return AdjacencyModel(
-        settings["taxonomyWeight"], settings["levelWeight"], settings["crossTrackPenalty"], tuple(bands)
+        settings["taxonomyWeight"],
+        settings["levelWeight"],
+        settings["crossTrackPenalty"],
+        tuple(bands),
+        settings.get("skillWeight", 0.0),
     )
 
 
 _CONFIG_KEYS = {
     "taxonomy_weight": "taxonomyWeight",
     "level_weight": "levelWeight",
+    "skill_weight": "skillWeight",
     "cross_track_penalty": "crossTrackPenalty",
 }
