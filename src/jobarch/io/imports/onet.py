@@ -140,8 +140,8 @@ def import_onet(source: Path, out_dir: Path, base: str = DEFAULT_BASE) -> list[P
     for (code, element), scales in ratings.items():
         importance = _rating(scales.get("IM"))
         if importance is not None and importance >= IMPORTANT:
-            level = _rating(scales.get("LV"))
-            proficiency = int(level.to_integral_value(ROUND_HALF_UP)) if level is not None else None
+            rated = _rating(scales.get("LV"))
+            proficiency = int(rated.to_integral_value(ROUND_HALF_UP)) if rated is not None else None
             skills[code].append((importance, names[element], element, proficiency))
 
     b = ArchitectureBuilder(base, "en")
