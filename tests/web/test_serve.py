@@ -608,3 +608,47 @@ def test_match_page_ranks_roles_and_says_what_to_learn(client):
     assert wrong.status_code == 400 and "did you mean: GMP Compliance" in visible(wrong.text)
     assert "Traceback" not in wrong.text
     assert 'href="/match"' in client.get("/").text
+
+
+def test_home_page_draws_the_architecture_as_a_picture(client):
+    page = client.get("/").text
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    tags = parsed(svg).tags
+    links = [a["href"] for tag, a in tags if tag == "a"]
+    assert links[0] == "/functions/MANUFA3" and "/families/MANUFACT13" in links and "/foci/MANUFACT13A2" in links
+    widths, href = {}, ""
+    for tag, attrs in tags:
+        if tag == "a":
+            href = attrs["href"]
+        elif tag == "rect":
+            widths[href] = float(attrs["width"])
+    functions = [w for href, w in widths.items() if href.startswith("/functions/")]
+    assert sum(functions) == pytest.approx(1000, abs=0.1)  # the functions share the whole width
+    # each block as wide as its share of the 71 profiles: the reference focus has 3
+    assert widths["/foci/MANUFACT13A2"] == pytest.approx(1000 * 3 / 71, abs=0.01)
+    assert "Production Supervision (Upstream Processing) (MANUFACT13A2): 3 profiles" in svg  # the block's title
+
+
+def test_sparql_answers_download_with_file_names(client):
+    query = "SELECT ?code WHERE { ?p a ja:JobProfile ; ja:code ?code } ORDER BY ?code LIMIT 3"
+    page = client.get("/sparql", params={"format": "html", "query": query}).text
+    links = [
+        h.replace("&amp;", "&") for h in re.findall(r'<a href="(/sparql\?format=(?:csv|tsv|json|xml)&amp;[^"]+)"', page)
+    ]
+    assert len(links) == 4
+    names = {}
+    for href in links:
+        answer = client.get(href)
+        assert answer.status_code == 200
+        names[href.split("format=")[1].split("&")[0]] = answer.headers["content-disposition"]
+    assert names["csv"] == 'attachment; filename="jobarch-answer.csv"'
+    assert names["json"].endswith('.srj"') and names["xml"].endswith('.srx"') and names["tsv"].endswith('.tsv"')
+    csv_text = client.get(links[0]).text
+    assert csv_text.splitlines()[0] == "code" and len(csv_text.splitlines()) == 4
+    graph = client.get(
+        "/sparql", params={"format": "turtle", "query": "CONSTRUCT { ?p ja:code ?c } WHERE { ?p ja:code ?c } LIMIT 2"}
+    )
+    assert graph.headers["content-disposition"] == 'attachment; filename="jobarch-answer.ttl"'
+    # a protocol client that negotiates by Accept gets the answer inline, as before
+    plain = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert "content-disposition" not in plain.headers

@@ -32,6 +32,7 @@ from ..query.workers import AnswerLimits, QueryWorkers
 from ..store import Store
 from .guard import LOOPBACK, Guard
 from .linked import iri_for_path, label_of, not_acceptable, page_of, rdf_response, wanted_type
+from .overview import ROW, WIDTH, icicle
 from .sparql import sparql_endpoint
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
@@ -146,7 +147,15 @@ def create_app(
     def home_page() -> str:
         levels = api.query(store, "levels", timeout=None).dicts()
         glance = api.family_level_counts(store)
-        return render("home.html.j2", title="Job architecture", functions=taxonomy(), levels=levels, glance=glance)
+        segments, rows = icicle(taxonomy())
+        return render(
+            "home.html.j2",
+            title="Job architecture",
+            functions=taxonomy(),
+            levels=levels,
+            glance=glance,
+            picture={"segments": segments, "rows": rows, "width": WIDTH, "row": ROW},
+        )
 
     def home(request: Request) -> HTMLResponse:
         return HTMLResponse(home_page())

@@ -22,6 +22,17 @@ from ..store import QueryResult
 from .protocol import RESULT_TYPES, negotiate, serialize_result
 
 MAX_QUERY_BYTES = 100_000
+FILE_EXTENSIONS = {  # a downloaded answer's file name ends as its kind's files usually do
+    "application/sparql-results+json": "srj",
+    "application/json": "json",
+    "application/sparql-results+xml": "srx",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+}
 RETRY_AFTER = "2"
 
 
@@ -66,7 +77,10 @@ def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits,
         kind = next((k for k in kinds if k is not None), None)
         if kind is None:
             return text(406, "406: answers to this query are available as " + ", ".join(RESULT_TYPES[family]))
-        return Response(serialize_result(result, kind), media_type=kind, headers={"Vary": "Accept"})
+        headers = {"Vary": "Accept"}
+        if wanted:  # the form (or a link) asked for a file: say what to call it
+            headers["Content-Disposition"] = f'attachment; filename="jobarch-answer.{FILE_EXTENSIONS[kind]}"'
+        return Response(serialize_result(result, kind), media_type=kind, headers=headers)
 
     async def _query_text(request: Request) -> str | None:
         if request.method == "GET":
