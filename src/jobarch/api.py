@@ -30,6 +30,7 @@ from .domain.matching import find_matches
 from .domain.paths import Step, career_path
 from .domain.profile import Profile, get_profile, profile_codes, unknown_profile
 from .domain.search import Filters, SearchIndex, SearchResult
+from .domain.search import search_index as stored_search_index
 from .domain.skills import Match, ProficiencyStep
 from .domain.stats import architecture_stats
 from .graph.architecture import Architecture, load
@@ -203,7 +204,7 @@ def validate_architecture(
     ``auto`` (fast, unless a shape uses a feature the compiler does not
     know; the report's notes then say so).
     """
-    from .validation import validate_files, validate_store  # pyshacl is imported only to validate
+    from .validation import choose_engine, validate_files, validate_store  # pyshacl is imported only to validate
 
     config = resolve(data, store)
     files = discover(config.data)
@@ -218,20 +219,7 @@ def validate_architecture(
                 )
     if changed:
         limit = (limit or []) + changed_files(config.data)
-    notes: list[str] = []
-    if engine in ("auto", "fast"):
-        from .validation import shapes
-        from .validation.compiler import UnsupportedShapeError, compile_shapes
-
-        try:
-            compile_shapes(shapes.shapes_graph())
-        except UnsupportedShapeError as exc:
-            if engine == "fast":
-                raise JobarchError(
-                    f"the fast engine cannot check this shape: {exc}", hint="use --engine pyshacl"
-                ) from None
-            notes.append(f"validated with pyshacl: the fast engine cannot check this shape: {exc}")
-            engine = "pyshacl"
+    engine, notes = choose_engine(engine)
     if engine == "pyshacl":
         report = validate_files(load(files), only=limit)
     else:
@@ -345,8 +333,9 @@ def search_filters(function: str = "", family: str = "", track: str = "", level:
 
 
 def search_index(store: Store) -> SearchIndex:
-    """The words of every profile by stem (built once from one query; a long-lived caller keeps it)."""
-    return SearchIndex.from_store(store)
+    """The words of every profile by stem: kept in a persistent store's state while its files are unchanged,
+    else built from one query (a long-lived caller keeps it)."""
+    return stored_search_index(store)
 
 
 def search(
@@ -415,8 +404,6 @@ def cache_info(data: Sequence[str | Path] = ()) -> dict[str, Any]:
 def cache_clear(data: Sequence[str | Path] = (), everything: bool = False) -> list[Path]:
     """Delete the default store's cache of this architecture (or, with ``everything``, every cache in the
     per-user directory); the next command rebuilds it. Always safe: it only holds what the files say."""
-    import shutil
-
     from .store.generations import Generations
 
     config = resolve(data)
@@ -424,11 +411,7 @@ def cache_clear(data: Sequence[str | Path] = (), everything: bool = False) -> li
     if not everything:
         Generations(config.cache_dir).clear()
         return [config.cache_dir]
-    root = config.cache_dir.parent
-    removed = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
-    for path in removed:
-        shutil.rmtree(path, ignore_errors=True)
-    return removed
+    return Generations.clear_all(config.cache_dir.parent)
 
 
 def curator_files(data: Sequence[str | Path] = ()) -> list[Path]:

@@ -1,4 +1,4 @@
-"""Commands that read the architecture: show, queries, query, adjacent, compare, path, match, stats."""
+"""Commands that read the architecture: show, queries, query, adjacent, compare, path, match, search, stats."""
 
 from __future__ import annotations
 
@@ -240,6 +240,31 @@ def match_command(skills, skills_file, limit, fmt, data, store) -> None:
         click.echo(json.dumps(views.match_records(matches), indent=2, ensure_ascii=False))
         return
     print_table(views.match_table(matches), fmt)
+
+
+@main.command("search")
+@click.argument("text")
+@click.option("--function", default="", help="Only profiles of this function (its code).")
+@click.option("--family", default="", help="Only profiles of this family (its code).")
+@click.option("--track", default="", help="Only profiles on this track (M, P, ...).")
+@click.option("--level", default="", help="Only profiles at this level (its code).")
+@click.option("-n", "limit", type=click.IntRange(1, 10000), default=20, show_default=True, help="How many profiles.")
+@format_option(TABLE_FORMATS, "table")
+@data_options
+def search_command(text, function, family, track, level, limit, fmt, data, store) -> None:
+    """Profiles ranked by where the words occur: titles and aliases first, then focus, family and function, level
+    names, skills, descriptions and responsibilities; words match by stem, a misspelt one gets a suggestion.
+
+    \b
+    Example:
+      jobarch search "upstream supervisor" --track M
+    """
+    backend = api.open_architecture(data, store)
+    filters = api.search_filters(function, family, track, level)
+    found, _ = api.search(backend, text, filters=filters)
+    if not found.hits and found.suggestion:
+        raise click.ClickException(f"nothing matches {text!r}; did you mean: {found.suggestion}")
+    print_table(views.search_table(text, found.hits[:limit]), fmt)
 
 
 @main.command("stats")

@@ -5,8 +5,10 @@
 indexed), ``upstream supervisor`` needs both words, a skill or a word of a
 responsibility finds the profiles that need or do it, and a word no profile
 has gets a suggestion from the words that exist (``bioreacter`` →
-``bioreactor``). The index is built once from one query and answers from
-memory: a search never scans the store.
+``bioreactor``). The index is built from one query and answers from memory: a
+search never scans the store. A store that can say what its data is
+(``fingerprint()``) keeps the index in its state, so a command or a server
+start on unchanged files reads it back instead of building it again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ import snowballstemmer
 
 from ..query import internal
 from ..store import Store
+
+STATE = "search-index"
+VERSION = 1
 
 #: How much a word found in each field counts; a profile's score is the sum over the query's words of the
 #: best field each was found in.
@@ -136,6 +141,34 @@ class SearchIndex:
         ]
         return cls(rows + inherited)
 
+    def to_state(self) -> dict:
+        """The index as JSON-ready numbers and strings (codes and fields numbered, postings flat)."""
+        codes = sorted({c for found in self.postings.values() for c in found} | set(self.titles))
+        number = {c: i for i, c in enumerate(codes)}
+        kinds = list(FIELD_WEIGHTS)
+        return {
+            "codes": codes,
+            "titles": [self.titles.get(c, "") for c in codes],
+            "stems": self._stems_of,
+            "postings": {
+                stem: [x for code, kind in found.items() for x in (number[code], kinds.index(kind))]
+                for stem, found in self.postings.items()
+            },
+        }
+
+    @classmethod
+    def from_state(cls, saved: dict) -> SearchIndex:
+        index = cls([])
+        codes, kinds = saved["codes"], list(FIELD_WEIGHTS)
+        index.titles = {c: title for c, title in zip(codes, saved["titles"], strict=True) if title}
+        index._stems_of = dict(saved["stems"])
+        index.postings = defaultdict(dict)
+        for stem, flat in saved["postings"].items():
+            index.postings[stem] = {codes[flat[i]]: kinds[flat[i + 1]] for i in range(0, len(flat), 2)}
+        index.words = set(index._stems_of)
+        index._stems = sorted(index.postings)
+        return index
+
     def _words(self, value: str) -> list[str]:
         return [w.lower() for w in _WORD.findall(value)]
 
@@ -205,4 +238,18 @@ class SearchIndex:
         return " ".join(replaced)
 
 
-__all__ = ["FIELD_WEIGHTS", "Filters", "Hit", "SearchIndex", "SearchResult"]
+def search_index(store: Store) -> SearchIndex:
+    """The store's search index: read back from its state when the files are unchanged, else built (and kept)."""
+    fingerprint = getattr(store, "fingerprint", None)
+    if not callable(fingerprint):
+        return SearchIndex.from_store(store)
+    now = fingerprint()
+    saved = store.state.get(STATE)
+    if isinstance(saved, dict) and saved.get("version") == VERSION and saved.get("fingerprint") == now:
+        return SearchIndex.from_state(saved["index"])
+    index = SearchIndex.from_store(store)
+    store.state.put(STATE, {"version": VERSION, "fingerprint": now, "index": index.to_state()})
+    return index
+
+
+__all__ = ["FIELD_WEIGHTS", "Filters", "Hit", "SearchIndex", "SearchResult", "search_index"]

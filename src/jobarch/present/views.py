@@ -11,6 +11,7 @@ from typing import Any
 from ..domain.adjacency import Neighbour
 from ..domain.compare import Comparison
 from ..domain.paths import Step
+from ..domain.search import Hit
 from ..domain.skills import Match
 from ..query import NamedQuery
 from .tables import Table
@@ -139,3 +140,12 @@ def match_table(matches: Iterable[Match]) -> Table:
         caption="Ranked by the share of essential skills you have, then by the proficiency points you lack.",
         show_lines=True,
     )
+
+
+def search_table(text: str, hits: Iterable[Hit]) -> Table:
+    """Search hits, best first, with the field each word was found in."""
+    rows = [
+        [h.code, h.title, f"{h.score:g}", "; ".join(f"{word}: {where}" for word, where in h.matched.items())]
+        for h in hits
+    ]
+    return Table(["code", "title", "score", "found in"], rows, title=f"Profiles matching {text!r}")

@@ -235,6 +235,16 @@ class Generations:
                     total += st.st_size
         return total
 
+    @staticmethod
+    def clear_all(root: Path) -> list[Path]:
+        """Delete every cache under ``root`` (the per-user cache directory); returns what was removed."""
+        import shutil
+
+        removed = [p for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
+        for path in removed:
+            shutil.rmtree(path, ignore_errors=True)
+        return removed
+
     def clear(self) -> None:
         """Delete the whole store (the next command rebuilds it)."""
         shutil.rmtree(self.root, ignore_errors=True)

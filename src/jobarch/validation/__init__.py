@@ -6,7 +6,25 @@ import), so the findings and report formats cost nothing to import.
 
 from typing import Any
 
+from ..core.errors import JobarchError
 from .findings import SEVERITIES, Finding, ValidationReport
+
+
+def choose_engine(engine: str) -> tuple[str, list[str]]:
+    """``fast`` or ``pyshacl`` for an asked ``auto``/``fast``/``pyshacl``, and the notes a report carries: ``auto``
+    falls back to pyshacl (saying why) when a shape uses a feature the compiler does not know; ``fast`` refuses."""
+    if engine not in ("auto", "fast"):
+        return engine, []
+    from . import shapes
+    from .compiler import UnsupportedShapeError, compile_shapes
+
+    try:
+        compile_shapes(shapes.shapes_graph())
+    except UnsupportedShapeError as exc:
+        if engine == "fast":
+            raise JobarchError(f"the fast engine cannot check this shape: {exc}", hint="use --engine pyshacl") from None
+        return "pyshacl", [f"validated with pyshacl: the fast engine cannot check this shape: {exc}"]
+    return "fast", []
 
 
 def __getattr__(name: str) -> Any:
@@ -21,4 +39,13 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'jobarch.validation' has no attribute {name!r}")
 
 
-__all__ = ["SEVERITIES", "Finding", "ValidationReport", "shapes_graph", "validate", "validate_files", "validate_store"]
+__all__ = [
+    "SEVERITIES",
+    "Finding",
+    "ValidationReport",
+    "choose_engine",
+    "shapes_graph",
+    "validate",
+    "validate_files",
+    "validate_store",
+]
