@@ -119,7 +119,9 @@ def read_facts(store: Store, profiles: list[URIRef] | None = None) -> dict[str, 
         if levels
         else {}
     )
-    requirements = read_requirements(store, {iri: row.get("focus", "") for iri, row in rows.items()})
+    requirements = read_requirements(
+        store, {iri: row.get("focus", "") for iri, row in rows.items()}, every=profiles is None
+    )
     counts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for iri, kind, value in each("facts_counts", **bound):
         if iri and kind and value:

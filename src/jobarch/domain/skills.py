@@ -70,14 +70,18 @@ def resolve(focus: Mapping[str, Statement], own: Mapping[str, Statement]) -> tup
     return tuple(out)
 
 
-def read_requirements(store: Store, profile_focus: Mapping[str, str]) -> dict[str, tuple[Requirement, ...]]:
-    """The resolved requirements of each profile in ``profile_focus`` (profile IRI -> focus IRI), by profile IRI."""
+def read_requirements(
+    store: Store, profile_focus: Mapping[str, str], every: bool = False
+) -> dict[str, tuple[Requirement, ...]]:
+    """The resolved requirements of each profile in ``profile_focus`` (profile IRI -> focus IRI), by profile IRI;
+    ``every`` when these are all the profiles (the statements are then read unbound, in one pass)."""
     foci = sorted({f for f in profile_focus.values() if f})
     if not foci:
         return dict.fromkeys(profile_focus, ())
     shared: dict[str, dict[str, Statement]] = defaultdict(dict)
     own: dict[str, dict[str, Statement]] = defaultdict(dict)
-    rows = store.values(internal("skill_statements"), focus=[URIRef(f) for f in foci]).rows
+    bound = {} if every else {"focus": [URIRef(f) for f in foci]}
+    rows = store.values(internal("skill_statements"), **bound).rows
     for focus, profile, skill, kind, proficiency, importance in rows:
         if not focus or not skill:
             continue
