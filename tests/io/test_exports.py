@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
@@ -23,6 +23,7 @@ from jobarch.io.exports.skos import skos_problems
 from tests.helpers import FIXTURES, REFERENCE_CODE, REFERENCE_PAGE
 
 ESCO = "http://data.europa.eu/esco/model#"
+JA = "https://w3id.org/jobarch#"
 
 
 def run_export(runner, *args) -> str:
@@ -342,3 +343,38 @@ def test_skos_import_hostile_input(runner, write, tmp_path):
     result = runner.invoke(main, ["import", "skos", str(write("flat.ttl", flat)), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2 and "a taxonomy needs a function" in result.stderr  # too shallow: the reason
     assert not (tmp_path / "o").exists()
+
+
+def test_import_csv_keeps_onet_codes_used_as_focus_codes(write, runner, tmp_path):
+    """O*NET-SOC codes as focus codes: jobarch mints codes its shapes accept and keeps the source's as
+    skos:notation and as an O*NET-SOC classification mapping (they used to be lost in a recoding)."""
+    header = (
+        "code,function_code,family_code,focus_code,level_code,function,family,focus,level,track,grade,title,status,"
+        "responsibilities,sources"
+    )
+    rows = [
+        "SOC11.11-1011.00.P5,SOC11,11-10,11-1011.00,P5,Management,Top Executives,Chief Executives,Zone 5,P,5,"
+        "Chief Executives — Zone 5,draft,Direct the organization.,O*NET",
+        "SOC11.11-1021.00.P4,SOC11,11-10,11-1021.00,P4,Management,Top Executives,General Managers,Zone 4,P,4,"
+        "General Managers — Zone 4,draft,Plan operations.,O*NET",
+    ]
+    source = write("onet.csv", "\n".join([header, *rows]) + "\n")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["import", "csv", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = runner.invoke(main, ["validate", "--data", str(out), "--format", "json"])
+    assert json.loads(report.output)["counts"]["violation"] == 0, report.output
+    graph = Graph()
+    for path in out.glob("*.ttl"):
+        graph.parse(path)
+    focus = next(graph.subjects(URIRef(JA + "code"), Literal("11101100")))
+    assert str(graph.value(focus, SKOS.notation)) == "11-1011.00"
+    profile = next(graph.subjects(URIRef(JA + "code"), Literal("SOC11.11101100.P5")))
+    assert str(graph.value(profile, SKOS.notation)) == "SOC11.11-1011.00.P5"
+    assert (profile, SKOS.exactMatch, URIRef("https://www.onetonline.org/link/summary/11-1011.00")) in graph
+    mapping = graph.value(profile, URIRef(JA + "classificationMapping"))
+    assert str(graph.value(mapping, URIRef(JA + "mappedCode"))) == "11-1011.00"
+    # a second import of the same file mints the same codes (stable)
+    again = tmp_path / "again"
+    runner.invoke(main, ["import", "csv", str(source), "-o", str(again)])
+    assert sorted(p.read_bytes() for p in again.glob("*.ttl")) == sorted(p.read_bytes() for p in out.glob("*.ttl"))

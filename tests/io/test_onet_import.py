@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from rdflib import Graph, Literal, URIRef
@@ -73,3 +74,49 @@ def test_onet_files_with_a_wrong_column_or_code_name_file_and_line(runner, tmp_p
     result = runner.invoke(main, ["import", "onet", str(tmp_path), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "Occupation Data.txt" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _as_workbooks(source, target):
+    """O*NET's Excel release of the fixture: each text file as a workbook of one sheet, numbers as numbers."""
+    import openpyxl
+
+    target.mkdir()
+    for text in source.glob("*.txt"):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for i, line in enumerate(text.read_text(encoding="utf-8").splitlines()):
+            cells = line.split("\t")
+            if i:
+                cells = [float(c) if re.fullmatch(r"\d+\.\d+", c) else int(c) if c.isdigit() else c for c in cells]
+            sheet.append(cells)
+        book.save(target / (text.stem + ".xlsx"))
+
+
+def test_the_excel_release_imports_the_same_architecture(tmp_path, runner):
+    fixture = FIXTURES / "onet"
+    _as_workbooks(fixture, tmp_path / "excel")
+    for name, source in (("text", fixture), ("excel", tmp_path / "excel")):
+        result = runner.invoke(main, ["import", "onet", str(source), "-o", str(tmp_path / f"out-{name}")])
+        assert result.exit_code == 0, result.output
+    text_files = sorted(p.name for p in (tmp_path / "out-text").glob("*.ttl"))
+    assert text_files == sorted(p.name for p in (tmp_path / "out-excel").glob("*.ttl"))
+    for name in text_files:  # byte for byte: job zones, importance and levels read as the text release has them
+        assert (tmp_path / "out-excel" / name).read_bytes() == (tmp_path / "out-text" / name).read_bytes(), name
+
+
+def test_a_damaged_or_huge_workbook_is_refused_with_its_name(tmp_path, runner):
+    import zipfile
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "Occupation Data.xlsx").write_bytes(b"not a zip at all")
+    result = runner.invoke(main, ["import", "onet", str(broken), "-o", str(tmp_path / "out1")])
+    assert (
+        result.exit_code == 2 and "Occupation Data.xlsx" in result.output and "not an Excel workbook" in result.output
+    )
+    bomb = tmp_path / "bomb"
+    bomb.mkdir()
+    with zipfile.ZipFile(bomb / "Occupation Data.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * 20_000_000 + b"</a>")
+    result = runner.invoke(main, ["--max-bytes", "1M", "import", "onet", str(bomb), "-o", str(tmp_path / "out2")])
+    assert result.exit_code == 2 and "unpacks to 20,000,007 bytes" in result.output and "Traceback" not in result.output

@@ -52,6 +52,21 @@ class ArchitectureBuilder:
     base: str = DEFAULT_BASE
     lang: str = "en"
     graphs: dict[str, Graph] = field(default_factory=dict)
+    minted: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, source code) -> jobarch's code
+
+    def mint(self, kind: str, code: str) -> str:
+        """jobarch's code for a source code: its letters and digits (``11-1011.00`` -> ``11101100``), made
+        distinct from the other codes of the kind, the same for the same source code in every import."""
+        if (kind, code) in self.minted:
+            return self.minted[(kind, code)]
+        base = re.sub(r"[^A-Za-z0-9]", "", code) or "X"
+        taken = {v for (k, _), v in self.minted.items() if k == kind}
+        minted, n = base, 1
+        while minted in taken:
+            n += 1
+            minted = f"{base}X{n}"
+        self.minted[(kind, code)] = minted
+        return minted
 
     def __post_init__(self) -> None:
         self.ns = {kind: Namespace(self.base + kind + "/") for kind in KINDS}

@@ -70,13 +70,24 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
         code, fn, fam, focus, level = (need(c) for c in REQUIRED)
         if code and fn and focus and level and code != f"{fn}.{focus}.{level}":
             errors.append(RowError(number, "code", f"{code!r} should be {fn}.{focus}.{level}"))
-        g = b.graph(slug(fn))
-        f_iri = b.taxon(g, "function", fn, row.get("function"))
-        fam_iri = b.taxon(g, "family", fam, row.get("family"), f_iri)
-        foc_iri = b.taxon(g, "focus", focus, row.get("focus"), fam_iri)
+        # codes with other characters (O*NET-SOC's 11-1011.00) become jobarch's codes; the source's stays as
+        # skos:notation, and an O*NET-SOC or SOC focus code also as the profile's classification mapping
+        kinds = (("function", fn), ("family", fam), ("focus", focus), ("level", level))
+        fn_code, fam_code, focus_code, level_code = (b.mint(kind, value) for kind, value in kinds)
+        g = b.graph(slug(fn_code))
+        f_iri = b.taxon(g, "function", fn_code, row.get("function"))
+        fam_iri = b.taxon(g, "family", fam_code, row.get("family"), f_iri)
+        foc_iri = b.taxon(g, "focus", focus_code, row.get("focus"), fam_iri)
         rank = re.search(r"(\d+)$", level)  # the CSV has no rank column: M2 is the second rung of its track
         track = b.track(shared, row["track"]) if row.get("track") else None
-        l_iri = b.level(shared, level, track, int(rank.group(1)) if rank else None, label=row.get("level") or None)
+        label = row.get("level") or None
+        l_iri = b.level(shared, level_code, track, int(rank.group(1)) if rank else None, label=label)
+        for node, source, minted in ((f_iri, fn, fn_code), (fam_iri, fam, fam_code), (foc_iri, focus, focus_code)):
+            if source != minted:
+                g.add((node, SKOS.notation, Literal(source)))
+        if level != level_code:
+            shared.add((l_iri, SKOS.notation, Literal(level)))
+        original_code, code = code, f"{fn_code}.{focus_code}.{level_code}"
         for column, prop, kind in (
             ("grade", JA.grade, "integer"),
             ("min_years", JA.minYearsExperience, "decimal"),
@@ -90,6 +101,13 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
                 except (ValueError, InvalidOperation):
                     errors.append(RowError(number, column, f"{value!r} is not a number"))
         p_iri = b.profile(g, code, foc_iri, l_iri, row.get("title") or None)
+        if original_code != code:
+            g.add((p_iri, SKOS.notation, Literal(original_code)))
+        occupation = _occupation_code(focus)
+        mapped = " ".join(split_items(row.get("mappings")))
+        if occupation is not None and occupation[1] not in mapped:
+            scheme, value = occupation
+            b.mapping(g, p_iri, 0, schemes[scheme], value, f"{path.name} (focus code)", relation=SKOS.exactMatch)
         if row.get("definition"):
             g.add((p_iri, SKOS.definition, b.text(row["definition"])))
         status = (row.get("status") or "").strip().lower()
@@ -152,6 +170,15 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
     headers = {name: [f"# Imported from {path.name}: function {name}."] for name in b.graphs}
     headers["architecture"] = [f"# Imported from {path.name}: levels, skills, sources."]
     return b.write(out_dir, headers, b.prefixes())
+
+
+def _occupation_code(focus: str) -> tuple[str, str] | None:
+    """An O*NET-SOC (``11-1011.00``) or SOC 2018 (``11-1011``) occupation code used as a focus code: its scheme."""
+    if re.fullmatch(r"\d{2}-\d{4}\.\d{2}", focus):
+        return "O*NET-SOC", focus
+    if re.fullmatch(r"\d{2}-\d{4}", focus):
+        return "O*NET / SOC", focus
+    return None
 
 
 def _consistent_order(sequences: list[list]) -> dict:

@@ -1,8 +1,9 @@
-"""Import O*NET's database files (the tab-delimited text release) as a jobarch architecture.
+"""Import O*NET's database files (the tab-delimited text or the Excel release) as a jobarch architecture.
 
-Read from one directory, as O*NET distributes them: ``Occupation Data.txt``
-(required), and when present ``Job Zones.txt``, ``Alternate Titles.txt``,
-``Task Statements.txt`` and ``Skills.txt``. Each O*NET-SOC occupation becomes
+Read from one directory, as O*NET distributes them: ``Occupation Data``
+(required), and when present ``Job Zones``, ``Alternate Titles``, ``Task
+Statements`` and ``Skills``, each as ``.txt`` or ``.xlsx`` (the text file wins
+when both are there). Each O*NET-SOC occupation becomes
 a focus under its SOC minor group (family) and major group (function), with
 one profile at the level of its job zone (P1–P5; U1, on a track of its own,
 when O*NET gives none);
@@ -30,11 +31,11 @@ from rdflib import Literal
 from rdflib.namespace import RDF, SKOS
 
 from ...core.errors import JobarchError, Location
-from ...core.files import read_text
+from ...core.files import max_bytes, read_bytes, read_text
 from ...core.namespaces import JA
 from .builder import DEFAULT_BASE, ArchitectureBuilder, classification_schemes
 
-DESCRIPTION = "O*NET database files, tab-delimited text (a directory)"
+DESCRIPTION = "O*NET database files, tab-delimited text or Excel (a directory)"
 ONET_CODE = re.compile(r"^(\d{2})-(\d)(\d{3})\.(\d{2})$")
 IMPORTANT = 3  # a skill rated this important or more (O*NET's IM scale, 1-5) is required
 #: O*NET's level scale (LV, 0-7); O*NET anchors each skill's levels with examples of its own, so the steps here
@@ -93,23 +94,29 @@ JOB_ZONES = {
 
 
 def _table(directory: Path, name: str, required: tuple[str, ...], optional: bool = True) -> list[dict[str, str]]:
-    """The rows of one O*NET text file, checked for the columns this importer reads."""
-    path = directory / name
-    if not path.is_file():
-        if optional:
-            return []
+    """The rows of one O*NET file (``NAME.txt``, else ``NAME.xlsx``), checked for the columns this importer reads."""
+    path = directory / f"{name}.txt"
+    if path.is_file():
+        reader = csv.DictReader(io.StringIO(read_text(path)), delimiter="\t")
+        columns, rows = list(reader.fieldnames or []), list(reader)
+    elif (directory / f"{name}.xlsx").is_file():
+        path = directory / f"{name}.xlsx"
+        columns, rows = _workbook_rows(path)
+    elif optional:
+        return []
+    else:
         raise JobarchError(
-            f"no {name!r} here", Location(directory), hint="point at the unzipped O*NET text release (db_XX_X_text)"
+            f"no {name + '.txt'!r} or {name + '.xlsx'!r} here",
+            Location(directory),
+            hint="point at the unzipped O*NET release (db_XX_X_text or db_XX_X_excel)",
         )
-    reader = csv.DictReader(io.StringIO(read_text(path)), delimiter="\t")
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in columns]
     if missing:
         raise JobarchError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(repr(c) for c in missing)}",
             Location(path, 1),
-            hint="O*NET's text files name their columns in the first line, tab-separated",
+            hint="O*NET's files name their columns in the first row",
         )
-    rows = list(reader)
     for number, row in enumerate(rows, 2):
         code = row.get("O*NET-SOC Code", "")
         if not ONET_CODE.match(code):
@@ -117,22 +124,63 @@ def _table(directory: Path, name: str, required: tuple[str, ...], optional: bool
     return rows
 
 
+def _workbook_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The first sheet of an O*NET workbook as text rows. The workbook is a zip of XML: its size, unpacked, is
+    bounded like any input file before anything is parsed, and openpyxl parses the XML with defusedxml."""
+    import zipfile
+
+    import openpyxl
+
+    limit = max_bytes()
+    data = io.BytesIO(read_bytes(path))  # a regular file within the limit, read once
+    try:
+        with zipfile.ZipFile(data) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise JobarchError("not an Excel workbook (.xlsx is a zip file)", Location(path)) from None
+    if unpacked > limit:
+        raise JobarchError(
+            f"the workbook unpacks to {unpacked:,} bytes, over the limit of {limit:,}",
+            Location(path),
+            hint="raise the limit with --max-bytes, or use O*NET's text release",
+        )
+    try:
+        book = openpyxl.load_workbook(data, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise JobarchError(f"cannot read the workbook: {exc}", Location(path)) from None
+    try:
+        sheet = book.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = [_cell(v) for v in next(lines, ())]
+        rows = [dict(zip(header, (_cell(v) for v in line), strict=False)) for line in lines if any(line)]
+    finally:
+        book.close()
+    return header, rows
+
+
+def _cell(value: object) -> str:
+    """A cell as O*NET's text release writes it: whole numbers without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def import_onet(source: Path, out_dir: Path, base: str = DEFAULT_BASE) -> list[Path]:
     directory = source if source.is_dir() else source.parent
-    occupations = _table(directory, "Occupation Data.txt", ("O*NET-SOC Code", "Title", "Description"), False)
-    zones = {
-        r["O*NET-SOC Code"]: r["Job Zone"] for r in _table(directory, "Job Zones.txt", ("O*NET-SOC Code", "Job Zone"))
-    }
+    occupations = _table(directory, "Occupation Data", ("O*NET-SOC Code", "Title", "Description"), False)
+    zones = {r["O*NET-SOC Code"]: r["Job Zone"] for r in _table(directory, "Job Zones", ("O*NET-SOC Code", "Job Zone"))}
     aliases: dict[str, list[str]] = defaultdict(list)
-    for r in _table(directory, "Alternate Titles.txt", ("O*NET-SOC Code", "Alternate Title")):
+    for r in _table(directory, "Alternate Titles", ("O*NET-SOC Code", "Alternate Title")):
         aliases[r["O*NET-SOC Code"]].append(r["Alternate Title"].strip())
     tasks: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for r in _table(directory, "Task Statements.txt", ("O*NET-SOC Code", "Task", "Task Type")):
+    for r in _table(directory, "Task Statements", ("O*NET-SOC Code", "Task", "Task Type")):
         tasks[r["O*NET-SOC Code"]].append((0 if r["Task Type"].strip() == "Core" else 1, r["Task"].strip()))
     ratings: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (code, element) -> scale -> value
     names: dict[str, str] = {}
     skill_columns = ("O*NET-SOC Code", "Element ID", "Element Name", "Scale ID", "Data Value")
-    for r in _table(directory, "Skills.txt", skill_columns):
+    for r in _table(directory, "Skills", skill_columns):
         if r.get("Not Relevant", "N") != "Y":
             ratings[(r["O*NET-SOC Code"], r["Element ID"])][r["Scale ID"]] = r["Data Value"]
             names[r["Element ID"]] = r["Element Name"]
