@@ -184,9 +184,8 @@ def test_skills_stepping_up_from_the_reference_profile(store):
 
 
 def test_profiles_matching_skills_ranks_by_essential_coverage(store):
-    got = rows(
-        store, "profiles_matching_skills", skill1="gmp compliance", level1=3, skill2="Aseptic Technique", level2=3
-    )
+    mine = {"skill1": "gmp compliance", "level1": 3, "skill2": "Aseptic Technique", "level2": 3}
+    got = rows(store, "profiles_matching_skills", **mine)
     coverage = [float(r[4]) for r in got]
     assert coverage == sorted(coverage, reverse=True) and coverage[0] > 0
     assert all(int(r[2]) <= int(r[3]) for r in got)  # essential met never exceeds the profile's essential skills
@@ -195,18 +194,7 @@ def test_profiles_matching_skills_ranks_by_essential_coverage(store):
     # the same first profiles as `jobarch match` on those two skills
     assert [r[0] for r in got[:4]] == [m.code for m in api.match(store, ["GMP Compliance=3", "Aseptic Technique=3"], 4)]
     # a third, unknown skill name adds nothing
-    assert (
-        rows(
-            store,
-            "profiles_matching_skills",
-            skill1="GMP Compliance",
-            level1=3,
-            skill2="Aseptic Technique",
-            level2=3,
-            skill3="no such skill",
-        )
-        == got
-    )
+    assert rows(store, "profiles_matching_skills", **mine, skill3="no such skill") == got
 
 
 def test_skills_lists_every_skill_with_its_profiles(store):
