@@ -292,6 +292,21 @@ CASES = {
         ),
         [("ex:profileB2", "jash:SkillDepthShape", "warning")],
     ),
+    "proficiency falls where the level above keeps its focus's": (
+        lambda: (
+            MINIMAL + PROFILE_B1 + "\nex:focusB\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 1 ] .\n"
+            "ex:profileB1\n    ja:skillRequirement [ ja:skill ex:skill-b ; ja:proficiency 2 ] .\n"
+        ),
+        [("ex:profileB2", "jash:SkillDepthShape", "warning")],
+    ),
+    "an essential skill dropped at the level above": (
+        lambda: (
+            MINIMAL
+            + PROFILE_B1
+            + "\nex:profileB1\n    ja:skillRequirement [ ja:skill ex:skill-a ; ja:proficiency 1 ] .\n"
+        ),
+        [("ex:profileB2", "jash:SkillDepthShape", "warning")],
+    ),
     "fewer essential skills at the level above": (
         lambda: (
             MINIMAL
