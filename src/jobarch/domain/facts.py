@@ -24,7 +24,7 @@ from ..store import Store
 from .skills import Requirement, read_requirements
 
 STATE = "profile-facts"
-VERSION = 2
+VERSION = 3
 PARTIAL_LIMIT = 0.3  # above this share of profiles touched, reading everything again is cheaper
 
 
@@ -205,7 +205,10 @@ def _encode(facts: dict[str, ProfileFacts], fingerprint: str) -> dict:
             f.grade,
             f.track,
             f.track_code,
-            [[number[r.skill], int(r.essential), r.proficiency, r.importance, int(r.own)] for r in f.requirements],
+            [
+                [number[r.skill], int(r.essential), r.proficiency, r.importance, int(r.own), int(r.shared)]
+                for r in f.requirements
+            ],
             f.sources,
             f.min_score,
             f.aliases,
@@ -260,6 +263,6 @@ def _decode(saved: dict) -> dict[str, ProfileFacts]:
             aliases,
             mappings,
             scheme,
-            tuple(Requirement(skills[i], bool(e), p, imp, bool(own)) for i, e, p, imp, own in held),
+            tuple(Requirement(skills[i], e == 1, p, imp, own == 1, shared == 1) for i, e, p, imp, own, shared in held),
         )
     return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from ..core.errors import JobarchError, did_you_mean
-from ..graph.terms import flag, integer, iri, number, text
+from ..graph.terms import integer, iri, number, text
 from ..query import internal
 from ..store import Store
 from .skills import (
@@ -284,7 +284,7 @@ def get_profile(store: Store, code: str) -> Profile:
     requirements = {codes[p]: reqs for p, reqs in by_iri.items()}
     names = skill_names(store, {r.skill for reqs in requirements.values() for r in reqs})
     scale = proficiency_scale(store)
-    skills = _skills(store, profile)
+    skills = _skills(store, requirements.get(code, ()))
     mine = {r.skill: r for r in requirements.get(code, ())}
     up = next((lv for lv in _ladder_above(responsibilities, level)), None)
     above = {r.skill: r for r in requirements.get(up.profile_code, ())} if up else {}
@@ -380,17 +380,25 @@ def _rubric(store: Store, focus: URIRef) -> dict:
     return {"rubric_dimensions": dimensions, "rubric": rows}
 
 
-def _skills(store: Store, profile: URIRef) -> list[Skill]:
-    rows = store.select(internal("profile_skills"), profile=profile)
-    rows.sort(key=lambda r: (_order(r["order"]), text(r["label"]).lower()))
-    seen: set[URIRef] = set()
+def _skills(store: Store, needs: tuple[Requirement, ...]) -> list[Skill]:
+    """The skills a profile needs (its focus's and its own, resolved in domain/skills), by display order."""
+    if not needs:
+        return []
+    details: dict[str, dict] = {}
+    for r in store.select(internal("skill_details"), skill=[URIRef(n.skill) for n in needs]):
+        found = details.get(str(r["skill"]))
+        if found is None or text(r["label"]) < text(found["label"]):  # one name, the same on every backend
+            details[str(r["skill"])] = r
     skills = []
-    for r in rows:
-        skill = iri(r["skill"])
-        if skill not in seen:
-            seen.add(skill)
-            skills.append(Skill(skill, text(r["label"]), text(r["definition"]), flag(r["inherited"])))
-    return skills
+    for need in needs:
+        r = details.get(need.skill, {})
+        skills.append(
+            (
+                (_order(r.get("order")), text(r.get("label")).lower()),
+                Skill(URIRef(need.skill), text(r.get("label")) or need.skill, text(r.get("definition")), need.shared),
+            )
+        )
+    return [skill for _, skill in sorted(skills, key=lambda item: item[0])]
 
 
 def _order(node: object) -> float:

@@ -16,6 +16,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rdflib import URIRef
 
@@ -37,15 +38,16 @@ class Statement:
     importance: float | None = None
 
 
-@dataclass(frozen=True)
-class Requirement:
-    """A profile's need of one skill, after its own statement and its focus's are merged."""
+class Requirement(NamedTuple):
+    """A profile's need of one skill, after its own statement and its focus's are merged (a named tuple: the
+    facts of 10,000 profiles hold 160,000 of them, made in a blink)."""
 
     skill: str
     essential: bool = True
     proficiency: int | None = None
     importance: float | None = None
     own: bool = False  # the profile states something of its own about the skill
+    shared: bool = False  # its focus states the skill (for all its levels)
 
     @property
     def kind(self) -> str:
@@ -65,6 +67,7 @@ def resolve(focus: Mapping[str, Statement], own: Mapping[str, Statement]) -> tup
                 mine.proficiency if mine.proficiency is not None else shared.proficiency,
                 mine.importance if mine.importance is not None else shared.importance,
                 skill in own and mine != Statement(),
+                skill in focus,
             )
         )
     return tuple(out)
