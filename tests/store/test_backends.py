@@ -25,6 +25,7 @@ EXAMPLES = {
     "code": "51-1011",
     "text": "technician",
     "minimum": "3",
+    "skill1": "GMP Compliance",
 }
 
 
