@@ -33,11 +33,15 @@ class Segment:
 
     @property
     def text(self) -> str:
-        """The label cut to what fits (about 7 units a character); empty when nothing useful fits."""
+        """What fits (about 7 units a character): the label, else the code, else nothing. Never a cut label:
+        the visible text must be part of the link's accessible name (WCAG 2.5.3, label in name)."""
         room = int(self.width / 7.2)
-        if room < 4:
-            return ""
-        return self.label if len(self.label) <= room else self.label[: room - 1].rstrip() + "…"
+        return next((s for s in (self.label, self.code) if len(s) <= room), "")
+
+    @property
+    def name(self) -> str:
+        """The link's accessible name (its SVG title): label, code and size, containing whichever of them is shown."""
+        return f"{self.label} ({self.code}): {self.profiles} profile{'s' if self.profiles != 1 else ''}"
 
 
 def icicle(functions: dict[str, dict]) -> tuple[list[Segment], int]:
