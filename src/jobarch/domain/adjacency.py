@@ -303,14 +303,15 @@ class AdjacencyIndex:
                 distance, member, ring = heapq.heappop(waiting)
                 yield distance, ring, member
             members = []
-            for _, ring, track, grade in group:
-                members += [(m, ring) for m in self._members(q, ring, track, grade) if m != code]
+            for structural, ring, track, grade in group:
+                members += [(m, ring, structural) for m in self._members(q, ring, track, grade) if m != code]
             if not weight:
-                for member, ring in sorted(members):
+                for member, ring, _ in sorted(members):
                     yield total, ring, member
                 continue
-            for member, ring in members:
-                exact = round(total + weight * skill_distance(q, self.profiles[member]), 12)
+            for member, ring, structural in members:
+                # summed as distance() sums, from the unrounded part, so that ties fall the same way
+                exact = round(structural + weight * skill_distance(q, self.profiles[member]), 12)
                 heapq.heappush(waiting, (exact, member, ring))
         while waiting:
             distance, member, ring = heapq.heappop(waiting)

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from rdflib import URIRef
 
 from ..query import internal
-from ..store import Store
+from ..store import Store, save_state, saved_state
 from .skills import Requirement, read_requirements
 
 STATE = "profile-facts"
@@ -44,13 +45,17 @@ class ProfileFacts:
     grade: float | None = None
     track: str = ""
     track_code: str = ""
-    skills: frozenset[str] = frozenset()
     sources: int = 0
     min_score: int | None = None
     aliases: int = 0
     mappings: int = 0
     scheme: str = ""
     requirements: tuple[Requirement, ...] = ()  # each skill with its depth (see domain/skills)
+
+    @cached_property
+    def skills(self) -> frozenset[str]:
+        """The skills the profile needs, essential or optional (its requirements' skills)."""
+        return frozenset(r.skill for r in self.requirements)
 
     @property
     def depends_on(self) -> set[str]:
@@ -60,23 +65,21 @@ class ProfileFacts:
 
 def profile_facts(store: Store) -> dict[str, ProfileFacts]:
     """Every profile's facts by IRI, from the store's derived state where it is current."""
-    fingerprint = getattr(store, "fingerprint", None)
-    changes_since = getattr(store, "changes_since", None)
-    if not callable(fingerprint):
+    now, saved = saved_state(store, STATE, VERSION)
+    if now is None:
         return read_facts(store)
-    now = fingerprint()
-    saved = store.state.get(STATE)
-    if isinstance(saved, dict) and saved.get("version") == VERSION:
+    if saved is not None:
         if saved.get("fingerprint") == now:
             return _decode(saved)
+        changes_since = getattr(store, "changes_since", None)
         touched = changes_since(saved.get("fingerprint")) if callable(changes_since) else None
         if touched is not None:
             facts = _update(store, _decode(saved), touched)
             if facts is not None:
-                store.state.put(STATE, _encode(facts, now))
+                save_state(store, STATE, VERSION, now, _encode(facts))
                 return facts
     facts = read_facts(store)
-    store.state.put(STATE, _encode(facts, now))
+    save_state(store, STATE, VERSION, now, _encode(facts))
     return facts
 
 
@@ -150,7 +153,6 @@ def read_facts(store: Store, profiles: list[URIRef] | None = None) -> dict[str, 
             grade=_grade(grade),
             track=track or "",
             track_code=track_code or "",
-            skills=frozenset(r.skill for r in requirements.get(iri, ())),
             sources=len(counts[iri]["sources"]),
             min_score=scores.get(iri),
             aliases=len(counts[iri]["aliases"]),
@@ -188,7 +190,7 @@ def _update(store: Store, saved: dict[str, ProfileFacts], touched: set[str]) -> 
     return {**{k: v for k, v in saved.items() if k not in affected}, **fresh}
 
 
-def _encode(facts: dict[str, ProfileFacts], fingerprint: str) -> dict:
+def _encode(facts: dict[str, ProfileFacts]) -> dict:
     skills = sorted({s for f in facts.values() for s in f.skills})  # each requirement's skill as its number
     number = {s: i for i, s in enumerate(skills)}
     rows = [
@@ -217,7 +219,7 @@ def _encode(facts: dict[str, ProfileFacts], fingerprint: str) -> dict:
         ]
         for f in facts.values()
     ]
-    return {"version": VERSION, "fingerprint": fingerprint, "skills": skills, "rows": rows}
+    return {"skills": skills, "rows": rows}
 
 
 def _decode(saved: dict) -> dict[str, ProfileFacts]:
@@ -257,7 +259,6 @@ def _decode(saved: dict) -> dict[str, ProfileFacts]:
             grade,
             track,
             track_code,
-            frozenset(skills[r[0]] for r in held),
             sources,
             min_score,
             aliases,

@@ -8,8 +8,8 @@ rubric cell written for a more specific taxonomy node wins over a broader one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rdflib import Literal, URIRef
 
@@ -24,7 +24,6 @@ from .skills import (
     proficiency_scale,
     read_requirements,
     skill_changes,
-    skill_names,
     step_label,
 )
 
@@ -110,7 +109,6 @@ class Skill:
     definition: str
     inherited: bool
     requirement: Requirement | None = None  # essential or optional, the proficiency at this level
-    next_proficiency: int | None = None  # at the next level of the ladder, where there is one
 
 
 @dataclass
@@ -182,10 +180,23 @@ class Profile:
         words = r.kind
         if r.proficiency is not None:
             words += f" · proficiency {step_label(self.scale, r.proficiency)}"
-        up = next(_ladder_above(self.responsibilities, self.level), None)
-        if up is not None and skill.next_proficiency is not None and skill.next_proficiency != r.proficiency:
-            words += f" · {up.code}: {step_label(self.scale, skill.next_proficiency)}"
+        up = self.level_above
+        there = {n.skill: n.proficiency for n in self.requirements.get(up.profile_code, ())} if up else {}
+        deeper = there.get(str(skill.iri))
+        if up is not None and deeper is not None and deeper != r.proficiency:
+            words += f" · {up.code}: {step_label(self.scale, deeper)}"
         return words
+
+    @cached_property
+    def level_above(self) -> LevelResponsibilities | None:
+        """The profile of this focus one rank up this track (None at the top of the ladder)."""
+        here = self.level.rank if self.level.rank is not None else 0
+        above = [
+            r
+            for r in self.responsibilities
+            if r.track == self.level.track_code and r.rank is not None and r.rank > here and not r.current
+        ]
+        return min(above, key=lambda r: (r.rank, r.code)) if above else None
 
     @property
     def page_title(self) -> str:
@@ -198,7 +209,7 @@ class Profile:
     @property
     def next_level(self) -> NextLevel | None:
         """The next profile up on this track in this focus, with what changes (None at the top of the ladder)."""
-        up = next(_ladder_above(self.responsibilities, self.level), None)
+        up = self.level_above
         if up is None:
             return None
         rows = {row.level_code: row.cells for row in self.rubric}
@@ -282,15 +293,8 @@ def get_profile(store: Store, code: str) -> Profile:
     codes = {lv.iri: lv.profile_code for lv in responsibilities} | {str(profile): code}
     by_iri = read_requirements(store, dict.fromkeys(codes, str(focus_iri)))
     requirements = {codes[p]: reqs for p, reqs in by_iri.items()}
-    names = skill_names(store, {r.skill for reqs in requirements.values() for r in reqs})
-    scale = proficiency_scale(store)
-    skills = _skills(store, requirements.get(code, ()))
-    mine = {r.skill: r for r in requirements.get(code, ())}
-    up = next((lv for lv in _ladder_above(responsibilities, level)), None)
-    above = {r.skill: r for r in requirements.get(up.profile_code, ())} if up else {}
-    for s in skills:
-        s.requirement = mine.get(str(s.iri))
-        s.next_proficiency = above[str(s.iri)].proficiency if str(s.iri) in above else None
+    details = _skill_details(store, {r.skill for reqs in requirements.values() for r in reqs})
+    skills = _skills(requirements.get(code, ()), details)
     return Profile(
         iri=profile,
         code=code,
@@ -310,19 +314,10 @@ def get_profile(store: Store, code: str) -> Profile:
         quality=_quality(store, profile),
         **_labels(store, profile),
         mappings=_mappings(store, profile),
-        scale=scale,
+        scale=proficiency_scale(store),
         requirements=requirements,
-        skill_names=names,
+        skill_names={iri: text(d["label"]) for iri, d in details.items()},
     )
-
-
-def _ladder_above(levels: list[LevelResponsibilities], level: Level) -> Iterator[LevelResponsibilities]:
-    """The profiles of the focus above ``level`` on its track, nearest first."""
-    here = level.rank if level.rank is not None else 0
-    above = [
-        r for r in levels if r.track == level.track_code and r.rank is not None and r.rank > here and not r.current
-    ]
-    return iter(sorted(above, key=lambda r: (r.rank, r.code)))
 
 
 def _optional_iri(node: object) -> URIRef | None:
@@ -380,24 +375,25 @@ def _rubric(store: Store, focus: URIRef) -> dict:
     return {"rubric_dimensions": dimensions, "rubric": rows}
 
 
-def _skills(store: Store, needs: tuple[Requirement, ...]) -> list[Skill]:
-    """The skills a profile needs (its focus's and its own, resolved in domain/skills), by display order."""
-    if not needs:
-        return []
+def _skill_details(store: Store, skills: set[str]) -> dict[str, dict]:
+    """Name, definition and display order of some skills, by IRI (the first name where one has several)."""
     details: dict[str, dict] = {}
-    for r in store.select(internal("skill_details"), skill=[URIRef(n.skill) for n in needs]):
-        found = details.get(str(r["skill"]))
-        if found is None or text(r["label"]) < text(found["label"]):  # one name, the same on every backend
-            details[str(r["skill"])] = r
+    if skills:
+        for r in store.select(internal("skill_details"), skill=[URIRef(s) for s in sorted(skills)]):
+            found = details.get(str(r["skill"]))
+            if found is None or text(r["label"]) < text(found["label"]):  # the same on every backend
+                details[str(r["skill"])] = r
+    return details
+
+
+def _skills(needs: tuple[Requirement, ...], details: dict[str, dict]) -> list[Skill]:
+    """The skills a profile needs (its focus's and its own, resolved in domain/skills), by display order."""
     skills = []
     for need in needs:
         r = details.get(need.skill, {})
-        skills.append(
-            (
-                (_order(r.get("order")), text(r.get("label")).lower()),
-                Skill(URIRef(need.skill), text(r.get("label")) or need.skill, text(r.get("definition")), need.shared),
-            )
-        )
+        label = text(r.get("label")) or need.skill
+        skill = Skill(URIRef(need.skill), label, text(r.get("definition")), need.shared, need)
+        skills.append(((_order(r.get("order")), label.lower()), skill))
     return [skill for _, skill in sorted(skills, key=lambda item: item[0])]
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import snowballstemmer
 
 from ..query import internal
-from ..store import Store
+from ..store import Store, save_state, saved_state
 
 STATE = "search-index"
 VERSION = 1
@@ -240,15 +240,12 @@ class SearchIndex:
 
 def search_index(store: Store) -> SearchIndex:
     """The store's search index: read back from its state when the files are unchanged, else built (and kept)."""
-    fingerprint = getattr(store, "fingerprint", None)
-    if not callable(fingerprint):
-        return SearchIndex.from_store(store)
-    now = fingerprint()
-    saved = store.state.get(STATE)
-    if isinstance(saved, dict) and saved.get("version") == VERSION and saved.get("fingerprint") == now:
+    now, saved = saved_state(store, STATE, VERSION)
+    if saved is not None and saved.get("fingerprint") == now:
         return SearchIndex.from_state(saved["index"])
     index = SearchIndex.from_store(store)
-    store.state.put(STATE, {"version": VERSION, "fingerprint": now, "index": index.to_state()})
+    if now is not None:
+        save_state(store, STATE, VERSION, now, {"index": index.to_state()})
     return index
 
 

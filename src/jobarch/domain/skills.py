@@ -127,7 +127,7 @@ def skill_names(store: Store, skills: Iterable[str] | None = None) -> dict[str, 
         if not bound["skill"]:
             return {}
     names: dict[str, str] = {}
-    for skill, label in store.values(internal("skill_labels"), **bound).rows:
+    for skill, label, _, _ in store.values(internal("skill_details"), **bound).rows:
         if skill and label and (skill not in names or label < names[skill]):
             names[skill] = label
     return names
@@ -180,14 +180,6 @@ class SkillChange:
         if a is not None and b is not None and a != b:
             return "up" if b > a else "down"
         return "now essential" if self.after.essential else "now optional"
-
-    @property
-    def delta(self) -> int | None:
-        a = self.before.proficiency if self.before else None
-        b = self.after.proficiency if self.after else None
-        if b is None:
-            return None
-        return b - (a or 0)
 
     def words(self) -> str:
         """The change in plain words, for the terminal, the page and CSV cells."""

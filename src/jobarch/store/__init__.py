@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import JobarchError
-from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values
+from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values, save_state, saved_state
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,8 @@ __all__ = [
     "closing_stores",
     "inject_values",
     "open_store",
+    "save_state",
+    "saved_state",
     "register",
     "selectors_help",
     "unregister",

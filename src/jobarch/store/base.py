@@ -166,6 +166,22 @@ class Store(ABC):
         self.close()
 
 
+def saved_state(store: Store, name: str, version: int) -> tuple[str | None, dict | None]:
+    """Derived state kept beside a store's data (profile facts, the search index): the store's fingerprint (None
+    for a store that cannot say what its data is; nothing is kept then) and what ``version`` of the code saved
+    under ``name``, for whatever fingerprint it was (a caller may update it rather than start again)."""
+    fingerprint = getattr(store, "fingerprint", None)
+    if not callable(fingerprint):
+        return None, None
+    saved = store.state.get(name)
+    return fingerprint(), saved if isinstance(saved, dict) and saved.get("version") == version else None
+
+
+def save_state(store: Store, name: str, version: int, fingerprint: str, value: dict) -> None:
+    """Keep ``value`` as the derived state ``name`` of the data with this fingerprint (see :func:`saved_state`)."""
+    store.state.put(name, {**value, "version": version, "fingerprint": fingerprint})
+
+
 _TOKENS = re.compile(rf"({LONG_STRING}|{SHORT_STRING}|{IRI}|{COMMENT}|[{{}}]|\bWHERE\b)", re.I)
 
 

@@ -324,11 +324,14 @@ def create_app(
             skills=skills,
         )
 
+    @cache
+    def scale() -> list:  # the store does not change while it is served: read once
+        return api.proficiency_scale(store)
+
     def match(request: Request) -> HTMLResponse:
         text = request.query_params.get("skills", "")[:4000]
         wanted = [line.strip() for line in text.splitlines() if line.strip()][:50]
-        scale = api.proficiency_scale(store)
-        context: dict[str, Any] = {"title": "Match my skills", "skills_text": text, "scale": scale}
+        context: dict[str, Any] = {"title": "Match my skills", "skills_text": text, "scale": scale()}
         if not wanted:
             return page("match.html.j2", **context, matches=[], message="", hint="")
         try:

@@ -53,6 +53,7 @@ class ArchitectureBuilder:
     lang: str = "en"
     graphs: dict[str, Graph] = field(default_factory=dict)
     minted: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, source code) -> jobarch's code
+    taken: set[tuple[str, str]] = field(default_factory=set)  # (kind, jobarch's code) given out
 
     def mint(self, kind: str, code: str) -> str:
         """jobarch's code for a source code: its letters and digits (``11-1011.00`` -> ``11101100``), made
@@ -60,12 +61,12 @@ class ArchitectureBuilder:
         if (kind, code) in self.minted:
             return self.minted[(kind, code)]
         base = re.sub(r"[^A-Za-z0-9]", "", code) or "X"
-        taken = {v for (k, _), v in self.minted.items() if k == kind}
         minted, n = base, 1
-        while minted in taken:
+        while (kind, minted) in self.taken:
             n += 1
             minted = f"{base}X{n}"
         self.minted[(kind, code)] = minted
+        self.taken.add((kind, minted))
         return minted
 
     def __post_init__(self) -> None:
