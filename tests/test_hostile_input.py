@@ -289,3 +289,231 @@ def test_json_ld_deeper_than_the_parsers_reach_is_refused_at_its_line(tmp_path):
     (data / "deep.jsonld").write_text(nested(5000), encoding="utf-8")
     for store in ([], ["--store", "memory"]):
         refused(jobarch("query", "profiles", "--data", str(data), *store, cwd=tmp_path), "deep.jsonld:2:", "nested")
+
+
+# ------------------------------------------------------------------ spreadsheets run no formula, and lose nothing
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE_FOCUS = '=HYPERLINK(\\"http://evil.example\\",\\"x\\")\\nforged-row\\tskos:exactMatch\\tx:y'
+HOSTILE_DUTY = "@SUM(1+1)\\n\\nafter a blank line\\u2028after a line separator"
+HOSTILE_TITLE = "+cmd|' /C calc'!A0\\nforged:row\\tskos:exactMatch\\tx:y\\t\\t\\t"
+
+
+@pytest.fixture
+def hostile(curated) -> Path:
+    """The sample with a focus label and a profile title that are formulas holding line breaks and tabs, and a
+    responsibility that starts with '@' and holds a blank line and U+2028."""
+    path = curated / "manufacturing-operations.ttl"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('"Production Supervision (Upstream Processing)"@en', f'"{HOSTILE_FOCUS}"@en', 1)
+    text = text.replace('"Production Supervision (Upstream Processing) — M2"@en', f'"{HOSTILE_TITLE}"@en', 1)
+    text = text.replace('ja:text "Manages skilled upstream', f'ja:text "{HOSTILE_DUTY} Manages skilled upstream', 1)
+    path.write_text(text, encoding="utf-8")
+    return curated
+
+
+def cells(path: Path) -> list[str]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [cell for row in csv.reader(handle) for cell in row]
+
+
+def test_no_exported_cell_starts_a_formula_and_csv_round_trips_without_loss(tmp_path, hostile):
+    first = tmp_path / "first.csv"
+    assert jobarch("export", "csv", "--data", str(hostile), "-o", str(first), cwd=tmp_path).returncode == 0
+    assert [c for c in cells(first) if c.startswith(FORMULA_STARTS)] == []
+    assert any(c.startswith("'=HYPERLINK") for c in cells(first))
+    imported = tmp_path / "imported"
+    done = jobarch("import", "csv", str(first), "-o", str(imported), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    focus = HOSTILE_FOCUS.replace('\\"', '"').replace("\\n", "\n").replace("\\t", "\t")
+    duty = HOSTILE_DUTY.replace("\\n", "\n").replace("\\u2028", "\u2028")
+    labels = jobarch(
+        "query",
+        "-e",
+        "SELECT ?l WHERE { ?s skos:prefLabel ?l }",
+        "--format",
+        "json",
+        "--data",
+        str(imported),
+        cwd=tmp_path,
+    )
+    assert focus in _json_values(labels)
+    texts = jobarch(
+        "query", "-e", "SELECT ?t WHERE { ?r ja:text ?t }", "--format", "json", "--data", str(imported), cwd=tmp_path
+    )
+    assert any(value.startswith(duty) for value in _json_values(texts)), "the blank line or U+2028 was lost"
+    second = tmp_path / "second.csv"
+    assert jobarch("export", "csv", "--data", str(imported), "-o", str(second), cwd=tmp_path).returncode == 0
+    assert second.read_bytes() == first.read_bytes()
+
+
+def _json_values(result: subprocess.CompletedProcess) -> list[str]:
+    import json
+
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["results"]["bindings"]  # SPARQL 1.1 Query Results JSON
+    return [term["value"] for row in rows for term in row.values()]
+
+
+def test_sssom_and_esco_files_carry_no_formula_and_no_forged_row(tmp_path, hostile):
+    from sssom.parsers import parse_sssom_table
+
+    sssom = tmp_path / "mappings.sssom.tsv"
+    assert jobarch("export", "sssom", "--data", str(hostile), "-o", str(sssom), cwd=tmp_path).returncode == 0
+    clean = tmp_path / "clean.sssom.tsv"
+    assert jobarch("export", "sssom", "--data", str(sample_data_dir()), "-o", str(clean), cwd=tmp_path).returncode == 0
+    body = [line.split("\t") for line in sssom.read_text(encoding="utf-8").split("\n") if line and line[0] != "#"]
+    assert len(body) == len([line for line in clean.read_text(encoding="utf-8").split("\n") if line and line[0] != "#"])
+    assert {len(row) for row in body} == {len(body[0])}  # a tab or line break in a label makes no column or row
+    assert [cell for row in body for cell in row if cell.startswith(FORMULA_STARTS)] == []
+    mappings = parse_sssom_table(sssom).to_mapping_set_document().mapping_set.mappings
+    assert len(mappings) == len(body) - 1 and not any(m.subject_id.startswith("forged") for m in mappings)
+    esco = tmp_path / "esco"
+    assert jobarch("export", "esco", "--data", str(hostile), "-o", str(esco), cwd=tmp_path).returncode == 0
+    for table in sorted(esco.glob("*.csv")):
+        assert [c for c in cells(table) if c.startswith(FORMULA_STARTS)] == [], table.name
+
+
+def test_import_and_synth_never_replace_the_configured_architecture(tmp_path, curated):
+    (tmp_path / "jobarch.toml").write_text('[jobarch]\ndata = ["curated"]\n', encoding="utf-8")
+    assert jobarch("export", "csv", "-o", "profiles.csv", cwd=tmp_path).returncode == 0
+    before = snapshot(curated)
+    for command in (["import", "csv", "profiles.csv"], ["synth", "--profiles", "20"]):
+        for target in ("curated", "."):
+            refused(jobarch(*command, "-o", target, "--force", cwd=tmp_path), "refusing to replace")
+    assert snapshot(curated) == before
+
+
+@pytest.mark.parametrize("option", [["query", "--file"], ["match", "--skills-file"]])
+def test_files_a_command_reads_go_through_the_guarded_reader(tmp_path, option):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for special in ("/dev/zero", str(fifo)):
+        refused(jobarch(*option, special, cwd=tmp_path, timeout=30), "not a regular file")
+    big = tmp_path / "big.rq"
+    big.write_bytes(b"#" * 2048)
+    refused(jobarch("--max-bytes", "1k", *option, str(big), cwd=tmp_path, timeout=30), "over the limit")
+
+
+def test_a_csv_with_a_bom_a_huge_cell_or_a_broken_quote_is_read_or_refused_clearly(tmp_path, curated):
+    exported = tmp_path / "profiles.csv"
+    assert jobarch("export", "csv", "--data", str(curated), "-o", str(exported), cwd=tmp_path).returncode == 0
+    text = exported.read_text(encoding="utf-8")
+    bom = tmp_path / "bom.csv"
+    bom.write_text("\ufeff" + text, encoding="utf-8")
+    assert jobarch("import", "csv", str(bom), "-o", "from-bom", cwd=tmp_path).returncode == 0
+    header, first, *rest = text.split("\n")
+    huge = tmp_path / "huge.csv"
+    columns = header.split(",")
+    row = first.split(",")
+    definition = columns.index("definition")
+    row[definition] = "x" * (50 * 2**20)
+    huge.write_text("\n".join([header, ",".join(row), *rest]), encoding="utf-8")
+    done = jobarch("--max-bytes", "100m", "import", "csv", str(huge), "-o", "from-huge", cwd=tmp_path)
+    assert done.returncode in (0, 2) and "Traceback" not in done.stderr and "internal error" not in done.stderr
+    broken = tmp_path / "broken.csv"
+    broken.write_text(header + "\n" + '"unterminated,' + first, encoding="utf-8")
+    done = jobarch("import", "csv", str(broken), "-o", "from-broken", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+# ------------------------------------------------------------------ configuration is checked, never half-read
+
+
+@pytest.mark.parametrize(
+    "toml, phrase",
+    [
+        (b"[jobarch]\ndata = 3\n", "jobarch.data must be a string or a list"),
+        (b"[adjacency]\nlevel_weight = 0.3\n", "[jobarch.adjacency]"),
+        (b"[jobarch.adjacency]\nlevel_weight = nan\n", "must be a number of 0 or more"),
+        (b"[jobarch.adjacency]\nlevel_weight = -1\n", "must be a number of 0 or more"),
+        (b"[jobarch.adjacency]\nlevel_wieght = 0.3\n", "did you mean: level_weight"),
+        (b"[jobarch]\nmax_bytes = 0\n", "positive size"),
+        (b'[jobarch]\nstore = ["memory"]\n', "jobarch.store must be a string"),
+        (b'[jobarch]\ndata = "\xff\xfe"\n', "not UTF-8"),
+        (b"[jobarch\n", "invalid TOML"),
+    ],
+)
+def test_a_wrong_jobarch_toml_is_an_error_naming_it(tmp_path, toml, phrase):
+    (tmp_path / "jobarch.toml").write_bytes(toml)
+    refused(jobarch("stats", cwd=tmp_path), "jobarch.toml", phrase)
+
+
+def test_the_adjacency_table_the_readme_shows_is_the_one_read(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```toml\n[jobarch.adjacency]\n", 1)[1].split("```", 1)[0]
+    far = {}
+    for weights in (shown, "taxonomy_weight = 0.1\nlevel_weight = 0.9\nskill_weight = 0\n"):
+        (tmp_path / "jobarch.toml").write_text("[jobarch.adjacency]\n" + weights, encoding="utf-8")
+        done = jobarch("adjacent", "MANUFA3.MANUFACT13A2.M2", "-k", "3", "--format", "csv", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        far[weights] = done.stdout
+    assert len(set(far.values())) == 2  # the settings changed the distances: the table was read
+
+
+# ------------------------------------------------------------------ odd input in other places
+
+
+def test_json_ld_with_a_huge_number_or_a_broken_iri_is_refused_at_its_file(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    cases = {
+        '{"@id": "http://example.org/a", "http://example.org/p": ' + "9" * 5000 + "}": "4300 digits",
+        '{"@id": "http://example.org/a\\"b<c", "http://example.org/p": 1}': "not an IRI",
+    }
+    for document, phrase in cases.items():
+        (data / "odd.jsonld").write_text(document, encoding="utf-8")
+        for store in ([], ["--store", "memory"]):
+            refused(
+                jobarch("query", "-e", "ASK { ?s ?p ?o }", "--data", str(data), *store, cwd=tmp_path),
+                "odd.jsonld",
+                phrase,
+            )
+
+
+@pytest.mark.parametrize("target", ["/proc/jobarch-esco", "/sys/jobarch-esco", "/dev/null/esco"])
+def test_an_export_to_a_place_that_cannot_be_written_says_so(tmp_path, target):
+    refused(jobarch("export", "esco", "-o", target, cwd=tmp_path), target, "cannot write")
+
+
+def test_control_characters_in_labels_reach_a_terminal_as_escapes_in_every_format(tmp_path):
+    import pty
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_data_dir(), data)
+    path = data / "manufacturing-operations.ttl"
+    hostile = "\\u001B]8;;http://evil.example/\\u0007link\\u001B[2J \\u202Egnp.exe \\u009B31m"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('skos:prefLabel "', f'skos:prefLabel "{hostile} ', 1), encoding="utf-8")
+    query = 'SELECT ?l WHERE { ?s skos:prefLabel ?l FILTER(CONTAINS(?l, "link")) }'
+    for fmt in ("csv", "tsv", "json", "md"):
+        leader, follower = pty.openpty()
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+        done = subprocess.run(
+            [sys.executable, "-m", "jobarch", "query", "-e", query, "--format", fmt, "--data", str(data)],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(leader)
+        assert done.returncode == 0, done.stderr
+        terminal = shown.decode("utf-8")
+        assert "link" in terminal and "\x1b" not in terminal and "\u202e" not in terminal and "\x9b" not in terminal, (
+            fmt
+        )
+    piped = jobarch("query", "-e", query, "--format", "csv", "--data", str(data), cwd=tmp_path)
+    assert "\x1b]8;;" in piped.stdout  # a pipe or a file gets the value as it is

@@ -37,6 +37,7 @@ from .graph.architecture import Architecture, load
 from .graph.sources import discover
 from .present.pages import render_profile
 from .query import NamedQuery, bind_params, find_query, internal, named_queries, run_query
+from .query.workers import DEFAULT_MEMORY as DEFAULT_QUERY_MEMORY
 from .query.workers import QueryWorkers
 from .reasoning import Inference
 
@@ -123,10 +124,13 @@ def runnable_queries() -> list[NamedQuery]:
     return [q for q in named_queries().values() if not any(p.required for p in q.params)]
 
 
-def query_workers(store: Store, size: int = 2, queue: int = 8) -> QueryWorkers:
-    """Worker processes that run vetted queries (see :func:`jobarch.query.vet`) on ``store`` without blocking
-    the caller, each killed at its time limit or when its client leaves (see :mod:`jobarch.query.workers`)."""
-    return QueryWorkers(store, size, queue)
+def query_workers(
+    store: Store, size: int = 2, queue: int = 8, memory: int | None = DEFAULT_QUERY_MEMORY
+) -> QueryWorkers:
+    """Worker processes that vet (see :func:`jobarch.query.vet`) and run anyone's queries on ``store`` without
+    blocking the caller, each killed at its time limit, when its client leaves, or past ``memory`` bytes (see
+    :mod:`jobarch.query.workers`)."""
+    return QueryWorkers(store, size, queue, memory)
 
 
 def profile(store: Store, code: str) -> Profile:
@@ -273,6 +277,22 @@ def match(store: Store, skills: Sequence[str], limit: int = 10) -> list[Match]:
     return find_matches(store, skills, limit)
 
 
+def read_skills_file(path: str | Path) -> list[str]:
+    """The skills listed in a file, one ``NAME[=LEVEL]`` per line (``#`` starts a comment), read through the
+    guarded reader every input goes through: a FIFO or ``/dev/zero`` is refused, a file past the size limit too."""
+    from .core.files import read_text
+
+    lines = (line.split("#", 1)[0].strip() for line in read_text(Path(path)).splitlines())
+    return [line for line in lines if line]
+
+
+def read_query_file(path: str | Path) -> str:
+    """An analyst's query file, read through the guarded reader (no special files, bounded size, UTF-8)."""
+    from .core.files import read_text
+
+    return read_text(Path(path))
+
+
 def proficiency_scale(store: Store) -> list[ProficiencyStep]:
     """The architecture's proficiency steps (value, name, anchor), lowest first."""
     return skills.proficiency_scale(store)
@@ -370,7 +390,8 @@ def import_file(
     """Turn outside data (csv, page, skos) into Turtle files in ``out``; returns the files written.
 
     The files are written to a staging directory and swapped in for ``out`` at once, so stale files of an
-    earlier import never mix with new ones; an ``out`` holding files jobarch did not write needs ``force``."""
+    earlier import never mix with new ones; an ``out`` holding files jobarch did not write needs ``force``,
+    and one holding the configured architecture's own files is refused, ``force`` or not."""
     import importlib
 
     from .core.outputs import output_directory
@@ -380,9 +401,17 @@ def import_file(
     module, function, _ = IMPORTERS[fmt]
     run = getattr(importlib.import_module(f"jobarch.io.imports.{module}"), function)
     base = base or resolve().base_iri or DEFAULT_BASE
-    with output_directory(out, force=force) as staging:
+    with output_directory(out, force=force, protected=curator_files()) as staging:
         written = list(run(source, staging, base=base, **options))
     return [out / path.relative_to(staging) for path in written]
+
+
+def synthesize(profiles: int, seed: int, out: Path, *, force: bool = False) -> list[Path]:
+    """Write a synthetic architecture shaped like the sample into ``out`` (same seed, same bytes); ``out`` is
+    replaced whole, under the same rules as an import (never over the configured architecture's files)."""
+    from .io.synth import synthesize as write_synthetic
+
+    return write_synthetic(profiles, seed, out, force=force, protected=curator_files())
 
 
 def import_plan(source: Path, mapping: Any = None) -> str:

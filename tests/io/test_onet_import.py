@@ -122,3 +122,26 @@ def test_a_damaged_or_huge_workbook_is_refused_with_its_name(tmp_path, runner, m
     monkeypatch.setenv("JOBARCH_MAX_BYTES", "1M")
     result = runner.invoke(main, ["import", "onet", str(bomb), "-o", str(tmp_path / "out2")])
     assert result.exit_code == 2 and "unpacks to 20,000,007 bytes" in result.output and "Traceback" not in result.output
+
+
+def test_a_workbook_whose_dimension_understates_its_rows_is_read_whole(tmp_path, runner):
+    """Excel writes <dimension ref="A1:C9"/> for the used range; a workbook whose element claims fewer rows than it
+    holds (other writers, or an edit) must still be read to its last row, as the text release would be."""
+    import zipfile
+
+    fixture = FIXTURES / "onet"
+    _as_workbooks(fixture, tmp_path / "excel")
+    book = tmp_path / "excel" / "Occupation Data.xlsx"
+    with zipfile.ZipFile(book) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:C2"', sheet).encode()
+    assert b'<dimension ref="A1:C2"' in parts["xl/worksheets/sheet1.xml"]
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    for name, source in (("text", fixture), ("excel", tmp_path / "excel")):
+        result = runner.invoke(main, ["import", "onet", str(source), "-o", str(tmp_path / f"out-{name}")])
+        assert result.exit_code == 0, result.output
+    for path in sorted((tmp_path / "out-text").glob("*.ttl")):
+        assert (tmp_path / "out-excel" / path.name).read_bytes() == path.read_bytes(), path.name

@@ -10,6 +10,7 @@ import click
 from .. import api
 from ..core.outputs import check_target, write_output
 from ..core.text import terminal_safe
+from ..present.tables import emit
 from ..validation import SEVERITIES
 from ..validation import report as reports
 from .base import format_option, main, output_option, store_help
@@ -84,7 +85,7 @@ def validate(paths, fmt, severity, changed, only, output, force, engine, store, 
     if output:
         write_output(Path(output), text, force=force, protected=protected)
     else:
-        click.echo(text, nl=False)
+        emit(text, nl=False)
     if result.at_or_above(severity):
         sys.exit(1)
 

@@ -12,6 +12,7 @@ from ..core.outputs import check_target, write_output
 from ..graph.serialize import SERIALIZATIONS
 from ..io.exports import EXPORTERS
 from ..io.imports import IMPORTERS
+from ..present.tables import emit
 from ..reasoning import ENGINES
 from .base import data_options, main, output_option
 
@@ -44,8 +45,8 @@ def export_command(fmt, output, force, rdf_format, data, store) -> None:
     options = {"rdf_format": rdf_format} if fmt == "rdf" else {}
     protected = api.curator_files(data)
     result = api.export(api.open_architecture(data, store), fmt, target, force=force, protected=protected, **options)
-    if target is None:
-        click.echo(result, nl=False)
+    if isinstance(result, str):
+        emit(result, nl=False)
     elif isinstance(result, list):
         click.echo("wrote " + ", ".join(display_path(p) for p in result), err=True)
 
@@ -101,7 +102,7 @@ def import_command(fmt, source, output, force, base_iri, depths, level_from, tra
         function_depth, family_depth, focus_depth = chosen
         options["mapping"] = SkosMapping(function_depth, family_depth, focus_depth, level_from, track)
         if plan_only:
-            click.echo(api.import_plan(Path(source), options["mapping"]), nl=False)
+            emit(api.import_plan(Path(source), options["mapping"]), nl=False)
             return
     elif plan_only:
         raise click.UsageError("--plan is for skos imports")
@@ -161,7 +162,7 @@ def reason(output, force, engine, data, store) -> None:
     if output:
         write_output(Path(output), inference.turtle(), force=force, protected=protected)
     else:
-        click.echo(inference.turtle(), nl=False)
+        emit(inference.turtle(), nl=False)
     click.echo(inference.summary(), err=True)
 
 
@@ -197,9 +198,7 @@ def synth_command(profiles, seed, output, force) -> None:
     Example:
       jobarch synth --profiles 10000 --seed 7 -o /tmp/arch10k
     """
-    from ..io.synth import synthesize
-
-    files = synthesize(profiles, seed, Path(output), force=force)
+    files = api.synthesize(profiles, seed, Path(output), force=force)
     click.echo(f"wrote {profiles:,} profiles in {len(files)} files to {output}", err=True)
 
 
@@ -229,7 +228,7 @@ def cache_info_command(fmt, data) -> None:
 
     info = api.cache_info(data)
     if fmt == "json":
-        click.echo(json.dumps(info, indent=2))
+        emit(json.dumps(info, indent=2))
         return
     updated = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info["updated"])) if info["updated"] else "never"
     click.echo(f"location   {info['path']}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -13,7 +12,7 @@ from ..core.text import terminal_safe
 from ..present import results, views
 from ..present.pages import PAGE_FORMATS, print_profile, render_profile
 from ..present.tables import FORMATS as TABLE_FORMATS
-from ..present.tables import print_table
+from ..present.tables import emit, print_table
 from ..query import named_queries
 from .base import data_options, format_option, main
 
@@ -50,7 +49,7 @@ def show(code: str, fmt: str | None, adjacent_k: int, data: tuple[str, ...], sto
     if fmt == "terminal":
         print_profile(profile, neighbours, note)
     else:
-        click.echo(render_profile(profile, fmt, neighbours, note), nl=False)
+        emit(render_profile(profile, fmt, neighbours, note), nl=False)
 
 
 @main.command("queries")
@@ -64,7 +63,7 @@ def list_queries(fmt: str) -> None:
     """
     queries = named_queries()
     if fmt == "json":
-        click.echo(
+        emit(
             json.dumps(
                 [
                     {
@@ -87,9 +86,7 @@ def list_queries(fmt: str) -> None:
 @click.option(
     "--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the named query (repeatable)."
 )
-@click.option(
-    "--file", "query_file", type=click.Path(exists=True, dir_okay=False), help="Run your own query from a file."
-)
+@click.option("--file", "query_file", type=click.Path(dir_okay=False), help="Run your own query from a file.")
 @click.option("-e", "--expr", "expr", metavar="SPARQL", help="Run your own query given inline.")
 @format_option(
     list(dict.fromkeys(results.SELECT_FORMATS + results.GRAPH_FORMATS)),
@@ -123,7 +120,7 @@ def run_query_command(name, params, query_file, expr, fmt, reason, timeout, allo
         if not sep or not key:
             raise click.UsageError(f"--param takes KEY=VALUE, not {item!r}")
         raw[key] = value
-    text = Path(query_file).read_text(encoding="utf-8") if query_file else expr
+    text = api.read_query_file(query_file) if query_file else expr
     backend = api.open_architecture(data, store, reason=reason)
     result = api.query(
         backend,
@@ -137,7 +134,7 @@ def run_query_command(name, params, query_file, expr, fmt, reason, timeout, allo
     if fmt == "table" and result.kind == "SELECT":
         print_table(results.result_table(result))
     else:
-        click.echo(results.render_result(result, fmt if fmt != "table" else "turtle"), nl=False)
+        emit(results.render_result(result, fmt if fmt != "table" else "turtle"), nl=False)
 
 
 @main.command()
@@ -158,7 +155,7 @@ def adjacent(code, k, band, max_distance, same_track, fmt, data, store) -> None:
     backend = api.open_architecture(data, store)
     neighbours = api.adjacent(api.adjacency_index(backend, data), code, k, band, max_distance, same_track)
     if fmt == "json":
-        click.echo(
+        emit(
             json.dumps(
                 {"profile": code, "neighbours": views.neighbour_records(neighbours)}, indent=2, ensure_ascii=False
             )
@@ -181,7 +178,7 @@ def compare_command(codes, fmt, data, store) -> None:
     backend = api.open_architecture(data, store)
     result = api.compare_profiles(backend, api.adjacency_index(backend, data), codes)
     if fmt == "json":
-        click.echo(result.to_json(), nl=False)
+        emit(result.to_json(), nl=False)
     else:
         print_table(views.comparison_table(result), "md" if fmt == "markdown" else "table")
 
@@ -215,7 +212,7 @@ def path_command(start, goal, band, k, data, store) -> None:
 )
 @click.option(
     "--skills-file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.Path(dir_okay=False),
     help="A file of skills, one NAME[=LEVEL] per line ('#' starts a comment).",
 )
 @click.option("-n", "limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="How many profiles.")
@@ -233,11 +230,10 @@ def match_command(skills, skills_file, limit, fmt, data, store) -> None:
     """
     wanted = list(skills)
     if skills_file is not None:
-        lines = (line.split("#", 1)[0].strip() for line in skills_file)
-        wanted += [line for line in lines if line]
+        wanted += api.read_skills_file(skills_file)
     matches = api.match(api.open_architecture(data, store), wanted, limit)
     if fmt == "json":
-        click.echo(json.dumps(views.match_records(matches), indent=2, ensure_ascii=False))
+        emit(json.dumps(views.match_records(matches), indent=2, ensure_ascii=False))
         return
     print_table(views.match_table(matches), fmt)
 
@@ -281,6 +277,6 @@ def stats_command(fmt, data, store) -> None:
     """
     numbers = api.stats(api.open_architecture(data, store))
     if fmt == "json":
-        click.echo(json.dumps(numbers, indent=2))
+        emit(json.dumps(numbers, indent=2))
         return
     print_table(views.stats_table(numbers))

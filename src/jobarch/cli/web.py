@@ -33,6 +33,14 @@ from .base import data_options, main
     help="Query worker processes: how many /sparql queries run at once (pages never wait for them).",
 )
 @click.option(
+    "--query-memory",
+    type=click.IntRange(min=0),
+    default=1024,
+    show_default=True,
+    metavar="MIB",
+    help="MiB of memory a /sparql query may use (past it, 503 and the worker is replaced); 0: no limit.",
+)
+@click.option(
     "--allow-host",
     "allow_host",
     multiple=True,
@@ -47,7 +55,9 @@ from .base import data_options, main
     "<IRI>level/M2). Default: the namespace of the architecture's own IRI.",
 )
 @data_options
-def serve_command(host, port, query_timeout, max_rows, workers, allow_host, base_iri, data, store) -> None:
+def serve_command(
+    host, port, query_timeout, max_rows, workers, query_memory, allow_host, base_iri, data, store
+) -> None:
     """Serve profile pages, compare, browse, search and a read-only SPARQL endpoint.
 
     \b
@@ -64,6 +74,7 @@ def serve_command(host, port, query_timeout, max_rows, workers, allow_host, base
         query_timeout=query_timeout,
         max_rows=max_rows,
         workers=workers,
+        query_memory=query_memory * 2**20 or None,
         allowed_hosts=tuple(allowed_hosts(host, allow_host)),
         base_iri=base_iri,
     )

@@ -76,12 +76,74 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
+#: What ``[jobarch]`` may hold, and the type of each value; anything else is refused, never ignored.
+KEYS: dict[str, tuple[type, ...]] = {
+    "data": (str, list),
+    "store": (str,),
+    "base_iri": (str,),
+    "graph_store": (str,),
+    "max_bytes": (int, str),
+    "adjacency": (dict,),
+}
+ADJACENCY_KEYS = ("taxonomy_weight", "level_weight", "skill_weight", "cross_track_penalty")
+
+
 def read_config(path: Path) -> dict:
+    """jobarch.toml, checked: bad UTF-8, bad TOML, an unknown table or key, or a value of the wrong type is an
+    error naming the file (a setting silently ignored is a wrong answer the user trusts)."""
+    from .files import decode_utf8, read_bytes
+
+    text = decode_utf8(path, read_bytes(path))
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        config = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)
         raise JobarchError(f"invalid TOML: {exc}", Location(path, line)) from None
+    _check_config(path, config)
+    return config
+
+
+def _check_config(path: Path, config: dict) -> None:
+    import math
+
+    from .errors import did_you_mean
+
+    def refuse(message: str, hint: str | None = None) -> JobarchError:
+        return JobarchError(message, Location(path), hint=hint)
+
+    for table in config:
+        if table == "adjacency":
+            raise refuse("[adjacency] is not read here", hint="name the table [jobarch.adjacency]")
+        if table != "jobarch":
+            raise refuse(f"unknown table [{table}]", hint="jobarch reads the [jobarch] table")
+    settings = config.get("jobarch", {})
+    if not isinstance(settings, dict):
+        raise refuse("jobarch must be a table", hint="write [jobarch] on a line of its own")
+    for key, value in settings.items():
+        if key not in KEYS:
+            raise refuse(f"unknown setting jobarch.{key}", hint=did_you_mean(key, list(KEYS)) or "see the README")
+        if not isinstance(value, KEYS[key]) or isinstance(value, bool):
+            wanted = " or ".join(
+                {"str": "a string", "list": "a list", "int": "a number", "dict": "a table"}[t.__name__]
+                for t in KEYS[key]
+            )
+            raise refuse(f"jobarch.{key} must be {wanted}, not {type(value).__name__} {value!r}")
+    data = settings.get("data", [])
+    if isinstance(data, list) and not all(isinstance(item, str) and item for item in data):
+        raise refuse("jobarch.data must list paths as strings")
+    if "max_bytes" in settings:
+        try:
+            parse_size(settings["max_bytes"])
+        except JobarchError:
+            raise refuse(
+                f"jobarch.max_bytes must be a positive size, not {settings['max_bytes']!r}", hint='e.g. "512M"'
+            ) from None
+    for key, value in settings.get("adjacency", {}).items():
+        if key not in ADJACENCY_KEYS:
+            hint = did_you_mean(key, list(ADJACENCY_KEYS)) or "settings: " + ", ".join(ADJACENCY_KEYS)
+            raise refuse(f"unknown setting jobarch.adjacency.{key}", hint=hint)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise refuse(f"jobarch.adjacency.{key} must be a number of 0 or more, not {value!r}")
 
 
 def resolve(data: Sequence[str | Path] = (), store: str | None = None, start: Path | None = None) -> Settings:

@@ -44,8 +44,12 @@ class JobarchError(Exception):
         return f"{text}\n  hint: {self.hint}" if self.hint else text
 
 
-class QueryTimeoutError(JobarchError):
-    """A query stopped at its time limit (the SPARQL endpoint answers 503, not 400)."""
+class QueryLimitError(JobarchError):
+    """A query stopped at one of its resource limits, time or memory (the SPARQL endpoint answers 503, not 400)."""
+
+
+class QueryTimeoutError(QueryLimitError):
+    """A query stopped at its time limit."""
 
 
 def closest(word: str, choices: list[str], n: int = 5, cutoff: float = 0.5) -> list[str]:

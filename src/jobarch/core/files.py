@@ -33,7 +33,10 @@ def parse_size(text: str | int) -> int:
     if not match:
         raise JobarchError(f"not a size: {text!r}", hint="write it as bytes or with K, M or G, e.g. 512M")
     number, unit = float(match.group(1)), match.group(2).lower()
-    return int(number * 1024 ** " kmgt".index(unit or " "))
+    size = int(number * 1024 ** " kmgt".index(unit or " "))
+    if size <= 0:
+        raise JobarchError(f"a size limit of {text!r} would refuse every file", hint="give a size above 0, e.g. 512M")
+    return size
 
 
 def max_bytes() -> int:
@@ -104,7 +107,7 @@ def read_chunks(path: Path, limit: int | None = None, size: int | None = 1 << 20
                 raise JobarchError(
                     "not a regular file (a device, FIFO or socket is never read)",
                     Location(path),
-                    hint="point jobarch at the Turtle files themselves",
+                    hint="give jobarch a regular file (copy a stream to a file first)",
                 )
             while chunk := handle.read(limit + 1 - read if size is None else min(size, limit + 1 - read)):
                 read += len(chunk)

@@ -136,8 +136,11 @@ def output_directory(path: Path, *, force: bool = False, protected: Iterable[Pat
     (the old contents removed only then), discarded when it fails."""
     path = Path(path)
     check_directory(path, force=force, protected=protected)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent))
+    except OSError as exc:  # a read-only file system, a missing or unwritable parent, a parent that is a file
+        raise _cannot_write(path, exc) from None
     try:
         yield staging
         os.chmod(staging, path.stat().st_mode & 0o7777 if path.exists() else 0o777 & ~umask())
@@ -149,7 +152,18 @@ def output_directory(path: Path, *, force: bool = False, protected: Iterable[Pat
         os.replace(staging, path)
         if retired is not None:
             shutil.rmtree(retired, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _cannot_write(path, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     remember(p for p in path.iterdir() if p.is_file())
+
+
+def _cannot_write(path: Path, exc: OSError) -> JobarchError:
+    return JobarchError(
+        f"cannot write directory: {exc.strerror or exc}",
+        Location(path),
+        hint="choose a directory on a writable file system (-o)",
+    )

@@ -71,7 +71,7 @@ class AdjacencyModel:
         if abs(total - 1) > 1e-9:
             raise JobarchError(
                 f"adjacency weights sum to {total:g}, not 1",
-                hint="fix ja:taxonomyWeight / ja:levelWeight / ja:skillWeight (or [adjacency] in jobarch.toml)",
+                hint="fix ja:taxonomyWeight / ja:levelWeight / ja:skillWeight (or [jobarch.adjacency] in jobarch.toml)",
             )
         maxima = [b.max_distance for b in self.bands]
         if len(self.bands) != 3 or maxima != sorted(maxima) or len(set(maxima)) != 3 or maxima[-1] < 1:

@@ -104,7 +104,23 @@ def parse_file(path: Path, text: str | None = None) -> Graph:
         raise
     except Exception as exc:  # rdflib raises many types; each becomes path:line where it says one
         raise syntax_error(path, exc) from None
+    _check_iris(path, parsed)
     return parsed
+
+
+#: What an IRI may not hold (RFC 3987): rdflib's JSON-LD parser lets these through, and every store refuses them.
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _check_iris(path: Path, graph: Graph) -> None:
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and _NOT_IN_IRIS.search(term):
+                raise JobarchError(
+                    f"not an IRI: {str(term)!r} (spaces, quotes, <, >, braces, |, ^, ` and \\ are not allowed)",
+                    Location(path),
+                    hint="percent-encode the character (a space is %20, a quote %22)",
+                )
 
 
 _PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.M | re.I)
@@ -164,6 +180,10 @@ def _check_json_ld(path: Path, text: str) -> None:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise JobarchError(f"invalid JSON: {exc.msg}", Location(path, exc.lineno, exc.colno)) from None
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits (a denial of service otherwise)
+        raise JobarchError(
+            f"invalid JSON: {str(exc).split(';')[0]}", Location(path), hint="write such a number as a string"
+        ) from None
     stack = [doc]
     while stack:
         item = stack.pop()

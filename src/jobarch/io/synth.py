@@ -15,6 +15,7 @@ directories.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..core.files import atomic_write
@@ -135,10 +136,12 @@ def _lit(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@en'
 
 
-def synthesize(n_profiles: int, seed: int, out_dir: Path, *, force: bool = False) -> list[Path]:
+def synthesize(
+    n_profiles: int, seed: int, out_dir: Path, *, force: bool = False, protected: Iterable[Path] = ()
+) -> list[Path]:
     """Write an architecture of exactly ``n_profiles`` profiles to ``out_dir`` (swapped in whole, see
     :func:`jobarch.core.outputs.output_directory`); returns the files."""
-    with output_directory(out_dir, force=force) as staging:
+    with output_directory(out_dir, force=force, protected=protected) as staging:
         written = _synthesize_into(n_profiles, seed, staging)
     return [out_dir / path.relative_to(staging) for path in written]
 

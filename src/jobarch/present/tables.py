@@ -69,13 +69,22 @@ def to_rich(table: Table) -> Any:
     return out
 
 
+def emit(text: str, nl: bool = True) -> None:
+    """Print data on standard output. On a terminal its control characters (ESC, OSC, C1, bidi overrides, which
+    a label can hold) are shown as escapes, never acted on; a pipe or a file gets the bytes as they are."""
+    import sys
+
+    import click
+
+    click.echo(terminal_safe(text) if sys.stdout.isatty() else text, nl=nl)
+
+
 def print_table(table: Table, fmt: str = "table", console: Any = None) -> None:
     """Print on standard output: a rich table for ``table``, otherwise the text format."""
-    import click
 
     if fmt == "table":
         from rich.console import Console
 
         (console or Console()).print(to_rich(table))
     else:
-        click.echo(render(table, fmt), nl=False)
+        emit(render(table, fmt), nl=False)

@@ -17,7 +17,7 @@ from rdflib.term import Identifier
 
 from ..core.errors import QueryTimeoutError
 from ..store import QueryResult, Store
-from .safety import check_query, with_standard_prefixes
+from .safety import runnable_text, with_standard_prefixes
 
 
 def run_query(
@@ -29,18 +29,22 @@ def run_query(
     timeout: float | None = 60.0,
     source: str = "query",
 ) -> QueryResult:
-    """Vet and run a query on a store, stopping it after ``timeout`` seconds (None: no limit)."""
-    text = vet(text, allow_service=allow_service, source=source)
+    """Vet and run a query on a store, stopping it after ``timeout`` seconds (None: no limit).
+
+    Vetting is inside the time limit too: a query made to be slow to parse is stopped like one slow to run."""
+
+    def ask() -> QueryResult:
+        return store.query(vet(text, allow_service=allow_service, source=source), bindings)
+
     if not timeout:
-        return store.query(text, bindings)
-    return run_in_thread(lambda: store.query(text, bindings), timeout, what=f"query {source}")
+        return ask()
+    return run_in_thread(ask, timeout, what=f"query {source}")
 
 
 def vet(text: str, *, allow_service: bool = False, source: str = "query") -> str:
     """The query as it will run: refused if it would write, call out or read outside the store (see
-    :mod:`.safety`), with the standard prefixes declared."""
-    check_query(text, allow_service=allow_service, source=source)
-    return with_standard_prefixes(text)
+    :mod:`.safety`), its comments blanked, with the standard prefixes declared."""
+    return with_standard_prefixes(runnable_text(text, allow_service=allow_service, source=source))
 
 
 def _timeout(what: str, timeout: float) -> QueryTimeoutError:

@@ -28,6 +28,7 @@ from ..core.errors import JobarchError
 from ..core.namespaces import JA
 from ..domain.adjacency import AdjacencyIndex
 from ..graph.terms import integer, text
+from ..query.workers import DEFAULT_MEMORY as DEFAULT_QUERY_MEMORY
 from ..query.workers import AnswerLimits, QueryWorkers
 from ..store import Store
 from .guard import LOOPBACK, Guard
@@ -52,6 +53,7 @@ class Limits:
     max_rows: int = 10_000
     max_answer_bytes: int = 50 * 1024 * 1024
     workers: int = 2  # query worker processes
+    query_memory: int | None = DEFAULT_QUERY_MEMORY  # bytes one /sparql query may allocate (None: unbounded)
     queue: int = 8  # queries that may wait for a worker; beyond, 503 + Retry-After
     adjacent: int = 5
     allowed_hosts: tuple[str, ...] = LOOPBACK
@@ -94,7 +96,7 @@ def create_app(
     from starlette.staticfiles import StaticFiles
 
     settings = settings or Limits()
-    workers = workers or api.query_workers(store, settings.workers, settings.queue)
+    workers = workers or api.query_workers(store, settings.workers, settings.queue, settings.query_memory)
 
     class CachedStatic(StaticFiles):
         """The stylesheet and icon change only with jobarch: browsers may keep them a day."""
@@ -242,8 +244,8 @@ def create_app(
     def resource(request: Request) -> Response:
         """Any IRI of the data under the base: a browser goes to its page, an RDF client gets its triples."""
         iri = iri_for_path(base, request.url.path)
-        kind = api.resource_kind(store, iri) if base else None
-        if kind is None:
+        kind = api.resource_kind(store, iri) if base and iri is not None else None
+        if kind is None or iri is None:
             return not_found(f"Nothing here: {request.url.path}", "Browse the architecture from the home page.")
         wanted = wanted_type(request)
         if wanted is None:
@@ -430,7 +432,7 @@ def serve(
         print(f"adjacency not available: {exc.message}; pages will say so", flush=True)
         index = None
     settings = settings or Limits()
-    workers = api.query_workers(backend, settings.workers, settings.queue)
+    workers = api.query_workers(backend, settings.workers, settings.queue, settings.query_memory)
     workers.warm()  # the first queries do not pay for opening the store
     app = create_app(backend, index, settings=settings, data=data, workers=workers)
     try:

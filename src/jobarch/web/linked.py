@@ -12,6 +12,7 @@ asks for (Turtle, JSON-LD, N-Triples, RDF/XML), with ``Vary: Accept`` and a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -76,10 +77,18 @@ def not_acceptable() -> Any:
     return PlainTextResponse("406: resources are available as " + ", ".join(RESOURCE_TYPES) + "\n", 406)
 
 
-def iri_for_path(base: str, path: str) -> URIRef:
-    """The IRI a request path names: the path under the base, whether or not it repeats the base's own path."""
+#: What no IRI may hold (RFC 3987: spaces, controls, <>"{}|^`\\), and what a path's undecodable bytes became.
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f\ufffd]')
+
+
+def iri_for_path(base: str, path: str) -> URIRef | None:
+    """The IRI a request path names: the path under the base, whether or not it repeats the base's own path;
+    None when the decoded path could not be part of an IRI (``%20``, ``%00``, ``%3E``, a byte that is not UTF-8),
+    so that it is simply not found."""
     base_path = urlsplit(base).path
     relative = path[len(base_path) :] if base_path != "/" and path.startswith(base_path) else path.lstrip("/")
+    if _NOT_IN_IRIS.search(relative):
+        return None
     return URIRef(base + relative)
 
 

@@ -1,9 +1,10 @@
 """``/sparql``: the SPARQL 1.1 Protocol's query operation, read-only, never blocking the server.
 
 A query is read (a POST body is cut off at :data:`MAX_QUERY_BYTES` while it
-arrives, never buffered whole), vetted (updates, ``SERVICE`` and ``FROM`` are
-refused), and run on the server's query workers (:mod:`jobarch.query.workers`):
-the event loop only waits, so pages and other queries keep answering; a query
+arrives, never buffered whole), then vetted (updates, ``SERVICE`` and ``FROM``
+are refused) and run on the server's query workers
+(:mod:`jobarch.query.workers`), both under the time limit: the event loop
+never parses a query, it only waits, so pages and other queries keep answering; a query
 past its time limit, or whose client hung up, is stopped; when every worker
 is busy and the queue is full the answer is 503 with ``Retry-After``. The
 answer's size is capped in rows and bytes where it is computed.
@@ -15,8 +16,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.errors import JobarchError, QueryTimeoutError
-from ..query import vet
+from ..core.errors import JobarchError, QueryLimitError
 from ..query.workers import AnswerLimits, ClientGoneError, QueryWorkers, WorkersBusyError
 from ..store import QueryResult
 from .protocol import RESULT_TYPES, negotiate, serialize_result
@@ -52,7 +52,7 @@ def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits,
             return form()
         on_page = _formats(request)[:1] == ["html"]
         try:
-            result = await workers.run(vet(query), timeout=timeout, limits=limits, disconnected=request.is_disconnected)
+            result = await workers.run(query, timeout=timeout, limits=limits, disconnected=request.is_disconnected)
         except WorkersBusyError as exc:
             if on_page:
                 return form(query=query, error=f"{exc.message}: try again shortly", status=503)
@@ -60,7 +60,7 @@ def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits,
         except ClientGoneError:
             return text(499, "client closed the request")
         except JobarchError as exc:
-            status = 503 if isinstance(exc, QueryTimeoutError) else 400
+            status = 503 if isinstance(exc, QueryLimitError) else 400
             if on_page:
                 return form(query=query, error=exc.message + (f" ({exc.hint})" if exc.hint else ""), status=status)
             return text(status, exc.message, exc.hint)

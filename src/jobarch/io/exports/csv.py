@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from ...store import Store
-from ..csv_layout import COLUMNS, join_items
+from ..csv_layout import COLUMNS, csv_text, join_items
 from .rows import ProfileRecord, profile_records
 
 DESCRIPTION = "one row per profile; list columns joined with ' | '"
@@ -42,9 +39,5 @@ def flat(r: ProfileRecord) -> dict[str, str]:
 
 
 def export(store: Store) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for record in profile_records(store):
-        writer.writerow(flat(record))
-    return buffer.getvalue()
+    rows = ([flat(record)[column] for column in COLUMNS] for record in profile_records(store))
+    return csv_text([COLUMNS, *rows])

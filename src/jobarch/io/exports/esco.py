@@ -9,8 +9,6 @@ ISCO groups as ``skos:broader``. With a directory, also
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from ...core.files import atomic_write
@@ -18,6 +16,7 @@ from ...core.namespaces import PREFIX_IRIS
 from ...graph.turtle import canonical_turtle_from
 from ...query import bundled
 from ...store import Store
+from ..csv_layout import csv_text
 from .rows import profile_records
 
 DESCRIPTION = "occupations and skills in ESCO's model (RDF, or CSV files in a directory)"
@@ -114,9 +113,7 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
         ("skills_en.csv", skill_rows),
         ("occupationSkillRelations_en.csv", relations),
     ):
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\r\n").writerows(table)  # ESCO's own files end lines with CRLF
-        atomic_write(out_dir / name, buffer.getvalue())
+        atomic_write(out_dir / name, csv_text(table, line_end="\r\n"))  # ESCO's own files end lines with CRLF
         written.append(out_dir / name)
     return written
 

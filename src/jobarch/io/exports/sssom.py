@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...core.namespaces import JA, SEMAPV, SKOS
 from ...store import Store
+from ..csv_layout import tsv_cell
 from .rows import profile_records
 
 DESCRIPTION = "the classification mappings as SSSOM TSV"
@@ -67,5 +68,5 @@ def export(store: Store, mapping_set_id: str = MAPPING_SET_ID) -> str:
         "confidence",
         "mapping_tool",  # the mapping's ja:mappingSource: the tool or crosswalk that produced it
     ]
-    body = ["\t".join(columns)] + ["\t".join(c.replace("\t", " ") for c in line) for line in sorted(lines)]
+    body = ["\t".join(columns)] + ["\t".join(tsv_cell(c) for c in line) for line in sorted(lines)]
     return "\n".join(header + body) + "\n"

@@ -9,6 +9,7 @@ sources, quality dimensions).
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from rdflib.namespace import RDF, SKOS
 from ...core.errors import JobarchError, Location
 from ...core.files import read_text
 from ...core.namespaces import JA
-from ..csv_layout import COLUMNS, REQUIRED, split_items
+from ..csv_layout import COLUMNS, REQUIRED, restore, split_items
 from .builder import DEFAULT_BASE, ArchitectureBuilder, classification_schemes, slug
 
 STATUSES = {"draft": JA.Draft, "in review": JA.InReview, "published": JA.Published}
@@ -37,8 +38,17 @@ class RowError:
 
 def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = "en") -> list[Path]:
     """Read a profile CSV and write an architecture; raise with every bad cell if any."""
-    text = read_text(path)
-    reader = csv.DictReader(text.splitlines())
+    text = read_text(path).removeprefix("\ufeff")  # a spreadsheet's byte-order mark is not part of "code"
+    csv.field_size_limit(max(len(text), 131072))  # a cell may be as large as the file the size limit let in
+    # the csv module reads line breaks itself: blank lines and U+2028 inside a quoted cell are the cell's own
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _import_rows(path, reader, out_dir, base, lang)
+    except csv.Error as exc:
+        raise JobarchError(f"malformed CSV: {exc}", Location(path, reader.line_num or None)) from None
+
+
+def _import_rows(path: Path, reader: csv.DictReader, out_dir: Path, base: str, lang: str) -> list[Path]:
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise JobarchError(
@@ -55,7 +65,8 @@ def import_csv(path: Path, out_dir: Path, base: str = DEFAULT_BASE, lang: str = 
     shared.add((b.skills_scheme, SKOS.prefLabel, b.text("Skills")))
     shared.add((b.skills_scheme, RDF.type, SKOS.ConceptScheme))
 
-    for number, row in enumerate(reader, start=2):
+    for number, raw in enumerate(reader, start=2):
+        row = {column: restore(value) if isinstance(value, str) else value for column, value in raw.items()}
         if number > MAX_ROWS:
             raise JobarchError(f"more than {MAX_ROWS:,} rows", Location(path, number))
 

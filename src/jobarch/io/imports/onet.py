@@ -150,6 +150,8 @@ def _workbook_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         raise JobarchError(f"cannot read the workbook: {exc}", Location(path)) from None
     try:
         sheet = book.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):  # read every row, not the count the file's <dimension> claims
+            sheet.reset_dimensions()
         lines = sheet.iter_rows(values_only=True)
         header = [_cell(v) for v in next(lines, ())]
         rows = [dict(zip(header, (_cell(v) for v in line), strict=False)) for line in lines if any(line)]
