@@ -98,12 +98,11 @@ def commands(c: dict[str, str], classification: Path, out: Path) -> list[tuple[s
     ]
 
 
-def run(args: list[str], env: dict, timeout: float) -> tuple[float | None, float, int]:
+def run(args: list[str], env: dict, timeout: float, cwd: Path | None = None) -> tuple[float | None, float, int]:
     """Seconds (None when stopped at the timeout), peak RSS in MiB, exit status."""
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jobarch", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    command = args if args[0] == "git" else [sys.executable, "-m", "jobarch", *args]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     deadline = start + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -115,6 +114,54 @@ def run(args: list[str], env: dict, timeout: float) -> tuple[float | None, float
             _, status, usage = os.wait4(proc.pid, 0)
             return None, usage.ru_maxrss / 1024, -9
         time.sleep(0.01)
+
+
+def curator_rows(root: Path, work: Path, size: int, timeout: float) -> list[tuple[str, ...]]:
+    """The curator's loop on a git checkout of the architecture: fmt --check, then diff after one family file is
+    edited (cold and warm), and a diff of two whole versions; ``git diff`` itself beside them, as the floor."""
+    checkout = work / "checkout"
+    shutil.copytree(root, checkout / "data")
+    git = ["git", "-c", "user.email=bench@example.org", "-c", "user.name=bench"]
+    for step in (["init", "-q"], ["add", "."], ["commit", "-qm", "architecture"]):
+        subprocess.run([*git, *step], cwd=checkout, check=True, capture_output=True)
+    family = next((checkout / "data").rglob("family-01.ttl"))
+    text = family.read_text(encoding="utf-8")
+    family.write_text(text.replace('skos:prefLabel "', 'skos:prefLabel "Edited ', 1), encoding="utf-8")
+    other = synthetic(size, seed=8)
+    env = {**os.environ, "JOBARCH_CACHE_DIR": str(work / "cache" / "curator")}
+    env.pop("JOBARCH_STORE", None)
+    env.pop("JOBARCH_DATA", None)
+    rows = []
+    runs = [
+        ("fmt --check", ["fmt", "--check", "data"], None),
+        ("diff --git HEAD.. (one family edited)", ["diff", "--git", "HEAD..", "data"], ["git", "diff", "--stat"]),
+        (
+            "diff of two whole versions",
+            ["diff", str(root), str(other)],
+            ["git", "diff", "--no-index", "--stat", str(root), str(other)],
+        ),
+    ]
+    for name, argv, floor in runs:
+        cold, cold_rss, cold_exit = run(argv, env, timeout, cwd=checkout)
+        warm, warm_rss, warm_exit = run(argv, env, timeout, cwd=checkout)
+        baseline = ""
+        if floor:
+            seconds, _, _ = run(floor, env, timeout, cwd=checkout)
+            baseline = f"git: {fmt_time(seconds, timeout)}"
+        status = "" if cold_exit in (0, 1) and warm_exit in (0, 1) else f" exit {cold_exit}/{warm_exit}"
+        rows.append(
+            (
+                name,
+                fmt_time(cold, timeout),
+                fmt_time(warm, timeout),
+                f"{max(cold_rss, warm_rss):,.0f}",
+                baseline,
+                status,
+            )
+        )
+        print(f"  {size:,} {name}: cold {rows[-1][1]} s, warm {rows[-1][2]} s, {rows[-1][3]} MiB{status}", flush=True)
+    shutil.rmtree(other, ignore_errors=True)
+    return rows
 
 
 def fmt_time(seconds: float | None, timeout: float) -> str:
@@ -169,6 +216,8 @@ def main() -> None:
                 f"  {size:,} {name}: cold {rows[-1][1]} s, warm {rows[-1][2]} s, {rows[-1][3]} MiB{status}", flush=True
             )
             shutil.rmtree(cache, ignore_errors=True)
+        if not args.only or any(name.startswith(("fmt", "diff")) for name in args.only):
+            rows += curator_rows(root, work, size, args.timeout)
         print(f"\n{size:,} profiles\n")
         print(table(rows, ("command", "cold s", "warm s", "peak RSS MiB", "baseline s (x warm)", "")))
         print(flush=True)

@@ -42,6 +42,8 @@ from .query.workers import QueryWorkers
 from .reasoning import Inference
 
 if TYPE_CHECKING:
+    from .io.diff import SubjectChange
+    from .io.fmt import FormatResult
     from .validation import ValidationReport
 from .store import QueryResult, Store, open_store
 
@@ -412,6 +414,40 @@ def synthesize(profiles: int, seed: int, out: Path, *, force: bool = False) -> l
     from .io.synth import synthesize as write_synthetic
 
     return write_synthetic(profiles, seed, out, force=force, protected=curator_files())
+
+
+def format_files(
+    paths: Sequence[str | Path] = (), *, check: bool = False, drop_comments: bool = False
+) -> list[FormatResult]:
+    """Rewrite the Turtle files under ``paths`` (default: the architecture's) in the canonical layout, atomically,
+    keeping comments; with ``check`` only say which would change. A file that cannot be rewritten without losing
+    a comment or a triple is refused and left as it is."""
+    from .io.fmt import format_files as rewrite
+
+    return rewrite(discover(paths or resolve().data), check=check, drop_comments=drop_comments)
+
+
+def diff(old: Sequence[str | Path], new: Sequence[str | Path]) -> list[SubjectChange]:
+    """What changed from the files under ``old`` to those under ``new``, by subject and section; files whose
+    bytes are equal on both sides are not read."""
+    from .io.diff import diff as compare_files
+
+    return compare_files([Path(p) for p in old], [Path(p) for p in new])
+
+
+def diff_git(revisions: str, paths: Sequence[str | Path]) -> list[SubjectChange]:
+    """What changed between two git revisions (``REV1..REV2``; ``REV1..``: to the working tree) of the files
+    under ``paths``; git names the changed files and only those are read."""
+    from .io.diff import diff_git as compare_revisions
+
+    return compare_revisions(revisions, [Path(p) for p in paths])
+
+
+def diff_report(changes: Sequence[SubjectChange], fmt: str = "text") -> str:
+    """A diff as text (a line per subject), JSON (for tools) or Markdown (a pull request's summary)."""
+    from .io.diff import render
+
+    return render(list(changes), fmt)
 
 
 def import_plan(source: Path, mapping: Any = None) -> str:

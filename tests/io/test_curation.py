@@ -13,6 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 
+from jobarch import api
 from jobarch.cli import main
 from jobarch.core.resources import sample_data_dir
 from jobarch.io.fmt import format_text
@@ -145,7 +146,6 @@ def edited(tmp_path):
     return old, new
 
 
-@pytest.mark.slow
 def test_diff_groups_by_profile_and_section(runner, edited):
     old, new = edited
     result = runner.invoke(main, ["diff", str(old), str(new)])
@@ -157,16 +157,17 @@ def test_diff_groups_by_profile_and_section(runner, edited):
     doc = json.loads(runner.invoke(main, ["diff", str(old), str(new), "--format", "json"]).output)
     assert {c["subject"] for c in doc} == {REFERENCE_CODE, focus_line.split(":")[0]}
     md = runner.invoke(main, ["diff", str(old), str(new), "--format", "md"]).output
-    assert md.startswith("- **")
+    assert md.startswith("## Architecture changes\n")
+    assert "| MANUFA3 | 0 | 0 | 1 |" in md  # the reference profile, changed; the focus is not a profile
+    assert f"- **{REFERENCE_CODE}** (changed)\n  - responsibilities: +1 -1" in md
+    assert "### Other changes" in md and "  - skills: +Chromatography Operation" in md
 
 
-@pytest.mark.slow
 def test_diff_of_identical_architectures(runner):
     result = runner.invoke(main, ["diff", str(sample_data_dir()), str(sample_data_dir())])
     assert result.exit_code == 0 and result.output == "no changes\n"
 
 
-@pytest.mark.slow
 def test_diff_git_revisions(runner, edited, monkeypatch):
     old, new = edited
     repo = old.parent / "repo"
@@ -191,12 +192,13 @@ def test_diff_git_revisions(runner, edited, monkeypatch):
     assert runner.invoke(main, ["diff", "--git", "HEAD..", "data"]).output == "no changes\n"
 
 
-def test_diff_matches_blank_nodes_by_structure():
-    from jobarch.io.diff import diff_graphs
-
-    a = Graph().parse(data='<urn:p> <urn:r> [ <urn:t> "x" ] , [ <urn:t> "y" ] .', format="turtle")
-    b = Graph().parse(data='<urn:p> <urn:r> [ <urn:t> "y" ] , [ <urn:t> "x" ] .', format="turtle")
-    assert diff_graphs(a, b) == []
+def test_diff_matches_blank_nodes_by_structure(write):
+    a = write("a/x.ttl", '<urn:p> <urn:r> [ <urn:t> "x" ] , [ <urn:t> "y" ] .')
+    b = write("b/x.ttl", '<urn:p> <urn:r> [ <urn:t> "y" ] , [ <urn:t> "x" ] .')
+    assert api.diff([a.parent], [b.parent]) == []
+    c = write("c/x.ttl", '<urn:p> <urn:r> [ <urn:t> "y" ] , [ <urn:t> "z" ] .')
+    (change,) = api.diff([a.parent], [c.parent])
+    assert change.sections == {"urn:r": {"+": [""], "-": [""]}}
 
 
 def test_diff_bad_input(runner, write):

@@ -111,11 +111,8 @@ def fmt_command(paths, check, drop_comments, data) -> None:
       jobarch fmt --check data/
     """
     from ..core.files import display_path
-    from ..graph.sources import discover
-    from ..io.fmt import format_files
 
-    files = discover(paths or data or [api.resolve_data_paths()[0]])
-    results = format_files(files, check=check, drop_comments=drop_comments)
+    results = api.format_files(paths or data, check=check, drop_comments=drop_comments)
     changed = [r for r in results if r.changed]
     for r in changed:
         click.echo(terminal_safe(f"{'would reformat' if check else 'reformatted'} {display_path(r.path)}"))
@@ -149,16 +146,14 @@ def diff_command(sides, revisions, fmt) -> None:
       jobarch diff old/ data/
       jobarch diff --git HEAD~1.. data/
     """
-    from ..io import diff as semantic_diff
-
     if revisions:
         if not sides:
             raise click.UsageError("--git needs the paths to compare, e.g. jobarch diff --git HEAD~1.. data/")
-        changes = semantic_diff.diff_git(revisions, [Path(p) for p in sides])
+        changes = api.diff_git(revisions, sides)
     else:
         if len(sides) != 2:
             raise click.UsageError("give two files or two directories (or --git REV1..REV2 PATH)")
-        changes = semantic_diff.diff([Path(sides[0])], [Path(sides[1])])
-    click.echo(terminal_safe(semantic_diff.render(changes, fmt)), nl=False)
+        changes = api.diff([sides[0]], [sides[1]])
+    emit(api.diff_report(changes, fmt), nl=False)
     if changes:
         sys.exit(1)

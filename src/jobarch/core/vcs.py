@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import JobarchError
@@ -46,11 +47,50 @@ def changed_files(paths: list[Path], since: str = "HEAD") -> list[Path]:
     return found
 
 
-def files_at(revision: str, paths: list[Path], suffixes: tuple[str, ...] = ()) -> dict[str, bytes]:
-    """The files under ``paths`` (ending in one of ``suffixes``, if given) as they were at ``revision``:
-    repository-relative name -> content."""
+def files_at(
+    revision: str, paths: list[Path], suffixes: tuple[str, ...] = (), only: Iterable[str] | None = None
+) -> dict[str, bytes]:
+    """The files under ``paths`` (ending in one of ``suffixes``, if given; among ``only``, if given) as they were
+    at ``revision``: repository-relative name -> content, read in one ``git cat-file --batch``."""
     top = top_level(Path.cwd())
     rel = [str(p.resolve().relative_to(top)) for p in paths]
     names = git(["ls-tree", "-r", "--name-only", revision, "--", *rel], top).splitlines()
     wanted = [n for n in names if not suffixes or Path(n).suffix.lower() in suffixes]
-    return {name: git_bytes(["show", f"{revision}:{name}"], top) for name in wanted}
+    if only is not None:
+        keep = set(only)
+        wanted = [n for n in wanted if n in keep]
+    if not wanted:
+        return {}
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=top,
+            input="".join(f"{revision}:{name}\n" for name in wanted).encode("utf-8"),
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise JobarchError(f"git cat-file failed: {exc}") from None
+    found, out, at = {}, done.stdout, 0
+    for name in wanted:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        size = int(header[2])
+        found[name] = out[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1
+    return found
+
+
+def changed_between(
+    first: str, second: str | None, paths: list[Path], suffixes: tuple[str, ...] = ()
+) -> dict[str, Path]:
+    """The files under ``paths`` that differ between ``first`` and ``second`` (None: the working tree, untracked
+    files included), by repository-relative name, with their path in the working tree. git answers from its
+    index and the files' stat data: nothing unchanged is read."""
+    top = top_level(next((p if p.is_dir() else p.parent for p in paths), Path.cwd()))
+    rel = [str(p.resolve().relative_to(top)) for p in paths]
+    revisions = [first] if second is None else [first, second]
+    names = git(["diff", "--name-only", "--no-renames", *revisions, "--", *rel], top).splitlines()
+    if second is None:
+        names += git(["ls-files", "--others", "--exclude-standard", "--", *rel], top).splitlines()
+    return {n: top / n for n in sorted(set(names)) if not suffixes or Path(n).suffix.lower() in suffixes}

@@ -1,7 +1,7 @@
 """A graph as text in a standard RDF syntax, with jobarch's prefixes: the same triples give the same bytes.
 
 Every format is written from the triples' N-Triples text with blank nodes
-named by content (:func:`jobarch.graph.turtle.blank_labels`), so an export,
+named by content (:func:`jobarch.graph.canonical.blank_labels`), so an export,
 a CONSTRUCT answer or a linked-data page is byte-stable across runs and
 stores: Turtle in jobarch's canonical layout, N-Triples and RDF/XML in sorted
 order (RDF/XML by Oxigraph's writer), JSON-LD compact with the prefixes as
@@ -18,9 +18,10 @@ import pyoxigraph as ox
 
 from ..core.errors import JobarchError
 from ..core.namespaces import PREFIX_IRIS
+from .canonical import blank_labels
 from .terms import rdflib_to_ntriples
 from .triples import Triple, split_line
-from .turtle import blank_labels, canonical_turtle_from
+from .turtle import canonical_turtle_from
 
 #: Serialisations by short name, with their media types.
 SERIALIZATIONS = {

@@ -16,7 +16,8 @@ from rdflib import Graph, URIRef
 
 from ..core.errors import JobarchError, Location
 from ..core.files import read_text
-from .terms import triple_from_ox
+from .terms import rdflib_to_ntriples, triple_from_ox
+from .triples import Triple
 
 #: File extensions read as RDF, and the rdflib parser of each.
 FILE_FORMATS = {
@@ -121,6 +122,25 @@ def _check_iris(path: Path, graph: Graph) -> None:
                     Location(path),
                     hint="percent-encode the character (a space is %20, a quote %22)",
                 )
+
+
+def file_triples(path: Path, text: str, base: str | None = None) -> list[Triple]:
+    """A file's triples as N-Triples text, read against ``base`` (default: the file's own URI), errors at
+    ``path:line:col``. Turtle, N-Triples and TriG go through Oxigraph (lexical forms kept, no Python object per
+    term); JSON-LD through :func:`parse_file`."""
+    fmt = file_format(path)
+    if fmt in _OXIGRAPH_SYNTAX:
+        import pyoxigraph as ox
+
+        syntax = getattr(ox.RdfFormat, _OXIGRAPH_SYNTAX[fmt])
+        try:
+            return [
+                (str(q.subject), str(q.predicate), str(q.object))
+                for q in ox.parse(text.encode("utf-8"), syntax, base_iri=base or graph_iri(path))
+            ]
+        except SyntaxError as exc:
+            raise oxigraph_syntax_error(path, exc) from None
+    return [rdflib_to_ntriples(t) for t in parse_file(path, text)]
 
 
 _PREFIX = re.compile(r"^[ \t]*(?:@prefix|PREFIX)[ \t]+([A-Za-z][\w.-]*)?:[ \t]*<([^>]*)>", re.M | re.I)

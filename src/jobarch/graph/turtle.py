@@ -13,13 +13,12 @@ lexical form is kept as it was read (``"007"^^xsd:integer`` stays ``007``),
 and no object is made per term, so hundreds of thousands of triples are
 written in seconds. The writer never recurses on the data's depth: blank
 nodes nested deeper than :data:`MAX_INLINE_DEPTH`, or in a cycle, are written
-as labelled blocks, whose labels come from what they say (colour refinement),
-so they too are the same every run.
+as labelled blocks, whose labels come from what they say (the canonical
+colours of :mod:`jobarch.graph.canonical`), so they too are the same every run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -27,11 +26,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..core.namespaces import JA, PREFIXES, PROV, RDF, SKOS, XSD
+from .canonical import canonical_order
 from .triples import Triple, literal_parts
 
 MAX_INLINE_DEPTH = 48
 FLAT_WIDTH = 100  # an inline blank node shorter than this stays on one line
-REFINEMENT_ROUNDS = 8  # blank-node colouring: enough to tell apart nodes that differ within eight links
 
 
 def _nt(iri: object) -> str:
@@ -125,10 +124,6 @@ _ESCAPE_ALL = re.compile('[\\\\"\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-
-
 def _uchar(match: re.Match[str]) -> str:
     return _ECHAR.get(match.group()) or f"\\u{ord(match.group()):04X}"
 
@@ -136,42 +131,6 @@ def _uchar(match: re.Match[str]) -> str:
 def escape_string(value: str) -> str:
     """A string's Turtle form between double quotes: one line, control characters and bidi overrides escaped."""
     return '"' + _ESCAPE_ALL.sub(_uchar, value) + '"'
-
-
-def canonical_order(triples: Iterable[Triple], nodes: set[str]) -> list[str]:
-    """Blank nodes ordered by what they say and what points at them (stable across runs and parses).
-
-    Colour refinement: a node's first colour digests its edges to named
-    terms; each further round adds the colours of its blank neighbours,
-    until the partition stops growing (at most :data:`REFINEMENT_ROUNDS`).
-    """
-    named: dict[str, list[str]] = defaultdict(list)
-    linked: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # (direction, predicate, blank neighbour)
-    for s, p, o in triples:
-        s_blank, o_blank = s in nodes, o in nodes
-        if s_blank:
-            if o_blank:
-                linked[s].append(("o", p, o))
-            else:
-                named[s].append("o " + p + " " + o)
-        if o_blank:
-            if s_blank:
-                linked[o].append(("i", p, s))
-            else:
-                named[o].append("i " + s + " " + p)
-    colour = {n: _digest("|".join(sorted(named[n]))) for n in nodes}
-    distinct = len(set(colour.values()))
-    for _ in range(REFINEMENT_ROUNDS):
-        colour = {
-            n: _digest(colour[n] + "|" + "|".join(sorted(d + p + colour[m] for d, p, m in linked[n])))
-            if n in linked
-            else colour[n]
-            for n in nodes
-        }
-        if (now := len(set(colour.values()))) == distinct:
-            break
-        distinct = now
-    return sorted(nodes, key=lambda n: colour[n])
 
 
 class _Layout:
@@ -214,6 +173,9 @@ class _Layout:
         labelled = [n for n in self.canonical_order(blanks) if n not in self.inline] if blanks - self.inline else []
         self.labels = {node: f"_:b{i}" for i, node in enumerate(labelled, 1)}
         self._rendered: dict[tuple[str, int], str] = {}
+
+    def done_with(self, subject: str) -> None:
+        """A top-level block is written: what was kept to write it may go (see :class:`StoreLayout`)."""
 
     # ------------------------------------------------------------------ blank nodes
     def _inline_nodes(self, incoming: Counter[str], parent: dict[str, str], rest_links: set[str]) -> set[str]:
@@ -429,13 +391,24 @@ def canonical_turtle_from(
     relative again; ``languages`` gives language tags back the case they
     were written in (Oxigraph reads them in lower case).
     """
-    attached = attached or {}
     layout = _Layout(triples, prefixes, base, languages)
-    subjects = [s for s in layout.by_subject if s not in layout.inline]
+    subjects = sorted((s for s in layout.by_subject if s not in layout.inline), key=layout.subject_key)
+    return _document(layout, subjects, prefixes, header, attached or {}, footer)
+
+
+def _document(
+    layout: _Layout,
+    subjects: Iterable[str],
+    prefixes: dict[str, str],
+    header: Sequence[str],
+    attached: dict[str, list[str]],
+    footer: Sequence[str],
+) -> str:
     body = []
-    for subject in sorted(subjects, key=layout.subject_key):
+    for subject in subjects:
         comments = attached.get(subject[1:-1], []) if subject[0] == "<" else []
         body.append("\n".join([*comments, layout.term(subject), layout.block_body(subject, 0) + " ."]))
+        layout.done_with(subject)
     used = sorted(layout.used)
     width = max((len(p) for p in used), default=0) + 1
     out = []
@@ -447,17 +420,6 @@ def canonical_turtle_from(
     if footer:
         out.append("\n".join(footer))
     return "\n\n".join(out) + "\n"
-
-
-def blank_labels(triples: Sequence[Triple]) -> dict[str, str]:
-    """Content-derived names for every blank node of some triples (``_:b1``, ``_:b2``, … in canonical order)."""
-    blanks = {t for s, _, o in triples for t in (s, o) if t.startswith("_:")}
-    return {node: f"_:b{i}" for i, node in enumerate(canonical_order(triples, blanks), 1)}
-
-
-def ox_triples(quads: Iterable[Any]) -> list[Triple]:
-    """Oxigraph triples or quads as N-Triples text triples."""
-    return [(str(q.subject), str(q.predicate), str(q.object)) for q in quads]
 
 
 def canonical_turtle(
@@ -473,14 +435,140 @@ def canonical_turtle(
     return canonical_turtle_from((rdflib_to_ntriples(t) for t in graph), prefixes, header, attached, footer)
 
 
+class NotStreamableError(Exception):
+    """The graph has a blank node that is shared, a root or deeper than the inline limit: write it whole."""
+
+
+class _StoreSubjects:
+    """``by_subject`` read from an Oxigraph store on demand, the last few thousand subjects kept."""
+
+    KEEP = 20_000
+
+    def __init__(self, store: Any):
+        self.store = store
+        self.kept: dict[str, dict[str, dict[str, None]]] = {}
+        self.read = 0  # triples read for the blocks written so far
+
+    def get(self, subject: str, default: Any = None) -> Any:
+        found = self.kept.get(subject)
+        if found is None:
+            import pyoxigraph as ox
+
+            term = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject[1:-1])
+            found = defaultdict(dict)
+            for quad in self.store.quads_for_pattern(term, None, None):
+                found[str(quad.predicate)][str(quad.object)] = None
+            if not found:
+                return default
+            if len(self.kept) >= self.KEEP:
+                self.kept.clear()
+            self.kept[subject] = found
+        return found
+
+    def __getitem__(self, subject: str) -> Any:
+        found = self.get(subject)
+        if found is None:
+            raise KeyError(subject)
+        return found
+
+
+class _EveryBlankNode:
+    def __contains__(self, node: object) -> bool:
+        return isinstance(node, str) and node.startswith("_:")
+
+
+class _StoreLists:
+    """The RDF lists of a store-backed layout, found when a blank node is written."""
+
+    def __init__(self, layout: StoreLayout):
+        self.layout = layout
+
+    def __contains__(self, node: object) -> bool:
+        return isinstance(node, str) and self.items(node) is not None
+
+    def __getitem__(self, node: str) -> list[str]:
+        items = self.items(node)
+        if items is None:
+            raise KeyError(node)
+        return items
+
+    def items(self, node: str) -> list[str] | None:
+        items, seen = [], set()
+        while node != _NIL:
+            if node in seen or not self.layout._is_cell(node):
+                return None
+            seen.add(node)
+            po = self.layout.by_subject[node]
+            items.append(next(iter(po[_FIRST])))
+            node = next(iter(po[_REST]))
+        return items
+
+
+class StoreLayout(_Layout):
+    """The canonical layout written from an Oxigraph store a subject at a time, so a file of any size is written
+    in bounded memory. For graphs whose blank nodes all have one owner and nest at most :data:`MAX_INLINE_DEPTH`
+    deep (the caller checks the first; :class:`NotStreamableError` is raised when a block nests deeper), every blank
+    node is written inline, so no label and no whole-graph colouring is needed. The bytes are those of
+    :func:`canonical_turtle_from` on the same triples."""
+
+    def __init__(self, store: Any, prefixes: dict[str, str], base: str | None, languages: dict[str, str] | None):
+        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self.base = base
+        self.languages = languages or {}
+        self.used: set[str] = set()
+        self.by_subject = _StoreSubjects(store)  # type: ignore[assignment]
+        self.inline = _EveryBlankNode()  # type: ignore[assignment]
+        self.lists = _StoreLists(self)  # type: ignore[assignment]
+        self.labels: dict[str, str] = {}
+        self._text: dict[str, str] = {}
+        self._rendered: dict[tuple[str, int], str] = {}
+        self.written = 0  # triples written, to check against the store's size
+
+    def object(self, node: str, indent: int) -> str:
+        if indent > MAX_INLINE_DEPTH and node.startswith("_:") and node not in self.lists:
+            raise NotStreamableError(f"blank nodes nested deeper than {MAX_INLINE_DEPTH}")
+        return super().object(node, indent)
+
+    def block_body(self, subject: str, indent: int) -> str:
+        po = self.by_subject.get(subject, {})
+        self.written += sum(len(objects) for objects in po.values())
+        return super().block_body(subject, indent)
+
+    def done_with(self, subject: str) -> None:
+        self._rendered.clear()
+        if len(self._text) > 200_000:
+            self._text.clear()
+
+
+def canonical_turtle_from_store(
+    store: Any,
+    subjects: Iterable[str],
+    prefixes: dict[str, str],
+    header: Sequence[str] = (),
+    attached: dict[str, list[str]] | None = None,
+    footer: Sequence[str] = (),
+    base: str | None = None,
+    languages: dict[str, str] | None = None,
+) -> str:
+    """The canonical Turtle of an Oxigraph store's default graph whose top-level ``subjects`` (the IRI subjects)
+    are given; see :class:`StoreLayout`. Raises :class:`NotStreamableError` when the store cannot be written so."""
+    layout = StoreLayout(store, prefixes, base, languages)
+    ordered = sorted(subjects, key=layout.subject_key)
+    text = _document(layout, ordered, prefixes, header, attached or {}, footer)
+    if layout.written != len(store):
+        raise NotStreamableError("some blank nodes are not reached from a named subject")
+    return text
+
+
 __all__ = [
     "MAX_INLINE_DEPTH",
+    "NotStreamableError",
+    "StoreLayout",
     "PREDICATE_ORDER",
     "PREFIXES",
     "TYPE_ORDER",
-    "blank_labels",
     "canonical_turtle",
     "canonical_turtle_from",
+    "canonical_turtle_from_store",
     "escape_string",
-    "ox_triples",
 ]

@@ -1,31 +1,39 @@
 """`jobarch diff`: what changed between two versions of an architecture, by profile and section.
 
-Both sides are canonicalised (blank nodes named by their content), so a
-responsibility is matched by what it says, not by a parser's label: editing
-its text shows as one removed and one added. Changes are reported per subject
-(by code where it has one) and per section (responsibilities, skills, ...).
+Only what changed is read. The two versions are compared file by file
+(matched by their path under each side's root): a file whose bytes are the
+same on both sides is skipped without being parsed. The changed files of each
+side are parsed together (a subject moved from one changed file to another is
+no change), and blank nodes are compared by content and owner
+(:func:`jobarch.graph.canonical.by_content`): a responsibility is matched by
+what it says, not by a parser's label, so editing its text shows as one
+removed and one added. Changes are reported per subject (by code where it has
+one) and per section (responsibilities, skills, ...). Names of the things a
+change points at (a skill's label, a level's code) are looked up in the
+changed files first, then in the other files of each side, smallest first,
+only as far as needed.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import graph_diff, to_isomorphic
-from rdflib.namespace import DCTERMS, PROV, SKOS
-
-from ..core.errors import JobarchError
-from ..core.namespaces import JA
-from ..core.vcs import files_at
-from ..graph.architecture import load
-from ..graph.sources import FILE_FORMATS
+from ..core.errors import JobarchError, Location
+from ..core.files import decode_utf8, digest, read_bytes
+from ..core.namespaces import DCTERMS, JA, PREFIXES, PROV, RDF, SKOS
+from ..core.vcs import changed_between, files_at
+from ..graph.canonical import by_content, is_blank
+from ..graph.sources import FILE_FORMATS, discover, file_triples
+from ..graph.triples import Triple, literal_parts
 
 SECTIONS = {
     JA.responsibility: "responsibilities",
     JA.requiresSkill: "skills",
+    JA.skillRequirement: "skill requirements",
     PROV.wasDerivedFrom: "sources",
     JA.qualityAssessment: "quality",
     JA.classificationMapping: "mappings",
@@ -39,6 +47,7 @@ SECTIONS = {
     SKOS.broader: "taxonomy",
     JA.distinctFrom: "distinct from",
 }
+SECTION_OF = {f"<{iri}>": name for iri, name in SECTIONS.items()}
 NAMED_SECTIONS = {
     "skills",
     "sources",
@@ -51,6 +60,10 @@ NAMED_SECTIONS = {
     "distinct from",
     "definition",
 }
+NAME_PREDICATES = (f"<{JA.code}>", f"<{SKOS.prefLabel}>", f"<{DCTERMS.title}>")  # a thing's name, best first
+PROFILE_TYPE = (f"<{RDF.type}>", f"<{JA.JobProfile}>")
+#: The base every side's files are read against, so that a relative IRI means the same on both sides.
+DIFF_BASE = "file:///jobarch-diff/"
 
 
 @dataclass
@@ -58,112 +71,231 @@ class SubjectChange:
     label: str
     status: str = "changed"  # added, removed or changed
     sections: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    iri: str = ""
+    profile: bool = False
 
     def summary(self) -> str:
         if self.status != "changed":
             return f"{self.label}: {self.status}"
-        parts = []
-        for name in sorted(self.sections):
-            added, removed = self.sections[name].get("+", []), self.sections[name].get("-", [])
-            if name in NAMED_SECTIONS:
-                items = [f"+{a}" for a in added] + [f"-{r}" for r in removed]
-                parts.append(f"{name} " + ", ".join(items))
-            else:
-                parts.append(
-                    f"{name} "
-                    + " ".join(
-                        x for x in (f"+{len(added)}" if added else "", f"-{len(removed)}" if removed else "") if x
-                    )
-                )
-        return f"{self.label}: " + "; ".join(parts)
+        return f"{self.label}: {self.details()}"
+
+    def details(self) -> str:
+        return "; ".join(f"{name} {self.section_text(name)}" for name in sorted(self.sections))
+
+    def section_text(self, name: str, shown: Callable[[str], str] = str) -> str:
+        """A section's change: the items added and removed where they have names, else how many."""
+        added, removed = self.sections[name].get("+", []), self.sections[name].get("-", [])
+        if name in NAMED_SECTIONS:
+            return ", ".join([f"+{shown(a)}" for a in added] + [f"-{shown(r)}" for r in removed])
+        return " ".join(x for x in (f"+{len(added)}" if added else "", f"-{len(removed)}" if removed else "") if x)
+
+    @property
+    def function(self) -> str:
+        """The function a profile belongs to, read from its code (FUNCTION.FOCUS.LEVEL, which the shapes hold)."""
+        return self.label.split(".", 1)[0] if self.profile and "." in self.label else ""
 
 
-def _union(paths: list[Path]) -> Graph:
-    arch = load(paths, with_ontology=False)
-    graph = Graph()
-    for path in arch.files:
-        graph += arch.graph_of(path)
-    return graph
+# ---------------------------------------------------------------------------- the two sides
 
 
-def _name(graph: Graph, node) -> str:
-    if isinstance(node, Literal):
-        return str(node)
-    for p in (JA.code, SKOS.prefLabel, DCTERMS.title):
-        value = graph.value(node, p)
-        if value is not None:
-            return str(value)
-    if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.curie(node, generate=False)
-        except (KeyError, ValueError):
-            return str(node)
-    return "[]"
+@dataclass
+class Side:
+    """One version of an architecture: its files by path under its root, read only when asked."""
+
+    files: dict[str, Path | bytes]  # a file on disk, or a file's bytes (from git)
+
+    def content(self, name: str) -> bytes:
+        item = self.files[name]
+        return item if isinstance(item, bytes) else read_bytes(item)
+
+    def triples(self, name: str) -> list[Triple]:
+        item = self.files[name]
+        path = item if isinstance(item, Path) else Path(name)
+        text = decode_utf8(path, self.content(name))
+        return file_triples(path, text, DIFF_BASE + name)
+
+    def size(self, name: str) -> int:
+        item = self.files[name]
+        return len(item) if isinstance(item, bytes) else item.stat().st_size
 
 
-def diff_graphs(old: Graph, new: Graph) -> list[SubjectChange]:
-    """Per-subject changes between two graphs, blank nodes matched by structure."""
-    _, only_old, only_new = graph_diff(to_isomorphic(old), to_isomorphic(new))
-    old_subjects, new_subjects = set(old.subjects()), set(new.subjects())
-    changes: dict[URIRef, SubjectChange] = {}
-    for sign, triples, graph in (("-", only_old, old), ("+", only_new, new)):
+def side_of(paths: Iterable[Path]) -> Side:
+    """The RDF files under ``paths``, named by their path under the directory given (a file: by its name)."""
+    files: dict[str, Path | bytes] = {}
+    for root in paths:
+        root = Path(root)
+        for path in discover([root]):
+            name = path.relative_to(root).as_posix() if root.is_dir() else path.name
+            if name in files:
+                raise JobarchError(f"two files named {name}", Location(path), hint="compare one directory per side")
+            files[name] = path
+    return Side(files)
+
+
+def diff(old: list[Path], new: list[Path]) -> list[SubjectChange]:
+    """Per-subject changes from the files under ``old`` to those under ``new`` (files or directories)."""
+    return diff_sides(side_of(old), side_of(new))
+
+
+def diff_git(revisions: str, paths: list[Path]) -> list[SubjectChange]:
+    """``REV1..REV2`` (REV2 empty: the working tree) over the files under ``paths``: git names the files that
+    differ, and only those are read at each revision."""
+    first, _, second = revisions.partition("..")
+    first = first or "HEAD"
+    suffixes = tuple(FILE_FORMATS)
+    changed = changed_between(first, second or None, paths, suffixes)
+    old = Side(dict(files_at(first, paths, suffixes, only=changed).items()))
+    if second:
+        new = Side(dict(files_at(second, paths, suffixes, only=changed).items()))
+    else:
+        new = Side({name: path for name, path in changed.items() if path.exists()})
+    others = _Others(paths, second)
+    return diff_sides(old, new, others)
+
+
+class _Others:
+    """The files a git diff did not read, for names only: the working tree's (or REV2's) other files."""
+
+    def __init__(self, paths: list[Path], revision: str):
+        self.paths, self.revision = paths, revision
+
+    def side(self) -> Side:
+        if self.revision:
+            return Side(dict(files_at(self.revision, self.paths, tuple(FILE_FORMATS)).items()))
+        from ..core.vcs import top_level
+
+        top = top_level(Path.cwd())
+        return Side({p.resolve().relative_to(top).as_posix(): p for p in discover(self.paths)})
+
+
+def diff_sides(old: Side, new: Side, others: _Others | None = None) -> list[SubjectChange]:
+    """The changes between two sides, reading only the files whose bytes differ."""
+    names = sorted(set(old.files) | set(new.files))
+    changed = [
+        n for n in names if n not in old.files or n not in new.files or digest(old.content(n)) != digest(new.content(n))
+    ]
+    old_triples = [t for n in changed if n in old.files for t in old.triples(n)]
+    new_triples = [t for n in changed if n in new.files for t in new.triples(n)]
+    before, after = by_content(old_triples), by_content(new_triples)
+    removed, added = before - after, after - before
+    if not removed and not added:
+        return []
+    names_of = _Names(old_triples + new_triples)
+    wanted = {t for s, p, o in (*removed, *added) for t in (s, o, p) if t.startswith("<")}
+    missing = names_of.missing(wanted)
+    if missing:
+        for side in (new, old) if others is None else (new, old, others.side()):
+            for name in sorted((n for n in side.files if n not in changed), key=side.size):
+                names_of.learn(side.triples(name))
+                missing = names_of.missing(missing)
+                if not missing:
+                    break
+            if not missing:
+                break
+    return _changes(removed, added, set(before), set(after), names_of, old_triples + new_triples)
+
+
+class _Names:
+    """The name of each IRI: its code, else its preferred label, else its title, else the IRI itself."""
+
+    def __init__(self, triples: Iterable[Triple]):
+        self.best: dict[str, tuple[int, str]] = {}
+        self.learn(triples)
+
+    def learn(self, triples: Iterable[Triple]) -> None:
         for s, p, o in triples:
-            if not isinstance(s, URIRef):
+            if p in NAME_PREDICATES and o.startswith('"'):
+                rank = NAME_PREDICATES.index(p)
+                if s not in self.best or (rank, literal_parts(o)[0]) < self.best[s]:
+                    self.best[s] = (rank, literal_parts(o)[0])
+
+    def missing(self, iris: Iterable[str]) -> set[str]:
+        return {i for i in iris if i not in self.best}
+
+    def of(self, term: str) -> str:
+        if term.startswith('"'):
+            return literal_parts(term)[0]
+        if is_blank(term):
+            return ""
+        if term in self.best:
+            return self.best[term][1]
+        iri = term[1:-1]
+        for prefix, namespace in PREFIXES.items():
+            if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
+                return f"{prefix}:{iri[len(str(namespace)) :]}"
+        return iri.removeprefix(DIFF_BASE)
+
+
+def _changes(
+    removed: Mapping[Triple, int],
+    added: Mapping[Triple, int],
+    before: set[Triple],
+    after: set[Triple],
+    names: _Names,
+    seen: list[Triple],
+) -> list[SubjectChange]:
+    old_subjects = {s for s, _, _ in before}
+    new_subjects = {s for s, _, _ in after}
+    profiles = {s for s, p, o in seen if (p, o) == PROFILE_TYPE}
+    changes: dict[str, SubjectChange] = {}
+    for sign, triples in (("-", removed), ("+", added)):
+        for (s, p, o), count in sorted(triples.items()):
+            if is_blank(s):
                 continue  # inside a blank node: its owner's triple changed too
-            change = changes.setdefault(s, SubjectChange(_name(new if s in new_subjects else old, s)))
+            change = changes.setdefault(s, SubjectChange(names.of(s), iri=s[1:-1], profile=s in profiles))
             if s not in old_subjects:
                 change.status = "added"
             elif s not in new_subjects:
                 change.status = "removed"
-            name = (SECTIONS.get(p) if isinstance(p, URIRef) else None) or _name(graph, p)
-            change.sections.setdefault(name, {}).setdefault(sign, []).append(
-                _name(graph, o) if not isinstance(o, BNode) else ""
-            )
+            section_name = SECTION_OF.get(p) or names.of(p)
+            change.sections.setdefault(section_name, {}).setdefault(sign, []).extend([names.of(o)] * count)
     for change in changes.values():
         for section in change.sections.values():
             for items in section.values():
                 items.sort()
-    return sorted(changes.values(), key=lambda c: c.label)
+    return sorted(changes.values(), key=lambda c: (c.label, c.iri))
 
 
-def _checkout(revision: str, paths: list[Path], into: Path) -> list[Path]:
-    """The RDF files under ``paths`` as they were at ``revision``, written below ``into``."""
-    written = []
-    for name, content in files_at(revision, paths, suffixes=tuple(FILE_FORMATS)).items():
-        target = into / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        written.append(target)
-    if not written:
-        raise JobarchError(f"no RDF files under {', '.join(str(p) for p in paths)} at {revision}")
-    return written
-
-
-def diff(old: list[Path], new: list[Path]) -> list[SubjectChange]:
-    return diff_graphs(_union(old), _union(new))
-
-
-def diff_git(revisions: str, paths: list[Path]) -> list[SubjectChange]:
-    """``REV1..REV2`` (REV2 empty: the working tree) over the files under ``paths``."""
-    first, _, second = revisions.partition("..")
-    with tempfile.TemporaryDirectory() as tmp:
-        old = _checkout(first or "HEAD", paths, Path(tmp) / "old")
-        new = _checkout(second, paths, Path(tmp) / "new") if second else paths
-        return diff(old, list(new))
+# ---------------------------------------------------------------------------- reports
 
 
 def render(changes: list[SubjectChange], fmt: str) -> str:
+    """Text (a line per subject), JSON (stable keys, for tools) or Markdown (a pull request's summary)."""
     if fmt == "json":
-        return (
-            json.dumps(
-                [{"subject": c.label, "status": c.status, "sections": c.sections} for c in changes],
-                indent=2,
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        records = [
+            {"subject": c.label, "iri": c.iri, "status": c.status, "profile": c.profile, "sections": c.sections}
+            for c in changes
+        ]
+        return json.dumps(records, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     if fmt == "md":
-        if not changes:
-            return "No changes.\n"
-        return "\n".join(f"- **{c.label}**: {c.summary().split(': ', 1)[1]}" for c in changes) + "\n"
+        return _markdown(changes)
     return "".join(c.summary() + "\n" for c in changes) or "no changes\n"
+
+
+def _markdown(changes: list[SubjectChange]) -> str:
+    from ..core.text import markdown_cell, markdown_text
+
+    if not changes:
+        return "No changes to the architecture.\n"
+    profiles = [c for c in changes if c.profile]
+    counts: dict[str, Counter[str]] = {}
+    for change in profiles:
+        counts.setdefault(change.function, Counter())[change.status] += 1
+    lines = ["## Architecture changes", ""]
+    if profiles:
+        lines += ["| function | profiles added | removed | changed |", "|---|---:|---:|---:|"]
+        for function in sorted(counts):
+            c = counts[function]
+            lines.append(f"| {markdown_cell(function)} | {c['added']} | {c['removed']} | {c['changed']} |")
+        lines.append("")
+    groups: dict[str, list[SubjectChange]] = {}
+    for change in changes:
+        groups.setdefault(change.function or "", []).append(change)
+    for function in sorted(groups, key=lambda f: (f == "", f)):
+        lines += [f"### {markdown_text(function) if function else 'Other changes'}", ""]
+        for change in groups[function]:
+            lines.append(f"- **{markdown_text(change.label)}** ({change.status})")
+            for name in sorted(change.sections):
+                lines.append(f"  - {name}: {change.section_text(name, markdown_text)}")
+        lines.append("")
+    return "\n".join(lines)

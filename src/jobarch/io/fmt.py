@@ -13,16 +13,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ..core.errors import JobarchError, Location
 from ..core.files import atomic_write, read_text
 from ..core.namespaces import PREFIX_IRIS
-from ..graph.blank_nodes import same_graph
+from ..graph.canonical import same_graph
 from ..graph.lines import scan, tokens
-from ..graph.sources import oxigraph_syntax_error
+from ..graph.sources import file_triples
 from ..graph.triples import Triple
-from ..graph.turtle import canonical_turtle_from, ox_triples
+from ..graph.turtle import canonical_turtle_from
 
 #: The base a file is read against: relative IRIs resolve under it and are written relative again, so that no
 #: machine's path ends up in a curator's file.
@@ -108,10 +106,7 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
 
 
 def _parse(path: Path, text: str, base: str) -> list[Triple]:
-    try:
-        return ox_triples(ox.parse(text.encode("utf-8"), ox.RdfFormat.TURTLE, base_iri=base))
-    except SyntaxError as exc:
-        raise oxigraph_syntax_error(path, exc) from None
+    return file_triples(path.with_suffix(".ttl"), text, base)  # fmt reads and writes Turtle, whatever the name
 
 
 def format_files(paths: list[Path], check: bool = False, drop_comments: bool = False) -> list[FormatResult]:

@@ -34,7 +34,7 @@ from ..core.files import atomic_write, content_stamp, read_bytes
 from ..core.files import digest as content_digest
 from ..core.namespaces import ONTOLOGY_IRI, PREFIX_IRIS
 from ..core.resources import ontology_path
-from ..graph.blank_nodes import match_blank_nodes, rename
+from ..graph.canonical import match_blank_nodes, rename
 from ..graph.sources import file_format, graph_iri, oxigraph_syntax_error, parse_file
 from ..graph.terms import from_ox, to_ox, triple_from_ox
 from ..graph.triples import Triple, join_triple, split_line

@@ -65,6 +65,14 @@ def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits,
                 return form(query=query, error=exc.message + (f" ({exc.hint})" if exc.hint else ""), status=status)
             return text(status, exc.message, exc.hint)
         family = _family(result)
+        try:
+            return _answer(request, query, result, family, on_page)
+        except JobarchError as exc:  # an answer that cannot be written (blank nodes too alike to name canonically)
+            if on_page:
+                return form(query=query, error=exc.message + (f" ({exc.hint})" if exc.hint else ""), status=400)
+            return text(400, exc.message, exc.hint)
+
+    def _answer(request: Request, query: str, result: QueryResult, family: str, on_page: bool) -> Response:
         if on_page:
             turtle = serialize_result(result, "text/turtle") if family == "graph" else ""
             return form(query=query, answer=result, turtle=turtle)
