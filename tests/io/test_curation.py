@@ -15,8 +15,9 @@ from rdflib.namespace import XSD
 
 from jobarch import api
 from jobarch.cli import main
+from jobarch.core.errors import JobarchError
 from jobarch.core.resources import sample_data_dir
-from jobarch.io.fmt import format_text
+from jobarch.io.fmt import format_file, format_text
 from tests.helpers import REFERENCE_CODE, REPO
 
 EX = "https://example.org/x/"
@@ -230,3 +231,56 @@ def test_precommit_hooks_are_declared():
     ids = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("- id:")]
     assert ids == ["jobarch-validate", "jobarch-fmt"]
     assert "entry: jobarch validate --changed" in text and "entry: jobarch fmt" in text
+
+
+# ---------------------------------------------------------------------------- fmt of large files
+
+STREAM_CASES = {
+    "lexical forms, lists and comments": """@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+# about a
+ex:a ex:n "007"^^xsd:integer , 1.50 , "x\\ty"@en-GB ;
+    ex:list ( 1 [ ex:q "in a list" ] ( 2 3 ) ) ;
+    ex:owned [ ex:r [ ex:s "deep" ] ] , [ ex:r "flat" ] .
+
+ex:b ex:empty () .
+""",
+    "a shared blank node": '@prefix ex: <http://example.org/> .\nex:a ex:p _:x .\nex:b ex:p _:x .\n_:x ex:q "s" .\n',
+    "a blank root": '@prefix ex: <http://example.org/> .\n[ ex:p "root" ] .\nex:a ex:p [ ex:q 1 ] .\n',
+    "a blank cycle": '@prefix ex: <http://example.org/> .\nex:a ex:p "a" .\n_:x ex:p _:y .\n_:y ex:p _:x .\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(STREAM_CASES))
+def test_a_file_formatted_a_subject_at_a_time_gives_the_same_bytes(tmp_path, name):
+    """Past STREAM_CHARACTERS a file is written from a disk index a subject at a time; what it writes must be
+    exactly what the whole-graph writer writes (or the whole-graph writer is used)."""
+    path = tmp_path / "case.ttl"
+    text = STREAM_CASES[name]
+    path.write_text(text, encoding="utf-8")
+    whole = format_text(path, text).text
+    assert format_file(path, stream=True).changed is (whole != text)
+    assert path.read_text(encoding="utf-8") == whole
+    assert format_file(path, check=True, stream=True).changed is False
+
+
+def test_generated_architecture_files_stream_to_the_same_bytes(tmp_path):
+    api.synthesize(300, 5, tmp_path / "arch")
+    for path in sorted((tmp_path / "arch").rglob("*.ttl")):
+        text = path.read_text(encoding="utf-8")
+        whole = format_text(path, text).text
+        format_file(path, stream=True)
+        assert path.read_text(encoding="utf-8") == whole, path.name
+
+
+def test_a_streamed_check_leaves_the_file_alone_and_a_broken_file_names_its_line(tmp_path):
+    path = tmp_path / "messy.ttl"
+    messy = '@prefix ex: <http://example.org/> .\nex:b ex:p "2" . ex:a ex:p "1" .\n'
+    path.write_text(messy, encoding="utf-8")
+    assert format_file(path, check=True, stream=True).changed is True
+    assert path.read_text(encoding="utf-8") == messy
+    path.write_text(messy + "ex:c ex:p .\n", encoding="utf-8")
+    with pytest.raises(JobarchError) as caught:
+        format_file(path, stream=True)
+    assert caught.value.location is not None and caught.value.location.line == 3

@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,31 +54,36 @@ def umask() -> int:
 
 
 def atomic_write(path: Path, content: str | bytes) -> None:
-    """Replace ``path`` with ``content`` in one step; a new file gets the mode the umask allows.
+    """Replace ``path`` with ``content`` in one step (see :func:`atomic_write_chunks`)."""
+    atomic_write_chunks(path, [content.encode("utf-8") if isinstance(content, str) else content])
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Replace ``path`` with the bytes of ``chunks`` in one step (a large result never whole in memory); a new
+    file gets the mode the umask allows.
 
     A symbolic link is written through (the link stays); a device or FIFO (``-o /dev/null``, ``/dev/stdout``)
     is written to, never replaced by a file. A failed write is a JobarchError naming the path."""
     path = Path(path)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         if path.exists() and not path.is_file():
             if path.is_dir():
                 raise JobarchError("is a directory", Location(path), hint="give a file name")
             with open(path, "wb") as handle:
-                handle.write(data)
+                handle.writelines(chunks)
             return
         target = path.resolve() if path.is_symlink() else path
         target.parent.mkdir(parents=True, exist_ok=True)
-        _replace(target, data)
+        _replace(target, chunks)
     except OSError as exc:
         raise JobarchError(f"cannot write: {exc.strerror or exc}", Location(path)) from None
 
 
-def _replace(path: Path, data: bytes) -> None:
+def _replace(path: Path, chunks: Iterable[bytes]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(chunks)
             handle.flush()
             os.fsync(handle.fileno())
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask()

@@ -67,8 +67,9 @@ def _unescape_one(code: str) -> str:
     return _ESCAPES.get(code, code)
 
 
-def scan(text: str, base: str = "") -> LineIndex:
-    """Index the subjects and string literals of Turtle-family text by line."""
+def scan(text: str, base: str = "", literals: bool = True) -> LineIndex:
+    """Index the subjects and (unless ``literals`` is false: statements only, in little memory) the string
+    literals of Turtle-family text by line."""
     index = LineIndex()
     prefixes: dict[str, str] = {}
     line = 1
@@ -105,8 +106,9 @@ def scan(text: str, base: str = "") -> LineIndex:
         if kind in ("ws", "comment", "other"):
             continue
         if kind in ("lstr", "str"):
-            q = 3 if kind == "lstr" else 1
-            index.strings.setdefault(_unescape(tok[q:-q]), []).append(start_line)
+            if literals:
+                q = 3 if kind == "lstr" else 1
+                index.strings.setdefault(_unescape(tok[q:-q]), []).append(start_line)
             if directive is not None:
                 directive.append(tok)
             if expect == "object":
@@ -114,7 +116,7 @@ def scan(text: str, base: str = "") -> LineIndex:
             continue
         if kind == "punct":
             if tok in "[(":
-                if tok == "[" and not stack and expect == "object" and block is not None and predicate:
+                if literals and tok == "[" and not stack and expect == "object" and block is not None and predicate:
                     block.bnode_lines.setdefault(predicate, []).append(start_line)
                 if tok == "[" and not stack and expect == "subject":
                     block, subject, predicate = Block(start_line), None, None

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
 
 from ..core.namespaces import JA, PREFIXES, PROV, RDF, SKOS, XSD
 from .canonical import canonical_order
@@ -133,8 +135,28 @@ def escape_string(value: str) -> str:
     return '"' + _ESCAPE_ALL.sub(_uchar, value) + '"'
 
 
+class _Subjects(Protocol):
+    """A subject's predicates and objects: a dict for a graph in memory, looked up for a streamed one."""
+
+    def get(self, subject: str, default: Any = None) -> Any: ...
+
+    def __getitem__(self, subject: str) -> dict[str, dict[str, None]]: ...
+
+
+class _Lists(Protocol):
+    """The RDF lists written as ``( … )``, by their head cell."""
+
+    def __contains__(self, node: object) -> bool: ...
+
+    def __getitem__(self, node: str) -> list[str]: ...
+
+
 class _Layout:
     """Indexes the triples once and writes terms, objects and blocks."""
+
+    by_subject: _Subjects
+    inline: Container[str]
+    lists: _Lists
 
     def __init__(
         self,
@@ -147,12 +169,13 @@ class _Layout:
         self.base = base
         self.languages = languages or {}
         self.used: set[str] = set()
-        self.by_subject: dict[str, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
+        by_subject: dict[str, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
+        self.by_subject = by_subject
         incoming: Counter[str] = Counter()
         parent: dict[str, str] = {}
         rest_links: set[str] = set()  # nodes reached by rdf:rest: a list's next cell, written flat in ( … )
         for s, p, o in triples:
-            objects = self.by_subject[s][p]
+            objects = by_subject[s][p]
             if o not in objects:
                 objects[o] = None
                 if o.startswith("_:"):
@@ -161,21 +184,23 @@ class _Layout:
                     if p == _REST:
                         rest_links.add(o)
         self._text: dict[str, str] = {}
-        self.inline = self._inline_nodes(incoming, parent, rest_links)
-        self.lists = self._lists()
+        self.inline = inline = self._inline_nodes(incoming, parent, rest_links)
+        self.lists = self._lists(by_subject)
         blanks = {
-            n
-            for s, po in self.by_subject.items()
-            for n in (s, *(o for os in po.values() for o in os))
-            if n.startswith("_:")
+            n for s, po in by_subject.items() for n in (s, *(o for os in po.values() for o in os)) if n.startswith("_:")
         }
         # colours are read over every blank node (inline ones too), so labels never depend on a parser's labels
-        labelled = [n for n in self.canonical_order(blanks) if n not in self.inline] if blanks - self.inline else []
+        labelled = [n for n in _canonical_order(by_subject, blanks) if n not in self.inline] if blanks - inline else []
         self.labels = {node: f"_:b{i}" for i, node in enumerate(labelled, 1)}
         self._rendered: dict[tuple[str, int], str] = {}
+        self._index = by_subject
+
+    def top_level(self) -> list[str]:
+        """The subjects written as blocks of their own, in the canonical order."""
+        return sorted((s for s in self._index if s not in self.inline), key=self.subject_key)
 
     def done_with(self, subject: str) -> None:
-        """A top-level block is written: what was kept to write it may go (see :class:`StoreLayout`)."""
+        """A top-level block is written: what was kept to write it may go (see :class:`StreamedLayout`)."""
 
     # ------------------------------------------------------------------ blank nodes
     def _inline_nodes(self, incoming: Counter[str], parent: dict[str, str], rest_links: set[str]) -> set[str]:
@@ -214,9 +239,9 @@ class _Layout:
             and len(po[_REST]) == 1
         )
 
-    def _lists(self) -> dict[str, list[str]]:
+    def _lists(self, by_subject: dict[str, dict[str, dict[str, None]]]) -> dict[str, list[str]]:
         """Inline blank nodes that head a well-formed RDF list, with its items."""
-        cells = [n for n in self.by_subject if n.startswith("_:") and self._is_cell(n)]
+        cells = [n for n in by_subject if n.startswith("_:") and self._is_cell(n)]
         tails = {next(iter(self.by_subject[n][_REST])) for n in cells}
         lists = {}
         for head in (n for n in cells if n not in tails):
@@ -228,10 +253,6 @@ class _Layout:
             if node == _NIL:
                 lists[head] = items
         return lists
-
-    def canonical_order(self, nodes: set[str]) -> list[str]:
-        triples = ((s, p, o) for s, po in self.by_subject.items() for p, objects in po.items() for o in objects)
-        return canonical_order(triples, nodes)
 
     # ------------------------------------------------------------------ terms
     def iri(self, value: str) -> str:
@@ -392,8 +413,7 @@ def canonical_turtle_from(
     were written in (Oxigraph reads them in lower case).
     """
     layout = _Layout(triples, prefixes, base, languages)
-    subjects = sorted((s for s in layout.by_subject if s not in layout.inline), key=layout.subject_key)
-    return _document(layout, subjects, prefixes, header, attached or {}, footer)
+    return _document(layout, layout.top_level(), prefixes, header, attached or {}, footer)
 
 
 def _document(
@@ -404,22 +424,30 @@ def _document(
     attached: dict[str, list[str]],
     footer: Sequence[str],
 ) -> str:
-    body = []
+    body = list(_blocks(layout, subjects, attached))  # the prefixes written are those the blocks used
+    return "\n\n".join([*_opening(layout, prefixes, header), *body, *_closing(footer)]) + "\n"
+
+
+def _blocks(layout: _Layout, subjects: Iterable[str], attached: dict[str, list[str]]) -> Iterator[str]:
+    """Each top-level block with the comments kept above it."""
     for subject in subjects:
         comments = attached.get(subject[1:-1], []) if subject[0] == "<" else []
-        body.append("\n".join([*comments, layout.term(subject), layout.block_body(subject, 0) + " ."]))
+        yield "\n".join([*comments, layout.term(subject), layout.block_body(subject, 0) + " ."])
         layout.done_with(subject)
+
+
+def _opening(layout: _Layout, prefixes: dict[str, str], header: Sequence[str]) -> list[str]:
+    """The header comment and the prefixes the written blocks used."""
     used = sorted(layout.used)
     width = max((len(p) for p in used), default=0) + 1
-    out = []
-    if header:
-        out.append("\n".join(header))
+    out = ["\n".join(header)] if header else []
     if used:
         out.append("\n".join(f"@prefix {(p + ':').ljust(width)} <{prefixes[p]}> ." for p in used))
-    out.extend(body)
-    if footer:
-        out.append("\n".join(footer))
-    return "\n\n".join(out) + "\n"
+    return out
+
+
+def _closing(footer: Sequence[str]) -> list[str]:
+    return ["\n".join(footer)] if footer else []
 
 
 def canonical_turtle(
@@ -435,29 +463,31 @@ def canonical_turtle(
     return canonical_turtle_from((rdflib_to_ntriples(t) for t in graph), prefixes, header, attached, footer)
 
 
+def _canonical_order(by_subject: dict[str, dict[str, dict[str, None]]], nodes: set[str]) -> list[str]:
+    triples = ((s, p, o) for s, po in by_subject.items() for p, objects in po.items() for o in objects)
+    return canonical_order(triples, nodes)
+
+
 class NotStreamableError(Exception):
     """The graph has a blank node that is shared, a root or deeper than the inline limit: write it whole."""
 
 
-class _StoreSubjects:
-    """``by_subject`` read from an Oxigraph store on demand, the last few thousand subjects kept."""
+class _LookedUpSubjects:
+    """``by_subject`` read on demand through ``lookup`` (a subject's predicate-object pairs), the last few
+    thousand subjects kept."""
 
     KEEP = 20_000
 
-    def __init__(self, store: Any):
-        self.store = store
+    def __init__(self, lookup: Callable[[str], Iterable[tuple[str, str]]]):
+        self.lookup = lookup
         self.kept: dict[str, dict[str, dict[str, None]]] = {}
-        self.read = 0  # triples read for the blocks written so far
 
     def get(self, subject: str, default: Any = None) -> Any:
         found = self.kept.get(subject)
         if found is None:
-            import pyoxigraph as ox
-
-            term = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject[1:-1])
             found = defaultdict(dict)
-            for quad in self.store.quads_for_pattern(term, None, None):
-                found[str(quad.predicate)][str(quad.object)] = None
+            for p, o in self.lookup(subject):
+                found[p][o] = None
             if not found:
                 return default
             if len(self.kept) >= self.KEEP:
@@ -480,7 +510,7 @@ class _EveryBlankNode:
 class _StoreLists:
     """The RDF lists of a store-backed layout, found when a blank node is written."""
 
-    def __init__(self, layout: StoreLayout):
+    def __init__(self, layout: StreamedLayout):
         self.layout = layout
 
     def __contains__(self, node: object) -> bool:
@@ -504,21 +534,29 @@ class _StoreLists:
         return items
 
 
-class StoreLayout(_Layout):
-    """The canonical layout written from an Oxigraph store a subject at a time, so a file of any size is written
-    in bounded memory. For graphs whose blank nodes all have one owner and nest at most :data:`MAX_INLINE_DEPTH`
-    deep (the caller checks the first; :class:`NotStreamableError` is raised when a block nests deeper), every blank
-    node is written inline, so no label and no whole-graph colouring is needed. The bytes are those of
+class StreamedLayout(_Layout):
+    """The canonical layout written a subject at a time from an index of the triples kept outside memory (the
+    caller's ``lookup``), so a file of any size is written in bounded memory.
+
+    For graphs whose blank nodes all have one owner (the caller checks) and nest at most
+    :data:`MAX_INLINE_DEPTH` deep (:class:`NotStreamableError` is raised when a block nests deeper), every
+    blank node is written inline: no label and no whole-graph colouring is needed, and the bytes are those of
     :func:`canonical_turtle_from` on the same triples."""
 
-    def __init__(self, store: Any, prefixes: dict[str, str], base: str | None, languages: dict[str, str] | None):
+    def __init__(
+        self,
+        lookup: Callable[[str], Iterable[tuple[str, str]]],
+        prefixes: dict[str, str],
+        base: str | None,
+        languages: dict[str, str] | None,
+    ):
         self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
         self.base = base
         self.languages = languages or {}
         self.used: set[str] = set()
-        self.by_subject = _StoreSubjects(store)  # type: ignore[assignment]
-        self.inline = _EveryBlankNode()  # type: ignore[assignment]
-        self.lists = _StoreLists(self)  # type: ignore[assignment]
+        self.by_subject = _LookedUpSubjects(lookup)
+        self.inline = _EveryBlankNode()
+        self.lists = _StoreLists(self)
         self.labels: dict[str, str] = {}
         self._text: dict[str, str] = {}
         self._rendered: dict[tuple[str, int], str] = {}
@@ -540,8 +578,10 @@ class StoreLayout(_Layout):
             self._text.clear()
 
 
-def canonical_turtle_from_store(
-    store: Any,
+def write_canonical_turtle_streamed(
+    out: Path,
+    lookup: Callable[[str], Iterable[tuple[str, str]]],
+    size: int,
     subjects: Iterable[str],
     prefixes: dict[str, str],
     header: Sequence[str] = (),
@@ -549,26 +589,48 @@ def canonical_turtle_from_store(
     footer: Sequence[str] = (),
     base: str | None = None,
     languages: dict[str, str] | None = None,
-) -> str:
-    """The canonical Turtle of an Oxigraph store's default graph whose top-level ``subjects`` (the IRI subjects)
-    are given; see :class:`StoreLayout`. Raises :class:`NotStreamableError` when the store cannot be written so."""
-    layout = StoreLayout(store, prefixes, base, languages)
+) -> None:
+    """Write to ``out`` the canonical Turtle of ``size`` triples kept outside memory: ``lookup(subject)`` gives
+    a subject's predicate-object pairs, ``subjects`` are the named subjects (the top-level blocks). Neither the
+    triples nor the text are ever whole in memory: the blocks go to a file beside ``out`` first, since the
+    prefixes written above them are those they use. See :class:`StreamedLayout`; raises
+    :class:`NotStreamableError` when the triples cannot be written so."""
+    layout = StreamedLayout(lookup, prefixes, base, languages)
     ordered = sorted(subjects, key=layout.subject_key)
-    text = _document(layout, ordered, prefixes, header, attached or {}, footer)
-    if layout.written != len(store):
+    body = out.with_name(out.name + ".body")
+    with open(body, "w", encoding="utf-8", newline="") as spool:
+        for i, block in enumerate(_blocks(layout, ordered, attached or {})):
+            spool.write("\n\n" + block if i else block)
+    if layout.written != size:
         raise NotStreamableError("some blank nodes are not reached from a named subject")
-    return text
+    opening, closing = _opening(layout, prefixes, header), _closing(footer)
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        wrote = False  # parts are joined by a blank line, as _document joins them
+        for part in opening:
+            handle.write("\n\n" + part if wrote else part)
+            wrote = True
+        if body.stat().st_size:
+            handle.write("\n\n" if wrote else "")
+            handle.flush()
+            with open(body, "rb") as blocks:
+                shutil.copyfileobj(blocks, handle.buffer)
+            wrote = True
+        for part in closing:
+            handle.write("\n\n" + part if wrote else part)
+            wrote = True
+        handle.write("\n")
+    body.unlink()
 
 
 __all__ = [
     "MAX_INLINE_DEPTH",
     "NotStreamableError",
-    "StoreLayout",
+    "StreamedLayout",
     "PREDICATE_ORDER",
     "PREFIXES",
     "TYPE_ORDER",
     "canonical_turtle",
     "canonical_turtle_from",
-    "canonical_turtle_from_store",
+    "write_canonical_turtle_streamed",
     "escape_string",
 ]
