@@ -85,17 +85,51 @@ def test_no_import_cycles(graph):
     assert not cycles, f"modules that import each other in a circle: {cycles[:5]}"
 
 
-def test_only_the_store_layer_names_a_backend():
-    """A backend is chosen by its selector through the registry; nobody outside jobarch.store imports or names one."""
+def backend_names_outside_store(package: Path) -> list[str]:
+    """Where code outside ``store/`` names a backend: imports one, writes a selector string (``"oxigraph"``,
+    ``"sparql:…"``) or constructs an Oxigraph ``Store(`` itself; scratch stores come from ``scratch_store()``."""
+    from jobarch.store import backends
+
+    kinds = {b.kind for b in backends()}
     offenders = []
-    for path in PACKAGE.rglob("*.py"):
-        if path.is_relative_to(PACKAGE / "store"):
+    for path in package.rglob("*.py"):
+        if path.is_relative_to(package / "store"):
             continue
         text = path.read_text(encoding="utf-8")
+        where = path.relative_to(package)
         for name in ("OxigraphStore", "SparqlStore", "MemoryStore", "store.oxigraph", "store.sparql", "store.memory"):
             if name in text:
-                offenders.append(f"{path.relative_to(PACKAGE)}: {name}")
+                offenders.append(f"{where}: {name}")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                kind, colon, _ = node.value.partition(":")
+                if colon and kind in kinds:  # "oxigraph:PATH", "sparql:URL" written into code
+                    offenders.append(f"{where}:{node.lineno}: selector {node.value!r}")
+            elif isinstance(node, ast.Call):
+                called = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                if called == "Store":
+                    offenders.append(f"{where}:{node.lineno}: Store() built outside the store layer")
+                elif called == "open_store" and node.args and isinstance(node.args[0], ast.Constant):
+                    offenders.append(f"{where}:{node.lineno}: selector {node.args[0].value!r}")
+    return offenders
+
+
+def test_only_the_store_layer_names_a_backend():
+    """A backend is chosen by its selector through the registry; nobody outside jobarch.store names one."""
+    offenders = backend_names_outside_store(PACKAGE)
     assert not offenders, offenders
+
+
+def test_a_planted_backend_name_is_caught(tmp_path):
+    package = tmp_path / "jobarch"
+    (package / "io").mkdir(parents=True)
+    (package / "io" / "clean.py").write_text("def f(open_store):\n    return open_store(SELECTOR)\n")
+    assert backend_names_outside_store(package) == []
+    (package / "io" / "planted.py").write_text(
+        'import pyoxigraph as ox\n\ndef f(open_store):\n    return open_store("oxigraph"), ox.Store()\n'
+    )
+    found = backend_names_outside_store(package)
+    assert any("'oxigraph'" in f for f in found) and any("Store()" in f for f in found), found
 
 
 def test_the_checker_sees_an_upward_import(tmp_path, graph):

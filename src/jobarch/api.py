@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .io.diff import SubjectChange
     from .io.fmt import FormatResult
     from .validation import ValidationReport
-from .store import QueryResult, Store, open_store
+from .store import QueryResult, Store, is_local, open_store, scratch_store
 
 
 def settings(data: Sequence[str | Path] = (), store: str | None = None) -> Settings:
@@ -59,7 +59,7 @@ def open_architecture(data: Sequence[str | Path] = (), store: str | None = None,
     With ``reason``, the OWL-RL inferences are kept in the store as their own graph.
     """
     config = resolve(data, store)
-    backend = open_store(config.selector, graph_store=config.graph_store)
+    backend = _open(config)
     backend.sync(discover(config.data), reason="auto" if reason else None)
     return backend
 
@@ -70,7 +70,7 @@ def load_into_store(store: str, data: Sequence[str | Path] = ()) -> tuple[Store,
     Returns the store and how many files it loaded.
     """
     config = resolve(data, store)
-    backend = open_store(config.selector, graph_store=config.graph_store, load=True)
+    backend = _open(config, load=True)
     return backend, len(backend.sync(discover(config.data)).loaded)
 
 
@@ -81,9 +81,10 @@ def reason(data: Sequence[str | Path] = (), engine: str = "auto", store: str | N
     only when a file changed since the last run.
     """
     config = resolve(data, store)
-    backend = open_store(config.selector, graph_store=config.graph_store)
+    backend = _open(config)
     inference = backend.sync(discover(config.data), reason=engine).inference
-    assert inference is not None
+    if inference is None:
+        raise JobarchError(f"the store {config.store!r} did not reason", hint="use --store memory or oxigraph:PATH")
     return inference
 
 
@@ -230,8 +231,8 @@ def validate_architecture(
         report = validate_files(load(files), only=limit)
     else:
         # the selected store when it keeps what each file asserts (the cache, oxigraph:PATH), else a scratch copy
-        backend = open_store(config.selector, graph_store=config.graph_store) if _keeps(config.selector) else None
-        target = backend if backend is not None and backend.keeps_sources else open_store("oxigraph")
+        backend = _open(config) if is_local(config.store) else None
+        target = backend if backend is not None and backend.keeps_sources else scratch_store()
         target.sync(files)
         report = validate_store(target, files, only=limit)
     report.files = files
@@ -239,9 +240,9 @@ def validate_architecture(
     return report
 
 
-def _keeps(selector: str) -> bool:
-    """Whether a selector names a local store worth opening for validation (not rdflib, not a remote server)."""
-    return selector.partition(":")[0] not in ("memory", "sparql")
+def _open(config: Settings, **options: Any) -> Store:
+    """The store the settings select, with what every backend may need to know."""
+    return open_store(config.store, graph_store=config.graph_store, cache_dir=config.cache_dir, **options)
 
 
 def adjacency_index(store: Store, data: Sequence[str | Path] = ()) -> AdjacencyIndex:
@@ -461,9 +462,7 @@ def cache_info(data: Sequence[str | Path] = ()) -> dict[str, Any]:
     """Where the default store's cache of this architecture is, how big, and what it holds."""
     from .store.generations import Generations
 
-    config = resolve(data)
-    assert config.cache_dir is not None
-    return Generations(config.cache_dir).info()
+    return Generations(_cache_dir(data)).info()
 
 
 def cache_clear(data: Sequence[str | Path] = (), everything: bool = False) -> list[Path]:
@@ -471,12 +470,18 @@ def cache_clear(data: Sequence[str | Path] = (), everything: bool = False) -> li
     per-user directory); the next command rebuilds it. Always safe: it only holds what the files say."""
     from .store.generations import Generations
 
-    config = resolve(data)
-    assert config.cache_dir is not None
+    directory = _cache_dir(data)
     if not everything:
-        Generations(config.cache_dir).clear()
-        return [config.cache_dir]
-    return Generations.clear_all(config.cache_dir.parent)
+        Generations(directory).clear()
+        return [directory]
+    return Generations.clear_all(directory.parent)
+
+
+def _cache_dir(data: Sequence[str | Path]) -> Path:
+    directory = resolve(data).cache_dir
+    if directory is None:
+        raise JobarchError("this architecture has no cache directory", hint="see jobarch cache info")
+    return directory
 
 
 def curator_files(data: Sequence[str | Path] = ()) -> list[Path]:

@@ -57,19 +57,21 @@ def store_help() -> str:
     )
 
 
+DATA_HELP = "Architecture file or directory (repeatable). Default: jobarch.toml's, else the sample. [env: JOBARCH_DATA]"
+
+
+def data_option(help: str = DATA_HELP) -> Callable:
+    """The one spelling of --data (repeatable paths to the architecture's files)."""
+    return click.option("--data", "data", multiple=True, metavar="PATH", type=click.Path(), help=help)
+
+
+def store_option() -> Callable:
+    return click.option("--store", "store", metavar="SELECTOR", default=None, help=store_help())
+
+
 def data_options(func: Callable) -> Callable:
     """--data and --store, shared by every command that reads the architecture."""
-    func = click.option("--store", "store", metavar="SELECTOR", default=None, help=store_help())(func)
-    func = click.option(
-        "--data",
-        "data",
-        multiple=True,
-        metavar="PATH",
-        type=click.Path(),
-        help="Architecture file or directory (repeatable). Default: jobarch.toml's, else the sample. "
-        "[env: JOBARCH_DATA]",
-    )(func)
-    return func
+    return data_option()(store_option()(func))
 
 
 def output_option(help: str, required: bool = False, file_okay: bool = True, dir_okay: bool = False) -> Callable:

@@ -11,9 +11,12 @@ from .. import api
 from ..core.outputs import check_target, write_output
 from ..core.text import terminal_safe
 from ..present.tables import emit
+from ..validation import ENGINES as VALIDATION_ENGINES
 from ..validation import SEVERITIES
 from ..validation import report as reports
-from .base import format_option, main, output_option, store_help
+from .base import data_option, format_option, main, output_option, store_option
+
+SAME_AS_PATHS = "Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]"
 
 
 @main.command()
@@ -44,21 +47,14 @@ from .base import format_option, main, output_option, store_help
 @output_option("Write the report to a file (atomically).")
 @click.option(
     "--engine",
-    type=click.Choice(["auto", "fast", "pyshacl"]),
+    type=click.Choice(VALIDATION_ENGINES),
     default="auto",
     show_default=True,
     help="fast: the shapes compiled to queries on the Oxigraph store; pyshacl: the reference; "
     "auto: fast unless a shape needs pyshacl (then says so).",
 )
-@click.option("--store", "store", metavar="SELECTOR", default=None, help=store_help())
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    metavar="PATH",
-    type=click.Path(),
-    help="Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]",
-)
+@store_option()
+@data_option(SAME_AS_PATHS)
 def validate(paths, fmt, severity, changed, only, output, force, engine, store, data) -> None:
     """Check the architecture against the SHACL shapes.
 
@@ -94,14 +90,7 @@ def validate(paths, fmt, severity, changed, only, output, force, engine, store, 
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", is_flag=True, help="Change nothing; list the files that would change and exit 1 if any.")
 @click.option("--drop-comments", is_flag=True, help="Allow dropping comments that cannot be kept (inside a statement).")
-@click.option(
-    "--data",
-    "data",
-    multiple=True,
-    metavar="PATH",
-    type=click.Path(),
-    help="Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]",
-)
+@data_option(SAME_AS_PATHS)
 def fmt_command(paths, check, drop_comments, data) -> None:
     """Rewrite Turtle files in one canonical, diff-friendly layout (atomically; comments kept).
 

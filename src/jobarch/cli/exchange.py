@@ -14,7 +14,7 @@ from ..io.exports import EXPORTERS
 from ..io.imports import IMPORTERS
 from ..present.tables import emit
 from ..reasoning import ENGINES
-from .base import data_options, main, output_option
+from .base import data_option, data_options, main, output_option
 
 
 @main.command("export")
@@ -218,9 +218,7 @@ def cache_group() -> None:
 
 @cache_group.command("info")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option(
-    "--data", "data", multiple=True, metavar="PATH", type=click.Path(), help="Architecture file or directory."
-)
+@data_option()
 def cache_info_command(fmt, data) -> None:
     """Where the cache of this architecture is, how big it is, and what it holds."""
     import json
@@ -241,9 +239,7 @@ def cache_info_command(fmt, data) -> None:
 
 @cache_group.command("clear")
 @click.option("--all", "everything", is_flag=True, help="Clear every architecture's cache in your cache directory.")
-@click.option(
-    "--data", "data", multiple=True, metavar="PATH", type=click.Path(), help="Architecture file or directory."
-)
+@data_option()
 def cache_clear_command(everything, data) -> None:
     """Delete the cache (the next command rebuilds it from the files)."""
     removed = api.cache_clear(data, everything)

@@ -35,17 +35,12 @@ CACHE_SELECTOR = "cache"
 @dataclass
 class Settings:
     data: list[Path]
-    store: str = CACHE_SELECTOR  # the selector to open (``cache`` is resolved to ``oxigraph:<cache_dir>``)
+    store: str = CACHE_SELECTOR  # the selector to open (``cache``: the store layer's default, in ``cache_dir``)
     base_iri: str | None = None
     adjacency: dict = field(default_factory=dict)
     config_file: Path | None = None
     graph_store: str | None = None
     cache_dir: Path | None = None
-
-    @property
-    def selector(self) -> str:
-        """The store selector with the default cache resolved to its directory."""
-        return f"oxigraph:{self.cache_dir}" if self.store == CACHE_SELECTOR else self.store
 
 
 def cache_dir(config_file: Path | None, data: Sequence[Path]) -> Path:

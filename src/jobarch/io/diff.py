@@ -20,6 +20,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from ..core.errors import JobarchError, Location
@@ -177,11 +178,11 @@ def diff_sides(old: Side, new: Side, others: _Others | None = None) -> list[Subj
     old_triples = [t for n in changed if n in old.files for t in old.triples(n)]
     new_triples = [t for n in changed if n in new.files for t in new.triples(n)]
     before, after = by_content(old_triples), by_content(new_triples)
-    removed, added = before - after, after - before
+    removed, added = _less(before, after), _less(after, before)
     if not removed and not added:
         return []
     names_of = _Names(old_triples + new_triples)
-    wanted = {t for s, p, o in (*removed, *added) for t in (s, o, p) if t.startswith("<")}
+    wanted = {t for s, p, o in (*removed, *added) if s[0] == "<" for t in (s, o, p) if t[0] == "<"}
     missing = names_of.missing(wanted)
     if missing:
         for side in (new, old) if others is None else (new, old, others.side()):
@@ -195,14 +196,25 @@ def diff_sides(old: Side, new: Side, others: _Others | None = None) -> list[Subj
     return _changes(removed, added, set(before), set(after), names_of, old_triples + new_triples)
 
 
+def _less(a: Counter[Triple], b: Counter[Triple]) -> Counter[Triple]:
+    """``a - b`` (what ``a`` has more of), with set operations on the keys: nearly every count is one."""
+    result = Counter({t: a[t] for t in a.keys() - b.keys()})
+    for t in (t for t in a.keys() & b.keys() if a[t] != 1 or b[t] != 1):
+        if a[t] > b[t]:
+            result[t] = a[t] - b[t]
+    return result
+
+
 class _Names:
     """The name of each IRI: its code, else its preferred label, else its title, else the IRI itself."""
 
     def __init__(self, triples: Iterable[Triple]):
         self.best: dict[str, tuple[int, str]] = {}
+        self._said: dict[str, str] = {}  # terms named so far (asked for once everything is learnt)
         self.learn(triples)
 
     def learn(self, triples: Iterable[Triple]) -> None:
+        self._said.clear()
         for s, p, o in triples:
             if p in NAME_PREDICATES and o.startswith('"'):
                 rank = NAME_PREDICATES.index(p)
@@ -213,6 +225,12 @@ class _Names:
         return {i for i in iris if i not in self.best}
 
     def of(self, term: str) -> str:
+        known = self._said.get(term)
+        if known is None:
+            known = self._said[term] = self._name(term)
+        return known
+
+    def _name(self, term: str) -> str:
         if term.startswith('"'):
             return literal_parts(term)[0]
         if is_blank(term):
@@ -234,15 +252,16 @@ def _changes(
     names: _Names,
     seen: list[Triple],
 ) -> list[SubjectChange]:
-    old_subjects = {s for s, _, _ in before}
-    new_subjects = {s for s, _, _ in after}
+    old_subjects = set(map(itemgetter(0), before))
+    new_subjects = set(map(itemgetter(0), after))
     profiles = {s for s, p, o in seen if (p, o) == PROFILE_TYPE}
     changes: dict[str, SubjectChange] = {}
     for sign, triples in (("-", removed), ("+", added)):
-        for (s, p, o), count in sorted(triples.items()):
-            if is_blank(s):
-                continue  # inside a blank node: its owner's triple changed too
-            change = changes.setdefault(s, SubjectChange(names.of(s), iri=s[1:-1], profile=s in profiles))
+        # a triple inside a blank node is left out: its owner's triple changed too
+        for (s, p, o), count in sorted(item for item in triples.items() if item[0][0][0] != "_"):
+            change = changes.get(s) or changes.setdefault(
+                s, SubjectChange(names.of(s), iri=s[1:-1], profile=s in profiles)
+            )
             if s not in old_subjects:
                 change.status = "added"
             elif s not in new_subjects:

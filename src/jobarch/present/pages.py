@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
+from ..core.errors import JobarchError
 from ..core.text import markdown_text, table_cell, terminal_safe
 from ..domain.profile import Profile
 
@@ -44,7 +45,11 @@ def render_profile(profile: Profile, fmt: str = "text", adjacent: Sequence | Non
 
     ``adjacent`` None means adjacency could not be computed (``note`` says why).
     """
-    name = {"text": "page.txt.j2", "markdown": "page.md.j2"}[fmt]
+    templates = {"text": "page.txt.j2", "markdown": "page.md.j2"}
+    if fmt not in templates:
+        hint = "the terminal page is print_profile()" if fmt == "terminal" else "use text or markdown"
+        raise JobarchError(f"no profile page as {fmt!r}", hint=hint)
+    name = templates[fmt]
     if adjacent is None:
         adjacent, note = [], note or "Not computed."
     elif not adjacent and not note:

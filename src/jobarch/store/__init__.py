@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import importlib
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.config import CACHE_SELECTOR as CACHE
 from ..core.errors import JobarchError
+from ..graph.triples import Triple
 from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values, save_state, saved_state
 
 
@@ -27,6 +29,7 @@ class Backend:
     target: str | Callable[..., Store]  # "module:function", or the function itself
     usage: str  # the selector as a user writes it, e.g. oxigraph:PATH
     help: str
+    local: bool = False  # keeps each file's triples on this machine: validation runs on it in place
 
     def factory(self) -> Callable[..., Store]:
         if callable(self.target):
@@ -39,9 +42,11 @@ _BACKENDS: dict[str, Backend] = {}
 _scopes: list[weakref.WeakSet[Store]] = []  # stores opened inside each active closing_stores() block
 
 
-def register(kind: str, target: str | Callable[..., Store], usage: str | None = None, help: str = "") -> None:
+def register(
+    kind: str, target: str | Callable[..., Store], usage: str | None = None, help: str = "", *, local: bool = False
+) -> None:
     """Make ``--store KIND[:ARGUMENT]`` open a backend; ``target`` is ``module:function`` or the function."""
-    _BACKENDS[kind] = Backend(kind, target, usage or kind, help)
+    _BACKENDS[kind] = Backend(kind, target, usage or kind, help, local)
 
 
 def unregister(kind: str) -> None:
@@ -73,17 +78,36 @@ def selectors_help() -> str:
     return ", ".join(b.usage for b in backends())
 
 
-def open_store(selector: str = "memory", **options: Any) -> Store:
-    """Create the backend a selector names, the way OAK picks an adapter; options go to its factory."""
+def _backend(selector: str) -> tuple[Backend, str]:
     kind, _, argument = selector.partition(":")
     if kind not in _BACKENDS:
         _load_entry_points()
     backend = _BACKENDS.get(kind)
     if backend is None:
         raise JobarchError(f"unknown store selector {selector!r}", hint=f"use one of: {selectors_help()}")
+    return backend, argument
+
+
+def open_store(selector: str = "memory", **options: Any) -> Store:
+    """Create the backend a selector names, the way OAK picks an adapter; options go to its factory."""
+    backend, argument = _backend(selector)
     store = backend.factory()(argument, **options)
     if _scopes:
         _scopes[-1].add(store)
+    return store
+
+
+def is_local(selector: str) -> bool:
+    """Whether the store a selector names keeps each file's triples on this machine, so that validating in it
+    is cheaper than in a scratch copy (not rdflib in memory, not a remote server)."""
+    return _backend(selector)[0].local
+
+
+def scratch_store(triples: Iterable[Triple] = ()) -> Store:
+    """A throwaway store in this process holding ``triples`` (or synced with files by the caller): work on a copy
+    (validating a store that also holds inferences, checking an export) without naming a backend."""
+    store = open_store(SCRATCH)
+    store.insert(triples)
     return store
 
 
@@ -101,12 +125,23 @@ def closing_stores() -> Iterator[None]:
             store.close()
 
 
+#: The selector of :func:`scratch_store`: an embedded store in memory.
+SCRATCH = "oxigraph"
+
+register(
+    CACHE,
+    "jobarch.store.oxigraph:open_cache",
+    CACHE,
+    "the default: an embedded Oxigraph store kept beside jobarch.toml (or in your cache directory)",
+    local=True,
+)
 register("memory", "jobarch.store.memory:open_memory", "memory", "rdflib in process; the reference for correctness")
 register(
     "oxigraph",
     "jobarch.store.oxigraph:open_oxigraph",
     "oxigraph:PATH",
     "an embedded Oxigraph store on disk, reloading only the files that changed",
+    local=True,
 )
 register(
     "sparql",
@@ -125,9 +160,11 @@ __all__ = [
     "backends",
     "closing_stores",
     "inject_values",
+    "is_local",
     "open_store",
     "save_state",
     "saved_state",
+    "scratch_store",
     "register",
     "selectors_help",
     "unregister",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,6 +23,7 @@ from rdflib.term import Identifier, Node
 
 from ..core.errors import JobarchError
 from ..core.lexical import COMMENT, IRI, LONG_STRING, SHORT_STRING
+from ..graph.triples import Triple
 
 if TYPE_CHECKING:
     from ..reasoning import Inference
@@ -122,6 +123,12 @@ class Store(ABC):
         Only backends that keep sources answer; others raise NotImplementedError.
         """
         raise NotImplementedError(f"{type(self).__name__} does not keep what each file asserts")
+
+    def insert(self, triples: Iterable[Triple]) -> None:
+        """Add triples that come from no file (a scratch store's content, see :func:`jobarch.store.scratch_store`).
+
+        Backends that hold only the architecture's files refuse."""
+        raise JobarchError(f"{type(self).__name__} holds only the architecture's files", hint="use scratch_store()")
 
     def holds_derived(self) -> bool:
         """Whether derived triples (a --reason run's inferences) share the default graph with the files."""

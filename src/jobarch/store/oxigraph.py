@@ -96,19 +96,30 @@ class Plan:
 
 
 class OxigraphStore(Store):
-    keeps_sources = True
-    """pyoxigraph, on disk as generations (when given a path) or in memory."""
+    """pyoxigraph, on disk as generations (when given a path) or in memory; or, given ``database``, a query-only
+    handle on one generation's database (what a query worker opens)."""
 
-    def __init__(self, path: Path | None = None, notice: Callable[[str], None] | None = None):
+    keeps_sources = True
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        notice: Callable[[str], None] | None = None,
+        *,
+        database: str | None = None,
+    ):
         super().__init__()
         self.path = Path(path) if path else None
-        self.selector = f"oxigraph:{path}" if path else "oxigraph:"
+        self.selector = f"oxigraph:{path or database or ''}"
         self.generations = Generations(self.path) if self.path else None
         self.notice = notice or (lambda message: print(message, file=sys.stderr, flush=True))
         self.generation: Generation | None = None
         self._reading = contextlib.ExitStack()
-        self._db: Any = None if self.path else ox.Store()
-        self._writable = self.path is None  # on disk, only inside a sync's write of a new generation
+        if database is not None:
+            self._db: Any = ox.Store.read_only(database)
+        else:
+            self._db = None if self.path else ox.Store()
+        self._writable = self.path is None and database is None  # on disk: only while a sync writes a generation
         self.sources = Sources(self.state, Blobs(None))
         if self.generations is not None:
             self.generations.check_ownership()
@@ -433,30 +444,31 @@ class OxigraphStore(Store):
         return len(self._db)
 
     # ------------------------------------------------------------------ querying
-    def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
+    def _run(self, sparql: str, bindings: Mapping[str, Binding]) -> Any:
         if self._db is None:
             raise JobarchError("the Oxigraph store is closed")
         try:
-            result = self._db.query(inject_values(sparql, bindings or {}))
+            return self._db.query(inject_values(sparql, bindings))
         except SyntaxError as exc:
             raise JobarchError(f"syntax error in SPARQL: {exc}") from None
         except OSError as exc:
             raise JobarchError(f"Oxigraph failed: {exc}") from None
-        return result_from_ox(result)
+
+    def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
+        return result_from_ox(self._run(sparql, bindings or {}))
 
     def construct(self, sparql: str, **bindings: Binding) -> list[Triple]:
-        if self._db is None:
-            raise JobarchError("the Oxigraph store is closed")
-        return [
-            (str(t.subject), str(t.predicate), str(t.object)) for t in self._db.query(inject_values(sparql, bindings))
-        ]
+        return [(str(t.subject), str(t.predicate), str(t.object)) for t in self._run(sparql, bindings)]
 
     def values(self, sparql: str, **bindings: Binding) -> Values:
-        if self._db is None:
-            raise JobarchError("the Oxigraph store is closed")
-        result = self._db.query(inject_values(sparql, bindings))
+        result = self._run(sparql, bindings)
         names = [v.value for v in result.variables]
         return Values(names, [tuple(None if t is None else t.value for t in solution) for solution in result])
+
+    def insert(self, triples: Iterable[Triple]) -> None:
+        if self.path is not None:
+            super().insert(triples)  # an on-disk store holds the files only: it refuses
+        self._add_lines((join_triple(t) for t in triples), ())
 
     def close(self) -> None:
         self._db = None if self.path else self._db  # the last reference: RocksDB closes
@@ -520,12 +532,7 @@ def _subjects(lines: Iterable[str]) -> set[str]:
 
 def open_read_only(path: str) -> OxigraphStore:
     """A query-only handle on one generation's database (in a worker process)."""
-    store = object.__new__(OxigraphStore)
-    Store.__init__(store)
-    store.path, store.selector, store.generation = None, f"oxigraph:{path}", None
-    store._reading = contextlib.ExitStack()
-    store._db = ox.Store.read_only(path)
-    return store
+    return OxigraphStore(database=path)
 
 
 def result_from_ox(result: Any) -> QueryResult:
@@ -542,3 +549,12 @@ def result_from_ox(result: Any) -> QueryResult:
 
 def open_oxigraph(argument: str = "", **_options: object) -> OxigraphStore:
     return OxigraphStore(Path(argument) if argument else None)
+
+
+def open_cache(argument: str = "", cache_dir: Path | None = None, **_options: object) -> OxigraphStore:
+    """The default store: an Oxigraph store in the architecture's cache directory (see ``jobarch cache info``)."""
+    if argument or cache_dir is None:
+        raise JobarchError(
+            "the cache store takes no argument: its place follows jobarch.toml", hint="use --store cache"
+        )
+    return OxigraphStore(cache_dir)

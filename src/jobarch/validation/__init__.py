@@ -9,11 +9,16 @@ from typing import Any
 from ..core.errors import JobarchError
 from .findings import SEVERITIES, Finding, ValidationReport
 
+#: The validation engines a user may ask for (the CLI's choices).
+ENGINES = ("auto", "fast", "pyshacl")
+
 
 def choose_engine(engine: str) -> tuple[str, list[str]]:
     """``fast`` or ``pyshacl`` for an asked ``auto``/``fast``/``pyshacl``, and the notes a report carries: ``auto``
     falls back to pyshacl (saying why) when a shape uses a feature the compiler does not know; ``fast`` refuses."""
-    if engine not in ("auto", "fast"):
+    if engine not in ENGINES:
+        raise JobarchError(f"unknown validation engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
+    if engine == "pyshacl":
         return engine, []
     from . import shapes
     from .compiler import UnsupportedShapeError, compile_shapes

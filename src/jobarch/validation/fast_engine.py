@@ -27,7 +27,7 @@ from ..graph.architecture import Architecture
 from ..graph.sources import bind_declared_prefixes, graph_iri
 from ..graph.terms import ntriples_to_rdflib, term_ntriples
 from ..graph.triples import split_line
-from ..store import Store, open_store
+from ..store import Store, scratch_store
 from ..store.base import into_where
 from .compiler import SUBCLASSES, Check, batches, compile_shapes
 from .findings import Finding, ValidationReport, collapse, shape_label, sparql_message
@@ -40,7 +40,7 @@ QUERY_THREADS = 2  # Oxigraph answers queries outside the GIL: two run side by s
 def validate_store(store: Store, files: Sequence[Path], only: Sequence[Path] | None = None) -> ValidationReport:
     """Validate what the store holds of ``files``; ``only`` limits it to those files' nodes and their referrers."""
     if store.holds_derived():
-        scratch = open_store("oxigraph")
+        scratch = scratch_store()
         scratch.sync(files)
         return validate_store(scratch, files, only)
     work = batches(compile_shapes(shapes_graph()))

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pyoxigraph as ox
-
 from ...core.errors import JobarchError
 from ...core.namespaces import PREFIX_IRIS
-from ...graph.terms import parse_ntriples
 from ...graph.triples import Triple
 from ...graph.turtle import canonical_turtle_from
 from ...query import bundled
-from ...store import Store
+from ...store import Store, scratch_store
 
 DESCRIPTION = "the taxonomy and the skills as SKOS concept schemes (Turtle)"
 
@@ -27,11 +24,9 @@ def skos_triples(store: Store) -> list[Triple]:
 
 def skos_problems(triples: Iterable[Triple]) -> list[tuple[str, str]]:
     """qSKOS-style integrity problems of SKOS triples (empty: they pass), checked in a scratch Oxigraph store."""
-    scratch = ox.Store()
-    scratch.bulk_extend(parse_ntriples(triples))
-    solutions = scratch.query(bundled("checks", "skos"))
-    assert isinstance(solutions, ox.QuerySolutions)
-    return [(s["problem"].value, s["concept"].value) for s in solutions]
+    found = scratch_store(triples).values(bundled("checks", "skos"))
+    problem, concept = found.column("problem"), found.column("concept")
+    return [(row[problem] or "", row[concept] or "") for row in found.rows]
 
 
 def export(store: Store) -> str:
