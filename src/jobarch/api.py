@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .io.diff import SubjectChange
     from .io.fmt import FormatResult
     from .validation import ValidationReport
-from .store import QueryResult, Store, is_local, open_store, scratch_store
+from .store import QueryResult, Store, open_store, scratch_store
 
 
 def settings(data: Sequence[str | Path] = (), store: str | None = None) -> Settings:
@@ -231,8 +231,8 @@ def validate_architecture(
         report = validate_files(load(files), only=limit)
     else:
         # the selected store when it keeps what each file asserts (the cache, oxigraph:PATH), else a scratch copy
-        backend = _open(config) if is_local(config.store) else None
-        target = backend if backend is not None and backend.keeps_sources else scratch_store()
+        backend = _open(config)  # opening connects to nothing: a remote store is only asked when queried
+        target = backend if backend.keeps_sources else scratch_store()
         target.sync(files)
         report = validate_store(target, files, only=limit)
     report.files = files

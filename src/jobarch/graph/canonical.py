@@ -155,11 +155,9 @@ def blank_colours(triples: Iterable[Triple]) -> dict[str, str]:
         if len(members) == 1:  # most of jobarch's blank nodes: what it says is all there is to it
             colours[members[0]] = structure.first_colour(members[0])
             continue
-        colour = structure.first_colours(members)
-        if len(members) > 1:
-            colour = structure.refine(members, colour, budget)
-            if not structure.is_tree(members) and len(set(colour.values())) < len(members):
-                colour = structure.settle(members, colour, budget)
+        colour = structure.refine(members, structure.first_colours(members), budget)
+        if not structure.is_tree(members) and len(set(colour.values())) < len(members):
+            colour = structure.settle(members, colour, budget)
         # A colour is settled within its component; the component's own certificate tells apart nodes of
         # components that differ (a score of one assessment from the same score of another).
         whole = _digest(repr((sorted(colour.values()), structure.certificate(members, colour))))
@@ -191,7 +189,7 @@ def by_content(triples: Iterable[Triple]) -> Counter[Triple]:
 
 def same_graph(a: Iterable[Triple], b: Iterable[Triple]) -> bool:
     """Whether two sets of triples are the same graph, blank-node labels aside (lexical forms compared exactly)."""
-    return by_content(set(a)) == by_content(set(b))
+    return by_content(a) == by_content(b)
 
 
 def match_blank_nodes(old: Iterable[Triple], new: Iterable[Triple]) -> dict[str, str] | None:

@@ -157,6 +157,7 @@ class _Layout:
     by_subject: _Subjects
     inline: Container[str]
     lists: _Lists
+    labels: dict[str, str]  # blank nodes written as labelled blocks, by their canonical label
 
     def __init__(
         self,
@@ -165,12 +166,9 @@ class _Layout:
         base: str | None,
         languages: dict[str, str] | None = None,
     ):
-        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
-        self.base = base
-        self.languages = languages or {}
-        self.used: set[str] = set()
+        self._start(prefixes, base, languages)
         by_subject: dict[str, dict[str, dict[str, None]]] = defaultdict(lambda: defaultdict(dict))
-        self.by_subject = by_subject
+        self.by_subject = self._index = by_subject
         incoming: Counter[str] = Counter()
         parent: dict[str, str] = {}
         rest_links: set[str] = set()  # nodes reached by rdf:rest: a list's next cell, written flat in ( … )
@@ -183,17 +181,24 @@ class _Layout:
                     parent[o] = s
                     if p == _REST:
                         rest_links.add(o)
-        self._text: dict[str, str] = {}
         self.inline = inline = self._inline_nodes(incoming, parent, rest_links)
-        self.lists = self._lists(by_subject)
+        self.lists = self._lists()
         blanks = {
             n for s, po in by_subject.items() for n in (s, *(o for os in po.values() for o in os)) if n.startswith("_:")
         }
         # colours are read over every blank node (inline ones too), so labels never depend on a parser's labels
         labelled = [n for n in _canonical_order(by_subject, blanks) if n not in self.inline] if blanks - inline else []
         self.labels = {node: f"_:b{i}" for i, node in enumerate(labelled, 1)}
+
+    def _start(self, prefixes: dict[str, str], base: str | None, languages: dict[str, str] | None) -> None:
+        """What every layout starts with, however it reads its triples."""
+        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+        self.base = base
+        self.languages = languages or {}
+        self.used: set[str] = set()
+        self.labels = {}
+        self._text: dict[str, str] = {}
         self._rendered: dict[tuple[str, int], str] = {}
-        self._index = by_subject
 
     def top_level(self) -> list[str]:
         """The subjects written as blocks of their own, in the canonical order."""
@@ -239,9 +244,9 @@ class _Layout:
             and len(po[_REST]) == 1
         )
 
-    def _lists(self, by_subject: dict[str, dict[str, dict[str, None]]]) -> dict[str, list[str]]:
+    def _lists(self) -> dict[str, list[str]]:
         """Inline blank nodes that head a well-formed RDF list, with its items."""
-        cells = [n for n in by_subject if n.startswith("_:") and self._is_cell(n)]
+        cells = [n for n in self._index if n.startswith("_:") and self._is_cell(n)]
         tails = {next(iter(self.by_subject[n][_REST])) for n in cells}
         lists = {}
         for head in (n for n in cells if n not in tails):
@@ -507,8 +512,8 @@ class _EveryBlankNode:
         return isinstance(node, str) and node.startswith("_:")
 
 
-class _StoreLists:
-    """The RDF lists of a store-backed layout, found when a blank node is written."""
+class _LookedUpLists:
+    """The RDF lists of a streamed layout, found when a blank node is written."""
 
     def __init__(self, layout: StreamedLayout):
         self.layout = layout
@@ -550,16 +555,10 @@ class StreamedLayout(_Layout):
         base: str | None,
         languages: dict[str, str] | None,
     ):
-        self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
-        self.base = base
-        self.languages = languages or {}
-        self.used: set[str] = set()
+        self._start(prefixes, base, languages)
         self.by_subject = _LookedUpSubjects(lookup)
         self.inline = _EveryBlankNode()
-        self.lists = _StoreLists(self)
-        self.labels: dict[str, str] = {}
-        self._text: dict[str, str] = {}
-        self._rendered: dict[tuple[str, int], str] = {}
+        self.lists = _LookedUpLists(self)
         self.written = 0  # triples written, to check against the store's size
 
     def object(self, node: str, indent: int) -> str:

@@ -259,9 +259,9 @@ def _changes(
     for sign, triples in (("-", removed), ("+", added)):
         # a triple inside a blank node is left out: its owner's triple changed too
         for (s, p, o), count in sorted(item for item in triples.items() if item[0][0][0] != "_"):
-            change = changes.get(s) or changes.setdefault(
-                s, SubjectChange(names.of(s), iri=s[1:-1], profile=s in profiles)
-            )
+            change = changes.get(s)
+            if change is None:
+                change = changes[s] = SubjectChange(names.of(s), iri=s[1:-1], profile=s in profiles)
             if s not in old_subjects:
                 change.status = "added"
             elif s not in new_subjects:

@@ -118,7 +118,10 @@ def format_text(path: Path, text: str, drop_comments: bool = False) -> FormatRes
     written relative again; the result must read back to the same triples,
     compared by their exact N-Triples text (blank-node labels aside).
     """
-    layout = _read_layout(path, text, drop_comments)
+    return _format_whole(path, text, _read_layout(path, text, drop_comments))
+
+
+def _format_whole(path: Path, text: str, layout: FileLayout) -> FormatResult:
     triples = _parse(path, text, layout.base)
     result = canonical_turtle_from(
         triples,
@@ -165,8 +168,9 @@ def format_file(
                 if changed and not check:
                     atomic_write_chunks(path, read_chunks(out, limit=out.stat().st_size))
                 return FormatResult(path, changed, "", layout.dropped)
-        text = read_text(path)
-    result = format_text(path, text, drop_comments)
+        result = _format_whole(path, read_text(path), layout)  # a graph that cannot stream is written whole
+    else:
+        result = format_text(path, text, drop_comments)
     if result.changed and not check:
         atomic_write(path, result.text)
     return result

@@ -29,7 +29,6 @@ class Backend:
     target: str | Callable[..., Store]  # "module:function", or the function itself
     usage: str  # the selector as a user writes it, e.g. oxigraph:PATH
     help: str
-    local: bool = False  # keeps each file's triples on this machine: validation runs on it in place
 
     def factory(self) -> Callable[..., Store]:
         if callable(self.target):
@@ -42,11 +41,9 @@ _BACKENDS: dict[str, Backend] = {}
 _scopes: list[weakref.WeakSet[Store]] = []  # stores opened inside each active closing_stores() block
 
 
-def register(
-    kind: str, target: str | Callable[..., Store], usage: str | None = None, help: str = "", *, local: bool = False
-) -> None:
+def register(kind: str, target: str | Callable[..., Store], usage: str | None = None, help: str = "") -> None:
     """Make ``--store KIND[:ARGUMENT]`` open a backend; ``target`` is ``module:function`` or the function."""
-    _BACKENDS[kind] = Backend(kind, target, usage or kind, help, local)
+    _BACKENDS[kind] = Backend(kind, target, usage or kind, help)
 
 
 def unregister(kind: str) -> None:
@@ -78,29 +75,18 @@ def selectors_help() -> str:
     return ", ".join(b.usage for b in backends())
 
 
-def _backend(selector: str) -> tuple[Backend, str]:
+def open_store(selector: str = "memory", **options: Any) -> Store:
+    """Create the backend a selector names, the way OAK picks an adapter; options go to its factory."""
     kind, _, argument = selector.partition(":")
     if kind not in _BACKENDS:
         _load_entry_points()
     backend = _BACKENDS.get(kind)
     if backend is None:
         raise JobarchError(f"unknown store selector {selector!r}", hint=f"use one of: {selectors_help()}")
-    return backend, argument
-
-
-def open_store(selector: str = "memory", **options: Any) -> Store:
-    """Create the backend a selector names, the way OAK picks an adapter; options go to its factory."""
-    backend, argument = _backend(selector)
     store = backend.factory()(argument, **options)
     if _scopes:
         _scopes[-1].add(store)
     return store
-
-
-def is_local(selector: str) -> bool:
-    """Whether the store a selector names keeps each file's triples on this machine, so that validating in it
-    is cheaper than in a scratch copy (not rdflib in memory, not a remote server)."""
-    return _backend(selector)[0].local
 
 
 def scratch_store(triples: Iterable[Triple] = ()) -> Store:
@@ -133,7 +119,6 @@ register(
     "jobarch.store.oxigraph:open_cache",
     CACHE,
     "the default: an embedded Oxigraph store kept beside jobarch.toml (or in your cache directory)",
-    local=True,
 )
 register("memory", "jobarch.store.memory:open_memory", "memory", "rdflib in process; the reference for correctness")
 register(
@@ -141,7 +126,6 @@ register(
     "jobarch.store.oxigraph:open_oxigraph",
     "oxigraph:PATH",
     "an embedded Oxigraph store on disk, reloading only the files that changed",
-    local=True,
 )
 register(
     "sparql",
@@ -160,7 +144,6 @@ __all__ = [
     "backends",
     "closing_stores",
     "inject_values",
-    "is_local",
     "open_store",
     "save_state",
     "saved_state",

@@ -466,8 +466,8 @@ class OxigraphStore(Store):
         return Values(names, [tuple(None if t is None else t.value for t in solution) for solution in result])
 
     def insert(self, triples: Iterable[Triple]) -> None:
-        if self.path is not None:
-            super().insert(triples)  # an on-disk store holds the files only: it refuses
+        if self.path is not None or not self._writable:
+            super().insert(triples)  # on disk or read-only, a store holds the files only: it refuses
         self._add_lines((join_triple(t) for t in triples), ())
 
     def close(self) -> None:
