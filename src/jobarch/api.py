@@ -3,6 +3,8 @@
 >>> import jobarch
 >>> store = jobarch.open_architecture()            # the bundled sample
 >>> page = jobarch.profile_page(store, "MANUFA3.MANUFACT13A2.M2", fmt="text")
+>>> page.splitlines()[0]
+'Manufacturing Operations / Production Supervision (Upstream Processing) — M2'
 
 Every function resolves where the architecture is (options, then the
 environment, then ``jobarch.toml``, then the sample), opens the store a
@@ -33,11 +35,13 @@ from .domain.search import Filters, SearchIndex, SearchResult
 from .domain.search import search_index as stored_search_index
 from .domain.skills import Match, ProficiencyStep
 from .domain.stats import architecture_stats
+from .domain.taxonomy import taxonomy_tree
 from .graph.architecture import Architecture, load
 from .graph.sources import discover
 from .present.pages import render_profile
 from .query import NamedQuery, bind_params, find_query, internal, named_queries, run_query
 from .query.workers import DEFAULT_MEMORY as DEFAULT_QUERY_MEMORY
+from .query.workers import AnswerLimits as AnswerLimits  # the server's types, named through the facade
 from .query.workers import QueryWorkers
 from .reasoning import Inference
 
@@ -45,7 +49,12 @@ if TYPE_CHECKING:
     from .io.diff import SubjectChange
     from .io.fmt import FormatResult
     from .validation import ValidationReport
+from .graph.serialize import serialize_graph as serialize_graph
+from .io.imports.skos_plan import SkosMapping as SkosMapping
+from .query.workers import ClientGoneError as ClientGoneError
+from .query.workers import WorkersBusyError as WorkersBusyError
 from .store import QueryResult, Store, open_store, scratch_store
+from .store import closing_stores as closing_stores
 
 
 def settings(data: Sequence[str | Path] = (), store: str | None = None) -> Settings:
@@ -302,11 +311,12 @@ def proficiency_scale(store: Store) -> list[ProficiencyStep]:
 
 
 def page_neighbours(
-    store: Store, code: str, k: int = 5, data: Sequence[str | Path] = ()
+    store: Store, code: str, k: int = 5, data: Sequence[str | Path] = (), index: AdjacencyIndex | None = None
 ) -> tuple[list[Neighbour] | None, str]:
-    """The adjacent roles a page shows, or None and the reason adjacency cannot be computed."""
+    """The adjacent roles a page shows (from ``index`` when the caller keeps one), or None and the reason
+    adjacency cannot be computed."""
     try:
-        return AdjacencyIndex.from_store(store, resolve(data).adjacency).nearest(code, k=k), ""
+        return (index or adjacency_index(store, data)).nearest(code, k=k), ""
     except JobarchError as exc:
         return None, f"Not computed: {exc.message}."
 
@@ -338,6 +348,11 @@ def focus_overview(store: Store, code: str) -> dict[str, list]:
             (str(row["code"]), str(row["value"] or row["code"])) if kind == "distinct" else str(row["value"])
         )
     return found
+
+
+def taxonomy(store: Store) -> dict[str, dict]:
+    """Functions -> families -> foci with their labels and profile counts (see :mod:`jobarch.domain.taxonomy`)."""
+    return taxonomy_tree(store)
 
 
 def ladder_grid(store: Store, code: str) -> dict[str, Any]:

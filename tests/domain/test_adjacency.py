@@ -7,11 +7,12 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rdflib import Graph
+from rdflib import RDF, Graph
 
 from jobarch import api
 from jobarch.cli import main
 from jobarch.core.errors import JobarchError
+from jobarch.core.namespaces import JA
 from jobarch.domain.adjacency import AdjacencyIndex, AdjacencyModel, Band, Coordinates
 from tests.helpers import REFERENCE_CODE
 
@@ -273,3 +274,24 @@ def test_a_skill_weight_brings_profiles_sharing_skills_nearer(memory_store):
     assert fast == [(round(d, 9), c) for d, c in weighted.nearest_brute_force(REFERENCE_CODE, k=8)]
     with pytest.raises(JobarchError, match="sum to 1.3"):
         AdjacencyIndex.from_store(memory_store, {"skill_weight": 0.3}).nearest(REFERENCE_CODE)
+
+
+def test_materialised_adjacency_escapes_codes_into_iris(runner, tmp_path):
+    """A profile code with a space and a '>' (valid as a literal) still gives Turtle that parses, the code
+    percent-encoded in the adjacency's IRI."""
+    import shutil
+
+    from jobarch.core.resources import sample_data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_data_dir(), data)
+    path = data / "manufacturing-operations.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(f'ja:code "{REFERENCE_CODE}"', 'ja:code "M2 upstream>lead"'), encoding="utf-8")
+    out = tmp_path / "adjacency.ttl"
+    result = runner.invoke(main, ["adjacency", "--data", str(data), "-o", str(out), "-k", "2"])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(out)
+    edges = {str(s) for s in graph.subjects(RDF.type, JA.Adjacency)}
+    assert len([e for e in edges if e.startswith("urn:jobarch:adjacency:M2%20upstream%3Elead:")]) == 2
+    assert out.read_text(encoding="utf-8").startswith("# Derived data")

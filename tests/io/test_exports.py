@@ -16,7 +16,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, SKOS
 
+from jobarch import api
 from jobarch.cli import main
+from jobarch.core.resources import sample_data_dir
 from jobarch.graph.serialize import SERIALIZATIONS
 from jobarch.graph.terms import rdflib_to_ntriples
 from jobarch.io.exports.skos import skos_problems
@@ -378,3 +380,56 @@ def test_import_csv_keeps_onet_codes_used_as_focus_codes(write, runner, tmp_path
     again = tmp_path / "again"
     runner.invoke(main, ["import", "csv", str(source), "-o", str(again)])
     assert sorted(p.read_bytes() for p in again.glob("*.ttl")) == sorted(p.read_bytes() for p in out.glob("*.ttl"))
+
+
+def test_sssom_names_every_iri_exactly_and_carries_the_owners_licence(runner, tmp_path):
+    """Profiles and concepts outside the usual namespaces expand back to their own IRIs (one prefix per namespace),
+    the set is named after the architecture, and its licence is the one the architecture declares."""
+    from sssom.parsers import parse_sssom_table
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_data_dir(), data)
+    ops = data / "manufacturing-operations.ttl"
+    text = ops.read_text(encoding="utf-8")
+    text = text.replace(f"profile:{REFERENCE_CODE}\n", "<https://example.org/elsewhere/people/upstream-lead>\n", 1)
+    text = text.replace("ja:mappedConcept soc:19-4021", "ja:mappedConcept <https://example.org/soc-mirror/19-4021>", 1)
+    ops.write_text(text, encoding="utf-8")
+    arch = data / "architecture.ttl"
+    arch.write_text(
+        arch.read_text(encoding="utf-8").replace(
+            "a ja:JobArchitecture ;",
+            "a ja:JobArchitecture ;\n    <http://purl.org/dc/terms/license> <https://example.org/our-licence> ;",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "mappings.sssom.tsv"
+    result = runner.invoke(main, ["export", "sssom", "--data", str(data), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    msdf = parse_sssom_table(out)
+    written = {
+        (msdf.converter.expand(s), msdf.converter.expand(o))
+        for s, o in zip(msdf.df.subject_id, msdf.df.object_id, strict=True)
+    }
+    store = api.open_architecture([data], "memory")
+    expected = {
+        (str(row["p"]), str(row["c"]))
+        for row in api.query(
+            store,
+            text="PREFIX ja: <https://w3id.org/jobarch#> SELECT ?p ?c WHERE "
+            "{ ?p a ja:JobProfile ; ja:classificationMapping [ ja:mappedConcept ?c ] }",
+        ).dicts()
+    }
+    assert written == expected and len(expected) == 71
+    assert (
+        "https://example.org/elsewhere/people/upstream-lead",
+        "https://w3id.org/jobarch/classification/soc2018/51-1011",
+    ) in written
+    header = out.read_text(encoding="utf-8")
+    assert '#license: "https://example.org/our-licence"' in header
+    assert '#mapping_set_id: "https://example.org/jobarch/sample/mappings.sssom.tsv"' in header
+
+
+def test_sssom_of_an_architecture_without_a_licence_says_so(runner):
+    text = run_export(runner, "sssom")
+    assert '#license: "https://w3id.org/sssom/license/unspecified"' in text and "creativecommons" not in text

@@ -33,12 +33,24 @@ def canonical(result):
     return sorted(tuple("" if t is None else str(t) for t in row) for row in result.rows)
 
 
+#: Named queries with nothing to say about the sample (every other one must answer rows, or the comparison of
+#: backends below would compare two empty answers).
+EMPTY_ON_SAMPLE = {
+    "adjacent_profiles": "reads the adjacency graph that `jobarch adjacency` writes, not loaded here",
+    "unmapped_profiles": "every sample profile has a classification mapping",
+}
+
+
 def test_every_named_query_gives_the_same_rows(backends):
+    empty = set()
     for name, q in named_queries().items():
         params = {p.name: EXAMPLES[p.name] for p in q.params if p.required}
         answers = {b: canonical(api.query(s, name, params=params, timeout=None)) for b, s in backends.items()}
         for kind, answer in answers.items():
             assert answer == answers["memory"], (kind, name)
+        if not answers["memory"]:
+            empty.add(name)
+    assert empty == set(EMPTY_ON_SAMPLE)
 
 
 def test_the_reference_page_on_every_backend(backends):

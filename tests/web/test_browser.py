@@ -1,11 +1,13 @@
 """`jobarch serve` in a real headless Chromium (Debian's chromium + chromium-driver, driven by Selenium).
 
 The server is the real one (uvicorn on a free loopback port). `.ci/run`
-installs the browser; elsewhere these tests skip and say what to install.
+installs the browser and sets ``CI=true``, under which a missing browser fails these tests; elsewhere they skip
+and say what to install.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -15,13 +17,20 @@ from tests.helpers import REFERENCE_CODE
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
-pytestmark = [
-    pytest.mark.slow,  # a real browser
-    pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER),
-        reason="no headless browser here: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
-    ),
-]
+MISSING = (
+    "no headless browser here: install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
+)
+
+pytestmark = [pytest.mark.slow]  # a real browser
+if not (CHROMIUM and CHROMEDRIVER):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):  # CI must run them: a missing browser is a failure
+
+        @pytest.fixture(autouse=True)
+        def _browser_required() -> None:
+            pytest.fail(MISSING)
+
+    else:
+        pytestmark.append(pytest.mark.skip(reason=MISSING))
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,11 +91,11 @@ def test_pages_and_a_full_server_answer_while_queries_run(server):
     base, workers = server
     runaway = [in_background(sparql_url(base, RUNAWAY)) for _ in range(2)]
     assert wait_until(lambda: workers.busy == 2)
-    started = time.monotonic()
     status, _, body = get(f"{base}/")
-    assert status == 200 and b"<html" in body and time.monotonic() - started < 5  # pages never wait for queries
+    assert status == 200 and b"<html" in body
+    assert workers.busy == 2  # the page answered while both queries still ran: pages never wait for queries
     waiting = in_background(sparql_url(base, "ASK {}"))  # the one place in the queue
-    time.sleep(0.5)
+    assert wait_until(lambda: workers.waiting == 1)
     status, headers, body = get(sparql_url(base, "ASK {}"))
     assert status == 503 and headers["Retry-After"].isdigit() and b"busy" in body
     for thread in [*runaway, waiting]:
@@ -107,23 +108,24 @@ def test_pages_and_a_full_server_answer_while_queries_run(server):
 @pytest.mark.slow
 def test_an_abandoned_query_is_stopped_with_its_worker(server):
     base, workers = server
-    before = set(workers.processes)
     port = int(base.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port)) as sock:
         target = "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
         sock.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
         assert wait_until(lambda: workers.busy == 1)
     assert wait_until(lambda: workers.busy == 0, seconds=5)  # stopped within seconds, not at the 20 s limit
-    assert not (before - set(workers.processes)) or len(before - set(workers.processes)) == 1
+    before = {pid: _cpu_seconds(pid) for pid in workers.processes}
+    time.sleep(1.0)
+    spent = {pid: _cpu_seconds(pid) - seconds for pid, seconds in before.items()}
+    assert all(s < 0.5 for s in spent.values()), spent  # no worker is still computing the abandoned query
 
 
 @pytest.mark.slow
 def test_a_runaway_query_ends_at_its_time_limit():
     store = api.open_architecture()
     with running(create_app(store, settings=Limits(query_timeout=1.5, workers=1))) as base:
-        started = time.monotonic()
         status, _, body = get(sparql_url(base, RUNAWAY))
-        assert status == 503 and b"longer than 1.5 s" in body and time.monotonic() - started < 10
+        assert status == 503 and b"longer than 1.5 s" in body
         status, _, body = get(sparql_url(base, "ASK {}"))
         assert status == 200
 
@@ -225,11 +227,9 @@ def test_sigterm_stops_the_server_and_its_running_query_within_seconds():
         base = f"http://127.0.0.1:{port}"
         assert wait_until(lambda: _answers(base), seconds=60), "the server did not start"
         in_background(sparql_url(base, RUNAWAY))
-        time.sleep(1.5)  # the query is running in a worker
-        started = time.monotonic()
+        assert wait_until(lambda: _computing(proc.pid), seconds=30), "the query never ran"
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=15)
-        assert time.monotonic() - started < 10
+        proc.wait(timeout=30)  # a 600 s query does not hold the server (TimeoutExpired fails the test)
         # nothing of the server is left: no process in its session still runs the query
         assert wait_until(lambda: not _session_processes(proc.pid), seconds=5), _session_processes(proc.pid)
     finally:
@@ -242,6 +242,26 @@ def _answers(base: str) -> bool:
         return get(f"{base}/sparql?query=ASK%7B%7D", timeout=2)[0] == 200
     except OSError:
         return False
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used; 0 for one that is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _computing(session: int) -> bool:
+    """Whether a process of the server's session has used a second of CPU: a worker is running the query."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in _session_processes(session):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            if pid != session and int(stat[11]) >= ticks:  # utime, the 14th field
+                return True
+    return False
 
 
 def _session_processes(session: int) -> list[int]:
@@ -266,15 +286,13 @@ def test_pages_are_never_queued_behind_twenty_slow_queries():
     with running(create_app(store, settings=limits, workers=workers)) as base:
         slow = [in_background(sparql_url(base, RUNAWAY)) for _ in range(20)]
         assert wait_until(lambda: workers.busy == 2)
-        timings: list[float] = []
+        answered: list[tuple[str, int, int]] = []  # (path, status, queries running when it answered)
         paths = ["/", f"/profiles/{REFERENCE_CODE}", "/levels/M2", "/search?q=manufacturing", "/foci/MANUFACT13A2"]
 
-        def browse() -> None:
+        def browse() -> None:  # in a thread: what it sees is checked by the test, after
             for path in paths * 4:
-                started = time.monotonic()
                 status, _, _ = get(base + path)
-                timings.append(time.monotonic() - started)
-                assert status == 200
+                answered.append((path, status, workers.busy))
 
         people = [threading.Thread(target=browse) for _ in range(2)]
         for person in people:
@@ -284,5 +302,6 @@ def test_pages_are_never_queued_behind_twenty_slow_queries():
         for thread in slow:
             thread.join(timeout=60)
     workers.close()
-    assert len(timings) == 2 * 4 * len(paths)
-    assert max(timings) < limits.query_timeout, timings  # no page waited for a query to end
+    assert len(answered) == 2 * 4 * len(paths)
+    assert all(status == 200 for _, status, _ in answered), answered
+    assert all(busy == 2 for _, _, busy in answered), answered  # every page answered while the queries still ran

@@ -23,9 +23,9 @@ class JobarchGroup(click.Group):
     """Turns every JobarchError into a one-line message and exit status 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ..store import closing_stores
+        from .. import api
 
-        ctx.with_resource(closing_stores())  # an open Oxigraph store locks its directory until closed
+        ctx.with_resource(api.closing_stores())  # an open Oxigraph store locks its directory until closed
         # A command builds and drops millions of small objects (terms, rows) and keeps few cycles: collecting the
         # youngest generation every 700 allocations would cost a fifth of an export's time.
         gc.set_threshold(100_000, 50, 100)

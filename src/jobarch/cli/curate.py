@@ -10,10 +10,10 @@ import click
 from .. import api
 from ..core.outputs import check_target, write_output
 from ..core.text import terminal_safe
+from ..present import validation as reports
 from ..present.tables import emit
 from ..validation import ENGINES as VALIDATION_ENGINES
 from ..validation import SEVERITIES
-from ..validation import report as reports
 from .base import data_option, format_option, main, output_option, store_option
 
 SAME_AS_PATHS = "Architecture file or directory (repeatable); the same as PATHS. [env: JOBARCH_DATA]"

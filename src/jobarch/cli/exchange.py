@@ -90,8 +90,6 @@ def import_command(fmt, source, output, force, base_iri, depths, level_from, tra
     """
     options = {}
     if fmt == "skos":
-        from ..io.imports.skos_plan import SkosMapping
-
         chosen: tuple[int | None, ...] = (None, None, None)
         if depths != "auto":
             try:
@@ -100,7 +98,7 @@ def import_command(fmt, source, output, force, base_iri, depths, level_from, tra
             except (ValueError, AssertionError):
                 raise click.UsageError("--depths takes three numbers, e.g. 1,2,3 (or auto)") from None
         function_depth, family_depth, focus_depth = chosen
-        options["mapping"] = SkosMapping(function_depth, family_depth, focus_depth, level_from, track)
+        options["mapping"] = api.SkosMapping(function_depth, family_depth, focus_depth, level_from, track)
         if plan_only:
             emit(api.import_plan(Path(source), options["mapping"]), nl=False)
             return

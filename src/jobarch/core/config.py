@@ -47,7 +47,8 @@ def cache_dir(config_file: Path | None, data: Sequence[Path]) -> Path:
     """Where the default store keeps its cache of an architecture.
 
     Beside ``jobarch.toml`` (``.jobarch/cache``) when there is one; otherwise in
-    the user's cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``), one
+    the user's cache directory (platformdirs: ``$XDG_CACHE_HOME`` or ``~/.cache`` on Linux, ``~/Library/Caches``
+    on macOS, ``%LOCALAPPDATA%`` on Windows), one
     directory per set of data paths. ``JOBARCH_CACHE_DIR`` moves the per-user
     location (tests use it to keep their caches apart).
     """
@@ -57,7 +58,9 @@ def cache_dir(config_file: Path | None, data: Sequence[Path]) -> Path:
     if base:
         root = Path(base)
     else:
-        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jobarch" / "stores"
+        from platformdirs import user_cache_path
+
+        root = user_cache_path("jobarch", appauthor=False) / "stores"
     key = hashlib.blake2b("\n".join(sorted(str(p.resolve()) for p in data)).encode("utf-8"), digest_size=8)
     return root / key.hexdigest()
 

@@ -29,3 +29,9 @@ def ontology_path() -> Path:
 
 def sample_data_dir() -> Path:
     return resource_dir("data")
+
+
+@cache
+def bundled_query(folder: str, name: str) -> str:
+    """The text of a query file shipped with jobarch: ``queries/FOLDER/NAME.rq`` (internal, export, checks)."""
+    return (resource_dir("queries") / folder / f"{name}.rq").read_text(encoding="utf-8")

@@ -31,13 +31,15 @@ from functools import cached_property
 from itertools import groupby, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from rdflib import URIRef
+from rdflib import RDF, XSD, URIRef
 
 from ..core.errors import JobarchError, did_you_mean
 from ..core.namespaces import ADJACENCY_PREFIX, JA
 from ..core.outputs import write_output
 from ..graph.terms import integer, iri, number, text
+from ..graph.turtle import canonical_turtle_from
 from ..query import internal
 from ..store import Store
 from .facts import profile_facts
@@ -47,6 +49,10 @@ if TYPE_CHECKING:
 
 JA_DEFAULT_MODEL = JA.defaultAdjacencyModel
 ROOT = "architecture"
+#: The rings around a focus in the model's taxonomy (same family, same function, another function): a focus sits
+#: this many steps below the architecture (focus -> family -> function -> architecture).
+RINGS = 3
+TOLERANCE = 1e-12  # see within()
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,7 @@ class AdjacencyModel:
 
     def band(self, distance: float) -> Band:
         for band in self.bands:
-            if distance <= band.max_distance + 1e-12:
+            if within(distance, band.max_distance):
                 return band
         return self.bands[-1]
 
@@ -219,8 +225,8 @@ class AdjacencyIndex:
 
     @property
     def tree_span(self) -> int:
-        """The longest leaf-to-leaf path: twice the depth of a focus (3)."""
-        return 6
+        """The longest leaf-to-leaf path: from a focus up to the root and down to a focus of another function."""
+        return 2 * RINGS
 
     def taxonomy_distance(self, a: Coordinates, b: Coordinates) -> float:
         """The tree path between two foci over its longest: read from the paths, with no graph to walk."""
@@ -233,7 +239,7 @@ class AdjacencyIndex:
             return 0
         if a.family == b.family:
             return 1
-        return 2 if a.function == b.function else 3
+        return 2 if a.function == b.function else RINGS
 
     def taxonomy_distance_networkx(self, a: Coordinates, b: Coordinates) -> float:
         """The same distance as a shortest path in the networkx tree: the reference the rings are tested against."""
@@ -346,8 +352,8 @@ class AdjacencyIndex:
         limit = self.model.band_named(band).max_distance if band else None
         out = []
         for n in self.iter_nearest(code):
-            if (limit is not None and n.distance > limit + 1e-12) or (
-                max_distance is not None and n.distance > max_distance + 1e-12
+            if (limit is not None and not within(n.distance, limit)) or (
+                max_distance is not None and not within(n.distance, max_distance)
             ):
                 break
             if same_track and self.profiles[n.code].track != self.profiles[code].track:
@@ -375,7 +381,7 @@ class AdjacencyIndex:
             (code, other, distance)
             for code in self.profiles
             for distance, _ring, other in islice(self._ranked(code), k)
-            if distance <= limit + 1e-12
+            if within(distance, limit)
         )
         try:
             path: list[str] = nx.shortest_path(graph, start, goal, weight="weight")
@@ -388,29 +394,43 @@ class AdjacencyIndex:
 
     # ------------------------------------------------------------------ materialise
     def write_turtle(self, path: Path, k: int = 10, *, force: bool = False, protected: Iterable[Path] = ()) -> int:
-        """Write the k-nearest graph as ``ja:Adjacency`` nodes (a result file: see :mod:`jobarch.core.outputs`)."""
+        """Write the k-nearest graph as ``ja:Adjacency`` nodes (a result file: see :mod:`jobarch.core.outputs`),
+        in the canonical Turtle every jobarch file is written in; a code becomes part of an IRI percent-encoded."""
+        import pyoxigraph as ox
+
         bands = {b.label: b.iri for b in self.model.bands}
-        lines = [
-            f"@prefix ja: <{JA}> .",
-            "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
-            "# Derived data: the k-nearest adjacency graph written by `jobarch adjacency`. Do not edit.",
-            "",
-        ]
-        count = 0
+
+        def node(value: object) -> str:
+            return str(ox.NamedNode(str(value)))
+
+        decimal = ox.NamedNode(str(XSD.decimal))
+        ja = {name: node(JA[name]) for name in ("Adjacency", "fromProfile", "toProfile", "band", "distance")}
+        ja |= {name: node(JA[name]) for name in ("taxonomyDistance", "levelDistance")}
+        triples: list[tuple[str, str, str]] = []
         for code in sorted(self.profiles):
             source = self.profiles[code]
             for n in self.nearest(code, k=k):
-                band = f" ;\n    ja:band <{bands[n.band]}>" if bands.get(n.band) else ""
-                lines.append(
-                    f"<{ADJACENCY_PREFIX}{code}:{n.code}> a ja:Adjacency ;\n"
-                    f"    ja:fromProfile <{source.iri}> ;\n    ja:toProfile <{n.iri}> ;\n"
-                    f'    ja:distance "{n.distance:.6f}"^^xsd:decimal ;\n'
-                    f'    ja:taxonomyDistance "{n.taxonomy:.6f}"^^xsd:decimal ;\n'
-                    f'    ja:levelDistance "{n.level:.6f}"^^xsd:decimal{band} .\n'
-                )
-                count += 1
-        write_output(path, "\n".join(lines) + "\n", force=force, protected=protected)
-        return count
+                edge = node(f"{ADJACENCY_PREFIX}{quote(code, safe='')}:{quote(n.code, safe='')}")
+                triples += [
+                    (edge, node(RDF.type), ja["Adjacency"]),
+                    (edge, ja["fromProfile"], node(source.iri)),
+                    (edge, ja["toProfile"], node(n.iri)),
+                ]
+                measured = (("distance", n.distance), ("taxonomyDistance", n.taxonomy), ("levelDistance", n.level))
+                for name, value in measured:
+                    triples.append((edge, ja[name], str(ox.Literal(f"{value:.6f}", datatype=decimal))))
+                if bands.get(n.band):
+                    triples.append((edge, ja["band"], node(bands[n.band])))
+        header = ["# Derived data: the k-nearest adjacency graph written by `jobarch adjacency`. Do not edit."]
+        turtle = canonical_turtle_from(triples, {"ja": str(JA), "xsd": str(XSD)}, header)
+        write_output(path, turtle, force=force, protected=protected)
+        return len({t[0] for t in triples})
+
+
+def within(distance: float, limit: float) -> bool:
+    """``distance <= limit`` for distances summed from float weights: a distance that equals a band's threshold in
+    decimal (0.1 + 0.2 against 0.3) falls inside it."""
+    return distance <= limit + TOLERANCE
 
 
 def skill_distance(a: Coordinates, b: Coordinates) -> float:

@@ -14,7 +14,7 @@ are read again. Other stores read them once per process.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any
 
@@ -25,7 +25,7 @@ from ..store import Store, save_state, saved_state
 from .skills import Requirement, read_requirements
 
 STATE = "profile-facts"
-VERSION = 3
+VERSION = 4  # 4: rows keyed by COLUMNS
 PARTIAL_LIMIT = 0.3  # above this share of profiles touched, reading everything again is cheaper
 
 
@@ -190,80 +190,33 @@ def _update(store: Store, saved: dict[str, ProfileFacts], touched: set[str]) -> 
     return {**{k: v for k, v in saved.items() if k not in affected}, **fresh}
 
 
+#: A saved row's columns: the fields of ProfileFacts in their order (a new field changes VERSION's meaning: bump it).
+COLUMNS = tuple(f.name for f in fields(ProfileFacts))
+
+
 def _encode(facts: dict[str, ProfileFacts]) -> dict:
     skills = sorted({s for f in facts.values() for s in f.skills})  # each requirement's skill as its number
     number = {s: i for i, s in enumerate(skills)}
-    rows = [
-        [
-            f.iri,
-            f.code,
-            f.title,
-            f.focus,
-            f.family,
-            f.function,
-            f.function_code,
-            f.level,
-            f.level_code,
-            f.grade,
-            f.track,
-            f.track_code,
-            [
-                [number[r.skill], int(r.essential), r.proficiency, r.importance, int(r.own), int(r.shared)]
-                for r in f.requirements
-            ],
-            f.sources,
-            f.min_score,
-            f.aliases,
-            f.mappings,
-            f.scheme,
+
+    def column(f: ProfileFacts, name: str) -> Any:
+        if name != "requirements":
+            return getattr(f, name)
+        return [
+            [number[r.skill], int(r.essential), r.proficiency, r.importance, int(r.own), int(r.shared)]
+            for r in f.requirements
         ]
-        for f in facts.values()
-    ]
-    return {"skills": skills, "rows": rows}
+
+    return {"skills": skills, "rows": [[column(f, name) for name in COLUMNS] for f in facts.values()]}
 
 
 def _decode(saved: dict) -> dict[str, ProfileFacts]:
     skills = saved["skills"]
     out = {}
     for row in saved["rows"]:
-        (
-            iri,
-            code,
-            title,
-            focus,
-            family,
-            function,
-            function_code,
-            level,
-            level_code,
-            grade,
-            track,
-            track_code,
-            held,
-            sources,
-            min_score,
-            aliases,
-            mappings,
-            scheme,
-        ) = row
-        out[iri] = ProfileFacts(
-            iri,
-            code,
-            title,
-            focus,
-            family,
-            function,
-            function_code,
-            level,
-            level_code,
-            grade,
-            track,
-            track_code,
-            sources,
-            min_score,
-            aliases,
-            mappings,
-            scheme,
-            tuple(Requirement(skills[i], e == 1, p, imp, own == 1, shared == 1) for i, e, p, imp, own, shared in held),
+        values = dict(zip(COLUMNS, row, strict=True))
+        values["requirements"] = tuple(
+            Requirement(skills[i], e == 1, p, imp, own == 1, shared == 1)
+            for i, e, p, imp, own, shared in values["requirements"]
         )
+        out[values["iri"]] = ProfileFacts(**values)
     return out

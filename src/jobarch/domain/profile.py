@@ -278,12 +278,9 @@ def get_profile(store: Store, code: str) -> Profile:
         number(row["minYears"]),
         number(row["maxYears"]),
     )
-    attrs = {
-        text(r["attribute"]): (text(r["label"]), text(r["value"]))
-        for r in store.select(internal("level_attributes"), level=level.iri)
-    }
-    order = ["scope", "autonomy", "complexity", "impact", "decisionRights", "leadership"]
-    level.attributes = [attrs[k] for k in sorted(attrs, key=lambda a: order.index(a.rsplit("#", 1)[-1]))]
+    level.attributes = [  # in the query's order
+        (text(r["label"]), text(r["value"])) for r in store.select(internal("level_attributes"), level=level.iri)
+    ]
     distinct = [
         TaxonNode(_optional_iri(r["other"]), text(r["code"]), text(r["label"]))
         for r in store.select(internal("distinct_foci"), focus=focus_iri)

@@ -88,21 +88,6 @@ def to_binding(term: Node) -> dict[str, str]:
     return entry
 
 
-def from_binding(value: dict[str, str]) -> Identifier:
-    """A SPARQL results JSON binding as an rdflib term."""
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    datatype = value.get("datatype")
-    if datatype == _XSD_STRING:
-        datatype = None
-    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
-
-
 def text(node: Node | None) -> str:
     """The lexical form of a term, or '' for an unbound one."""
     return "" if node is None else str(node)

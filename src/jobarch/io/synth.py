@@ -16,31 +16,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..core.files import atomic_write
 from ..core.outputs import output_directory
+from ..graph.turtle import escape_string
 
 BASE = "https://example.org/jobarch/synthetic/"
-PREFIXES = f"""@prefix ja:      <https://w3id.org/jobarch#> .
-@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix dct:     <http://purl.org/dc/terms/> .
-@prefix arch:    <{BASE}> .
-@prefix fn:      <{BASE}function/> .
-@prefix fam:     <{BASE}family/> .
-@prefix focus:   <{BASE}focus/> .
-@prefix profile: <{BASE}profile/> .
-@prefix track:   <{BASE}track/> .
-@prefix lvl:     <{BASE}level/> .
-@prefix rubric:  <{BASE}rubric/> .
-@prefix skill:   <{BASE}skill/> .
-@prefix src:     <{BASE}source/> .
-@prefix qd:      <{BASE}quality/> .
-@prefix soc:     <https://w3id.org/jobarch/classification/soc2018/> .
-
-"""
-
 # code, track, rank, grade, label, min years, max years
 LEVELS = [
     ("P1", "P", 1, 1, "Associate", 0, 2),
@@ -132,8 +118,26 @@ CONTEXTS = [
 SOC = ["51-1011", "19-4021", "19-1029", "17-2199", "13-1041", "11-3051", "49-9041", "19-2031", "11-9121", "15-2051"]
 
 
-def _lit(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@en'
+@cache
+def _templates() -> Environment:
+    """The Turtle the generator writes, as templates (``io/templates/synth``): literals go through ``en``, which
+    escapes them as every jobarch Turtle writer does."""
+    env = Environment(
+        loader=PackageLoader("jobarch.io", "templates/synth"),
+        undefined=StrictUndefined,
+        autoescape=False,  # Turtle, not HTML: the en filter escapes what goes into a literal
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["en"] = lambda text: escape_string(str(text)) + "@en"
+    env.filters["de"] = lambda text: escape_string(str(text)) + "@de"
+    return env
+
+
+def _render(template: str, path: Path, **context: object) -> Path:
+    atomic_write(path, _templates().get_template(template).render(base=BASE, **context))
+    return path
 
 
 def synthesize(
@@ -149,176 +153,101 @@ def synthesize(
 def _synthesize_into(n_profiles: int, seed: int, out_dir: Path) -> list[Path]:
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [_write_shared(rng, out_dir)]
+    written = [_write_shared(out_dir)]
     skills = [f"skill-{i:04d}" for i in range(max(64, n_profiles // 20))]
     remaining, f_index = n_profiles, 0
     while remaining > 0:
         f_index += 1
-        fn_code = f"{AREAS[(f_index - 1) % len(AREAS)][:6].upper().replace(' ', '')}{f_index}"
+        area = AREAS[(f_index - 1) % len(AREAS)]
+        fn_code = f"{area[:6].upper().replace(' ', '')}{f_index}"
         folder = out_dir / f"function-{f_index:03d}"
-        path = folder / "function.ttl"
-        atomic_write(
-            path,
-            PREFIXES
-            + f'# Synthetic function {fn_code}\n\nfn:{fn_code}\n    a ja:Function ;\n    ja:code "{fn_code}" ;\n'
-            f"    skos:prefLabel {_lit(AREAS[(f_index - 1) % len(AREAS)] + ' ' + str(f_index))} ;\n"
-            f"    skos:definition {_lit('Synthetic function number ' + str(f_index) + '.')} ;\n"
-            f"    skos:inScheme arch:architecture ;\n    skos:topConceptOf arch:architecture .\n",
+        written.append(
+            _render("function.ttl.j2", folder / "function.ttl", code=fn_code, label=f"{area} {f_index}", number=f_index)
         )
-        written.append(path)
         for fam_i in range(1, 6):
             if remaining <= 0:
                 break
             fam_code = f"{fn_code[:6]}{f_index}{fam_i:02d}"
-            parts = [
-                PREFIXES,
-                f'fam:{fam_code}\n    a ja:JobFamily ;\n    ja:code "{fam_code}" ;\n'
-                f"    skos:prefLabel {_lit('Family ' + fam_code)} ;\n"
-                f"    skos:definition {_lit('A synthetic family of related foci in ' + fn_code + '.')} ;\n"
-                f"    skos:inScheme arch:architecture ;\n    skos:broader fn:{fn_code} .\n\n",
-            ]
+            foci = []
             for focus_i in range(1, 21):
                 if remaining <= 0:
                     break
                 focus_code = f"{fam_code}{chr(64 + (focus_i - 1) // 9 + 1)}{(focus_i - 1) % 9 + 1}"
                 ladder = rng.choice(LADDERS)[:remaining]
                 remaining -= len(ladder)
-                parts.append(_focus(rng, fn_code, fam_code, focus_code, ladder, skills))
+                foci.append(_focus(rng, fn_code, focus_code, ladder, skills))
             path = folder / f"family-{fam_i:02d}.ttl"
-            atomic_write(path, "".join(parts))
-            written.append(path)
+            written.append(_render("family.ttl.j2", path, code=fam_code, function=fn_code, foci=foci))
     return written
 
 
-def _focus(rng: random.Random, fn: str, fam: str, code: str, ladder: list[str], skills: list[str]) -> str:
+def _focus(rng: random.Random, fn: str, code: str, ladder: list[str], skills: list[str]) -> dict[str, Any]:
+    """One focus and its profiles, drawn from ``rng`` (skill depths from a stream of the focus's own)."""
     label = f"Focus {code}"
     required = rng.sample(skills, 16)
     depth = random.Random(code)  # its own stream: the rest of the data is the same with or without depths
     base = {s: depth.randint(1, 3) for s in required}
-    statements = [
-        f"        [ ja:skill skill:{s} ; ja:proficiency {base[s]} ; ja:importance {depth.randint(25, 50) / 10}"
-        + (" ; ja:relationType ja:Optional ]" if depth.random() < 0.25 else " ]")
-        for s in required
-    ]
-    out = [
-        f'focus:{code}\n    a ja:Focus ;\n    ja:code "{code}" ;\n    skos:prefLabel {_lit(label)} ;\n'
-        f"    skos:inScheme arch:architecture ;\n    skos:broader fam:{fam} ;\n    ja:skillRequirement\n"
-        + " ,\n".join(statements)
-        + " .\n\n"
-    ]
+    requirements = []
+    for s in required:
+        importance = depth.randint(25, 50) / 10
+        requirements.append(
+            {"skill": s, "proficiency": base[s], "importance": importance, "optional": depth.random() < 0.25}
+        )
     levels = {lv[0]: lv for lv in LEVELS}
     deepening = required[:4]  # these deepen with the rank, never falling on a track
+    profiles = []
     for lv in ladder:
-        rank = levels[lv][2]
-        raised = [(s, min(5, base[s] + rank - 1)) for s in deepening if rank > 1 and base[s] < 5]
-        deeper = (
-            "    ja:skillRequirement\n"
-            + " ,\n".join(f"        [ ja:skill skill:{s} ; ja:proficiency {n} ]" for s, n in raised)
-            + " ;\n"
-            if raised
-            else ""
-        )
-        pcode = f"{fn}.{code}.{lv}"
-        resp = []
-        for i in range(1, 6):
-            text = (
-                f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(CONTEXTS)}, at {levels[lv][4].lower()} scope, "
-                f"and reports on {rng.choice(OBJECTS)} to keep {label.lower()} on track."
+        rank, level_label = levels[lv][2], levels[lv][4]
+        responsibilities = []
+        for _ in range(5):
+            verb, thing, context, reported = (
+                rng.choice(VERBS),
+                rng.choice(OBJECTS),
+                rng.choice(CONTEXTS),
+                rng.choice(OBJECTS),
             )
-            resp.append(f"        [ ja:order {i} ; ja:text {_lit(text)} ]")
-        scores = ",\n".join(
-            f"                [ ja:qualityDimension qd:{d} ; ja:score {rng.choice((4, 5))} ]" for d in QUALITY
-        )
+            responsibilities.append(
+                f"{verb} {thing} {context}, at {level_label.lower()} scope, "
+                f"and reports on {reported} to keep {label.lower()} on track."
+            )
+        scores = [(d, rng.choice((4, 5))) for d in QUALITY]
         soc = rng.choice(SOC)
-        alias = f"    skos:altLabel {_lit(label + ' ' + levels[lv][4] + ' (alias)')} ;\n" if rng.random() < 0.1 else ""
-        out.append(
-            f'profile:{pcode}\n    a ja:JobProfile ;\n    ja:code "{pcode}" ;\n'
-            f"    skos:prefLabel {_lit(label + ' — ' + lv)} ;\n{alias}"
-            f"    skos:inScheme arch:architecture ;\n    ja:focus focus:{code} ;\n    ja:level lvl:{lv} ;\n"
-            f"    ja:status ja:Published ;\n{deeper}"
-            f"    ja:responsibility\n" + " ,\n".join(resp) + " ;\n"
-            f"    prov:wasDerivedFrom src:source-{rng.randrange(40):02d}, src:source-{40 + rng.randrange(40):02d} ;\n"
-            f"    ja:qualityAssessment [\n        a ja:QualityAssessment ;\n        ja:dimensionScore\n{scores}\n"
-            f"    ] ;\n"
-            f"    ja:classificationMapping [\n        a ja:ClassificationMapping ;\n"
-            f"        ja:mappingScheme ja:SOC2018 ;\n"
-            f'        ja:mappedCode "{soc}" ;\n        ja:mappedConcept soc:{soc} ;\n'
-            f'        ja:mappingSource "synth" ;\n'
-            f"        ja:confidence 0.{rng.randrange(50, 99)}\n    ] ;\n    skos:closeMatch soc:{soc} .\n\n"
+        alias = f"{label} {level_label} (alias)" if rng.random() < 0.1 else None
+        sources = (rng.randrange(40), 40 + rng.randrange(40))
+        profiles.append(
+            {
+                "code": f"{fn}.{code}.{lv}",
+                "label": f"{label} — {lv}",
+                "alias": alias,
+                "level": lv,
+                "deeper": [(s, min(5, base[s] + rank - 1)) for s in deepening if rank > 1 and base[s] < 5],
+                "responsibilities": responsibilities,
+                "sources": sources,
+                "scores": scores,
+                "soc": soc,
+                "confidence": rng.randrange(50, 99),
+            }
         )
-    return "".join(out)
+    return {"code": code, "label": label, "requirements": requirements, "profiles": profiles}
 
 
-def _write_shared(rng: random.Random, out_dir: Path) -> Path:
-    parts = [
-        PREFIXES,
-        'arch:architecture\n    a ja:JobArchitecture ;\n    skos:prefLabel "Synthetic architecture"@en .\n\n',
-        'arch:skills\n    a skos:ConceptScheme ;\n    skos:prefLabel "Skills"@en .\n\n',
-        'arch:levels\n    a skos:ConceptScheme ;\n    skos:prefLabel "Levels"@en .\n\n',
-        'arch:proficiency\n    a ja:ProficiencyScale ;\n    skos:prefLabel "Proficiency"@en .\n\n',
+def _write_shared(out_dir: Path) -> Path:
+    levels = [
+        {"code": c, "track": t, "rank": r, "grade": g, "label": label, "min_years": lo, "max_years": hi}
+        for c, t, r, g, label, lo, hi in LEVELS
     ]
-    for value, name in enumerate(("Awareness", "Working", "Practitioner", "Advanced", "Expert"), 1):
-        parts.append(
-            f"arch:proficiency-{value}\n    a ja:ProficiencyLevel ;\n    ja:order {value} ;\n"
-            f"    skos:prefLabel {_lit(name)} ;\n"
-            f"    skos:definition {_lit(name + ' in the skill (synthetic anchor).')} ;\n"
-            f"    skos:inScheme arch:proficiency .\n\n"
-        )
-    for code, label in (("M", "Management"), ("P", "Professional")):
-        parts.append(f'track:{code}\n    a ja:Track ;\n    ja:code "{code}" ;\n    skos:prefLabel {_lit(label)} .\n\n')
-    for code, track, rank, grade, label, lo, hi in LEVELS:
-        hi_line = f"    ja:maxYearsExperience {hi} ;\n" if hi is not None else ""
-        parts.append(
-            f'lvl:{code}\n    a ja:Level ;\n    ja:code "{code}" ;\n    skos:prefLabel {_lit(label)} ;\n'
-            f"    skos:inScheme arch:levels ;\n    ja:track track:{track} ;\n    ja:rank {rank} ;\n"
-            f"    ja:grade {grade} ;\n"
-            f"    ja:scope {_lit('Scope of ' + label)} ;\n    ja:minYearsExperience {lo} ;\n{hi_line}"
-            f"    skos:definition {_lit(label + ' level.')} .\n\n"
-        )
-    for i, (slug, label) in enumerate(DIMENSIONS, 1):
-        parts.append(
-            f"rubric:{slug}\n    a ja:RubricDimension ;\n    skos:prefLabel {_lit(label)} ;\n    ja:order {i} .\n\n"
-        )
-        for code, _track, _rank, _grade, level_label, lo, hi in LEVELS:
-            years = (
-                f"    ja:minYearsExperience {lo} ;\n"
-                + (f"    ja:maxYearsExperience {hi} ;\n" if hi is not None else "")
-                if slug == "years"
-                else ""
-            )
-            parts.append(
-                f"rubric:{code}-{slug}\n    a ja:RubricCell ;\n    ja:appliesTo arch:architecture ;\n"
-                f"    ja:level lvl:{code} ;\n"
-                f"    ja:dimension rubric:{slug} ;\n"
-                f"{years}    ja:text {_lit(label + ' expected of a ' + level_label + '.')} .\n\n"
-            )
-    for slug in QUALITY:
-        parts.append(
-            f"qd:{slug}\n    a ja:QualityDimension ;\n"
-            f"    skos:prefLabel {_lit(slug.replace('-', ' ').capitalize())} .\n\n"
-        )
-    for i in range(80):
-        kind = "ja:OccupationalDataSource" if i < 40 else "ja:JobPostingSource"
-        parts.append(
-            f"src:source-{i:02d}\n    a {kind} ;\n    ja:order {i + 1} ;\n"
-            f"    dct:title {_lit('Synthetic source ' + str(i))} .\n\n"
-        )
-    n_skills, n_groups = 4000, 40
-    for g in range(n_groups):
-        parts.append(
-            f"skill:group-{g:02d}\n    a ja:SkillGroup ;\n    skos:prefLabel {_lit('Skill group ' + str(g))} ;\n"
-            f"    skos:inScheme arch:skills ;\n    skos:topConceptOf arch:skills .\n\n"
-        )
-    for i in range(n_skills):
-        parts.append(
-            f"skill:skill-{i:04d}\n    a ja:Skill ;\n    ja:order {i + 1} ;\n"
-            f"    skos:prefLabel {_lit('Skill ' + str(i))} ;\n"
-            f"    skos:definition {_lit('Applying synthetic capability number ' + str(i) + ' to everyday work.')} ;\n"
-            f"    skos:inScheme arch:skills ;\n    skos:broader skill:group-{i % n_groups:02d} .\n\n"
-        )
-    path = out_dir / "architecture.ttl"
-    atomic_write(path, "".join(parts))
-    return path
+    return _render(
+        "architecture.ttl.j2",
+        out_dir / "architecture.ttl",
+        proficiency=("Awareness", "Working", "Practitioner", "Advanced", "Expert"),
+        tracks=(("M", "Management"), ("P", "Professional")),
+        levels=levels,
+        dimensions=DIMENSIONS,
+        quality=QUALITY,
+        sources=80,
+        skill_groups=40,
+        skills=4000,
+    )
 
 
 def synthesize_classification(
@@ -334,11 +263,7 @@ def synthesize_classification(
     per_depth = [max(1, round(concepts * w / sum(weights))) for w in weights]
     per_depth[-1] += concepts - sum(per_depth)
     levels: list[list[str]] = []
-    parts = [
-        f"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix c: <{base}> .\n\n",
-        'c:scheme a skos:ConceptScheme ;\n    skos:prefLabel "Synthetic occupation classification"@en ,'
-        ' "Synthetische Berufsklassifikation"@de .\n\n',
-    ]
+    concepts_written: list[dict[str, Any]] = []
     titles: dict[str, str] = {}
     for depth, count in enumerate(per_depth):
         level = []
@@ -358,29 +283,18 @@ def synthesize_classification(
             repeat = parent in only_children
             title = titles[parent] if repeat else f"{rng.choice(AREAS)} {rng.choice(OBJECTS)} occupation {local}"
             titles[local] = title
-            lines = [
-                f"c:{local}",
-                "    a skos:Concept ;",
-                f"    skos:prefLabel {_lit(title)} , {_lit_de(title)} ;",
-                "    skos:inScheme c:scheme ;",
-            ]
-            if notations:
-                lines.append(f'    skos:notation "{local}" ;')
+            concept: dict[str, Any] = {"local": local, "title": title, "parent": parent, "notation": notations}
+            concept |= dict.fromkeys(("definition", "scope_note", "note", "alt_label"))
             if rng.random() < 0.6:
-                lines.append(f"    skos:definition {_lit('Work that covers ' + title.lower() + '.')} ;")
+                concept["definition"] = f"Work that covers {title.lower()}."
             if rng.random() < 0.2:
-                lines.append(f"    skos:scopeNote {_lit('Excludes ' + rng.choice(OBJECTS) + '.')} ;")
+                concept["scope_note"] = f"Excludes {rng.choice(OBJECTS)}."
             if rng.random() < 0.2:
-                lines.append(f"    skos:note {_lit('Revised in edition ' + str(rng.randrange(1, 9)) + '.')} ;")
+                concept["note"] = f"Revised in edition {rng.randrange(1, 9)}."
             if rng.random() < 0.15:
-                lines.append(f"    skos:altLabel {_lit(title + ' (other title)')} ;")
-            lines.append(f"    skos:broader c:{parent} ." if parent else "    skos:topConceptOf c:scheme .")
-            parts.append("\n".join(lines) + "\n\n")
+                concept["alt_label"] = f"{title} (other title)"
+            concepts_written.append(concept)
             level.append(local)
         levels.append(level)
-    atomic_write(path, "".join(parts))
+    atomic_write(path, _templates().get_template("classification.ttl.j2").render(base=base, concepts=concepts_written))
     return path
-
-
-def _lit_de(text: str) -> str:
-    return '"' + ("Beruf: " + text).replace("\\", "\\\\").replace('"', '\\"') + '"@de'

@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from ..core.errors import JobarchError, did_you_mean
+from ..core.resources import bundled_query as bundled
 from ..core.resources import resource_dir
 
 _HEADER = re.compile(r"^#\s*(name|description|param|example):\s*(.*)$")
@@ -81,12 +82,6 @@ def parse_query_file(path: Path) -> NamedQuery:
 def internal(name: str) -> str:
     """The text of a query jobarch itself runs (``queries/internal/NAME.rq``)."""
     return bundled("internal", name)
-
-
-@cache
-def bundled(folder: str, name: str) -> str:
-    """The text of a query file shipped with jobarch: ``queries/FOLDER/NAME.rq`` (internal, export, checks)."""
-    return (resource_dir("queries") / folder / f"{name}.rq").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------

@@ -208,6 +208,11 @@ class QueryWorkers:
         return self._running
 
     @property
+    def waiting(self) -> int:
+        """Queries waiting for a worker now (at most ``queue``; beyond, they are told 503)."""
+        return self._waiting
+
+    @property
     def processes(self) -> list[int]:
         """The process ids of the workers alive now (for monitoring, and to show none outlives its query)."""
         return sorted(w.process.pid for w in self._all if w.process.is_alive())

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from rdflib import URIRef
 
 from ..core.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI, PREFIXES
+from ..core.state import State
 from ..graph.terms import graph_of, ntriples_to_rdflib, rdflib_to_ntriples, to_ox
 from ..graph.triples import Triple
 from . import Inference, choose_engine
@@ -32,12 +33,6 @@ from .rules import gc_paused, infer_fast
 
 STATE = "inferences"  # which file versions and engine the derived graph follows from
 REST = "inferences-rest"  # what the rules derived that is not a data entailment, for the next incremental run
-
-
-class State(Protocol):
-    def get(self, name: str) -> Any: ...
-    def put(self, name: str, value: Any) -> None: ...
-    def remove(self, name: str) -> None: ...
 
 
 class DerivedGraphStore(Protocol):

@@ -18,11 +18,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.term import Identifier, Node
 
 from ..core.errors import JobarchError
 from ..core.lexical import COMMENT, IRI, LONG_STRING, SHORT_STRING
+from ..core.state import State
 from ..graph.triples import Triple
 
 if TYPE_CHECKING:
@@ -64,26 +65,6 @@ class SyncReport:
     inference: Inference | None = None
     failures: list[Exception] = field(default_factory=list)  # files that could not be read (the rest did load)
     changed_triples: int = 0  # how many triples the (re)loaded files hold
-
-
-class State:
-    """Small named values a store keeps beside its data (derived state: which file versions it follows, and so on).
-
-    Values are JSON-able. This base keeps them in memory, for stores that
-    last one process; a persistent backend writes them beside its data.
-    """
-
-    def __init__(self) -> None:
-        self._values: dict[str, object] = {}
-
-    def get(self, name: str) -> Any:
-        return self._values.get(name)
-
-    def put(self, name: str, value: Any) -> None:
-        self._values[name] = value
-
-    def remove(self, name: str) -> None:
-        self._values.pop(name, None)
 
 
 class Store(ABC):
@@ -130,6 +111,12 @@ class Store(ABC):
         Backends that hold only the architecture's files refuse."""
         raise JobarchError(f"{type(self).__name__} holds only the architecture's files", hint="use scratch_store()")
 
+    def fingerprint(self) -> str | None:
+        """A digest of everything the store holds, equal exactly when the data is: what derived views (the search
+        index, a page's cached parts) are keyed on. None when the backend cannot tell (a shared SPARQL server that
+        another process loads): such views are then kept for a short while only."""
+        return None
+
     def holds_derived(self) -> bool:
         """Whether derived triples (a --reason run's inferences) share the default graph with the files."""
         return False
@@ -142,12 +129,10 @@ class Store(ABC):
         """The triples of the architecture's files (not the ontology, not derived graphs), as N-Triples strings:
         what ``export rdf`` writes. Stores that keep each file in a named graph answer with one query."""
         from ..core.namespaces import ONTOLOGY_IRI
+        from ..core.resources import bundled_query
         from ..graph.terms import rdflib_to_ntriples
 
-        result = self.query(
-            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER (?g != <{ONTOLOGY_IRI}> && !STRSTARTS(STR(?g), "urn:jobarch:")) }}'
-        )
+        result = self.query(bundled_query("internal", "architecture_triples"), {"ontology": URIRef(ONTOLOGY_IRI)})
         for s, p, o in result.rows:
             if s is not None and p is not None and o is not None:
                 yield rdflib_to_ntriples((s, p, o))
@@ -177,11 +162,11 @@ def saved_state(store: Store, name: str, version: int) -> tuple[str | None, dict
     """Derived state kept beside a store's data (profile facts, the search index): the store's fingerprint (None
     for a store that cannot say what its data is; nothing is kept then) and what ``version`` of the code saved
     under ``name``, for whatever fingerprint it was (a caller may update it rather than start again)."""
-    fingerprint = getattr(store, "fingerprint", None)
-    if not callable(fingerprint):
+    fingerprint = store.fingerprint()
+    if fingerprint is None:
         return None, None
     saved = store.state.get(name)
-    return fingerprint(), saved if isinstance(saved, dict) and saved.get("version") == version else None
+    return fingerprint, saved if isinstance(saved, dict) and saved.get("version") == version else None
 
 
 def save_state(store: Store, name: str, version: int, fingerprint: str, value: dict) -> None:

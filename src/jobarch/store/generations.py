@@ -45,6 +45,7 @@ except ImportError:  # pragma: no cover - Windows
 POINTER = "jobarch-store.json"
 FORMAT = 2  # the layout of a store directory; another one is rebuilt
 WAIT_NOTICE = 1.0  # seconds before a waiting writer says why it waits
+COLLECT_TRIES = 20  # times a last reader tries the write lock to delete old generations (25 ms apart)
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,13 @@ class Generations:
                 return
             with handle:
                 _lock(handle, exclusive=False)
-                if self.current() == generation and generation.db.is_dir():
+                read = self.current() == generation and generation.db.is_dir()
+                if read:
                     yield generation
-                    return
+            if read:
+                if self.current() != generation:  # a writer moved on while we read: we may be its last reader
+                    self._collect_when_free()
+                return
             time.sleep(0.01)
         raise JobarchError(
             "the store keeps changing under this process",
@@ -211,6 +216,17 @@ class Generations:
                     shutil.rmtree(path, ignore_errors=True)
                     removed.append(path)
         return removed
+
+    def _collect_when_free(self) -> None:
+        """Delete old generations if no writer is at work. A writer that is may be collecting right now, and have
+        found this process still reading: waiting a moment for it to finish closes that window; a writer busy
+        for longer collects again when it commits."""
+        with contextlib.suppress(OSError), open(self.root / "write.lock", "a+") as lock:
+            for _ in range(COLLECT_TRIES):
+                if _lock(lock, exclusive=True, blocking=False):
+                    self.collect()
+                    return
+                time.sleep(0.025)
 
     def _clear_generations(self) -> None:
         """Drop what this version cannot trust (another format or version, a damaged pointer, a jobarch 0.1

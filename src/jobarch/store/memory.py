@@ -6,6 +6,7 @@ other backend is tested against it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from rdflib.term import Identifier
 
 from ..core.errors import JobarchError
 from ..core.files import content_stamp
+from ..core.files import digest as content_digest
 from ..graph.architecture import Architecture, load
 from ..graph.planner import SPARQL_PARSER_LOCK
 from ..graph.sources import graph_iri
@@ -32,6 +34,7 @@ class MemoryStore(Store):
         self._stamps: dict[str, str] = (
             {graph_iri(p): content_stamp(p) for p in architecture.files} if architecture is not None else {}
         )
+        self._reasoned: str | None = None  # the engine whose inferences the dataset holds
 
     def sync(self, files: Sequence[Path], *, reason: str | None = None) -> SyncReport:
         files = list(files)
@@ -41,7 +44,7 @@ class MemoryStore(Store):
             report.unchanged = files
         else:
             self.architecture = load(files)
-            self._stamps = stamps
+            self._stamps, self._reasoned = stamps, None
             report.loaded = files
         if reason:
             arch = self.architecture
@@ -50,7 +53,14 @@ class MemoryStore(Store):
             target = arch.dataset.graph(INFERRED_GRAPH)
             target.remove((None, None, None))
             target += report.inference.graph
+            self._reasoned = reason
         return report
+
+    def fingerprint(self) -> str | None:
+        """The files' stamps and the inferences held: the dataset changes only through :meth:`sync`."""
+        if self.architecture is None:
+            return None
+        return content_digest(json.dumps([sorted(self._stamps.items()), self._reasoned]).encode("utf-8"))
 
     def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
         if self.architecture is None:

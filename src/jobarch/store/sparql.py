@@ -11,7 +11,6 @@ The protocol has no bindings, so parameters travel as a ``VALUES`` block (see
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.error
 import urllib.parse
@@ -19,15 +18,15 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.term import Node
 
 from ..core.errors import JobarchError
 from ..core.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI
 from ..core.resources import ontology_path
 from ..graph.architecture import load
 from ..graph.sources import graph_iri
-from ..graph.terms import from_binding
+from ..graph.terms import from_ox
 from ..reasoning import infer_architecture
 from .base import Binding, QueryResult, Store, SyncReport, inject_values
 
@@ -94,18 +93,21 @@ class SparqlStore(Store):
             {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
         )
         if body.lstrip().startswith(b"{"):
-            return _from_json(json.loads(body))
+            return _solutions(body)
         graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
         return QueryResult("CONSTRUCT", graph=graph)
 
 
-def _from_json(doc: dict) -> QueryResult:
-    if "boolean" in doc:
-        return QueryResult("ASK", boolean=bool(doc["boolean"]))
-    names = doc["head"].get("vars", [])
-    rows: list[tuple[Node | None, ...]] = [
-        tuple(from_binding(b[n]) if n in b else None for n in names) for b in doc["results"]["bindings"]
-    ]
+def _solutions(body: bytes) -> QueryResult:
+    """A SELECT or ASK answer in SPARQL Results JSON, read (and checked) by Oxigraph's parser."""
+    try:
+        answer = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    except (SyntaxError, ValueError) as exc:
+        raise JobarchError(f"the SPARQL endpoint sent results that do not parse: {exc}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(answer))
+    names = [v.value for v in answer.variables]
+    rows = [tuple(from_ox(solution[n]) for n in names) for solution in answer]
     return QueryResult("SELECT", names, rows)
 
 

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDFS, BNode, Dataset, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from ..core.files import read_text
@@ -27,6 +27,7 @@ from ..graph.architecture import Architecture
 from ..graph.sources import bind_declared_prefixes, graph_iri
 from ..graph.terms import ntriples_to_rdflib, term_ntriples
 from ..graph.triples import split_line
+from ..query import internal
 from ..store import Store, scratch_store
 from ..store.base import into_where
 from .compiler import SUBCLASSES, Check, batches, compile_shapes
@@ -56,7 +57,7 @@ def validate_store(store: Store, files: Sequence[Path], only: Sequence[Path] | N
     def ready(query: str) -> str:
         """The query with this run's class closures filled in."""
         for cls in set(SUBCLASSES.findall(query)) - closures.keys():
-            rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}").rows
+            rows = store.query(internal("subclasses"), {"class": URIRef(cls)}).rows
             closures[cls] = " ".join(sorted({f"<{cls}>", *(row[0].n3() for row in rows if isinstance(row[0], URIRef))}))
         return SUBCLASSES.sub(lambda m: closures[m.group(1)], query)
 

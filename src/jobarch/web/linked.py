@@ -20,8 +20,6 @@ from rdflib import Graph, URIRef
 
 from .. import api
 from ..core.namespaces import JA, SCHEMA, SKOS
-from ..graph.serialize import serialize_graph
-from ..store import Store
 from .protocol import negotiate
 
 #: What a resource page answers, best first for a browser.
@@ -58,7 +56,7 @@ def wanted_type(request: Any) -> str | None:
     return negotiate(request.headers.get("accept", ""), RESOURCE_TYPES, request.query_params.get("format"))
 
 
-def rdf_response(store: Store, iri: URIRef, media_type: str, page_url: str) -> Any:
+def rdf_response(store: api.Store, iri: URIRef, media_type: str, page_url: str) -> Any:
     """A resource's triples in the negotiated RDF type, naming its human page."""
     from starlette.responses import PlainTextResponse, Response
 
@@ -67,7 +65,7 @@ def rdf_response(store: Store, iri: URIRef, media_type: str, page_url: str) -> A
         return PlainTextResponse(f"404: nothing is said of <{iri}>\n", 404)
     graph.add((iri, SCHEMA.url, URIRef(page_url)))
     return Response(
-        serialize_graph(graph, RESOURCE_TYPES[media_type]), media_type=media_type, headers={"Vary": "Accept"}
+        api.serialize_graph(graph, RESOURCE_TYPES[media_type]), media_type=media_type, headers={"Vary": "Accept"}
     )
 
 
@@ -98,3 +96,12 @@ def label_of(graph: Graph, iri: URIRef) -> str:
 
 
 __all__ = ["PAGES", "RESOURCE_TYPES", "iri_for_path", "not_acceptable", "page_of", "rdf_response", "wanted_type"]
+
+
+def resource_rows(graph: Graph, iri: URIRef) -> list[tuple[str, str, bool]]:
+    """A resource's statements as (property, value, value is a link) rows for the generic resource page."""
+    rows = []
+    for p, o in sorted(graph.predicate_objects(iri), key=lambda po: (str(po[0]), str(po[1]))):
+        prop = graph.namespace_manager.normalizeUri(p) if isinstance(p, URIRef) else str(p)
+        rows.append((prop, str(o), isinstance(o, URIRef)))
+    return rows

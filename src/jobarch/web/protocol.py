@@ -6,9 +6,8 @@ CONSTRUCT and DESCRIBE as Turtle (the default), N-Triples, JSON-LD or RDF/XML.
 
 from __future__ import annotations
 
-from ..graph.serialize import serialize_graph
+from .. import api
 from ..present.results import render_result, sparql_csv, sparql_json, sparql_tsv, sparql_xml
-from ..store import QueryResult
 
 RESULT_TYPES = {
     "table": {
@@ -78,10 +77,10 @@ def negotiate(accept: str, offered: dict[str, str], override: str | None = None)
     return best
 
 
-def serialize_result(result: QueryResult, media_type: str) -> str:
+def serialize_result(result: api.QueryResult, media_type: str) -> str:
     """The result in the media type negotiated from RESULT_TYPES."""
     if result.graph is not None:
-        return serialize_graph(result.graph, RESULT_TYPES["graph"][media_type])
+        return api.serialize_graph(result.graph, RESULT_TYPES["graph"][media_type])
     fmt = RESULT_TYPES["table"][media_type]
     if fmt == "json":
         return sparql_json(result)

@@ -16,9 +16,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from .. import api
 from ..core.errors import JobarchError, QueryLimitError
-from ..query.workers import AnswerLimits, ClientGoneError, QueryWorkers, WorkersBusyError
-from ..store import QueryResult
 from .protocol import RESULT_TYPES, negotiate, serialize_result
 
 MAX_QUERY_BYTES = 100_000
@@ -36,7 +35,9 @@ FILE_EXTENSIONS = {  # a downloaded answer's file name ends as its kind's files 
 RETRY_AFTER = "2"
 
 
-def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits, form: Callable[..., Any]) -> Any:
+def sparql_endpoint(
+    workers: api.QueryWorkers, timeout: float, limits: api.AnswerLimits, form: Callable[..., Any]
+) -> Any:
     """The ``/sparql`` handler; ``form(**context)`` renders the HTML query form, with an answer or an error when
     the form asked for one (``format=html``: the answer on the page, not a download)."""
     from starlette.exceptions import HTTPException
@@ -53,11 +54,11 @@ def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits,
         on_page = _formats(request)[:1] == ["html"]
         try:
             result = await workers.run(query, timeout=timeout, limits=limits, disconnected=request.is_disconnected)
-        except WorkersBusyError as exc:
+        except api.WorkersBusyError as exc:
             if on_page:
                 return form(query=query, error=f"{exc.message}: try again shortly", status=503)
             return text(503, exc.message, "try again shortly", {"Retry-After": RETRY_AFTER})
-        except ClientGoneError:
+        except api.ClientGoneError:
             return text(499, "client closed the request")
         except JobarchError as exc:
             status = 503 if isinstance(exc, QueryLimitError) else 400
@@ -72,7 +73,7 @@ def sparql_endpoint(workers: QueryWorkers, timeout: float, limits: AnswerLimits,
                 return form(query=query, error=exc.message + (f" ({exc.hint})" if exc.hint else ""), status=400)
             return text(400, exc.message, exc.hint)
 
-    def _answer(request: Request, query: str, result: QueryResult, family: str, on_page: bool) -> Response:
+    def _answer(request: Request, query: str, result: api.QueryResult, family: str, on_page: bool) -> Response:
         if on_page:
             turtle = serialize_result(result, "text/turtle") if family == "graph" else ""
             return form(query=query, answer=result, turtle=turtle)
@@ -151,5 +152,5 @@ def _formats(request: Any) -> list[str]:
     ]
 
 
-def _family(result: QueryResult) -> str:
+def _family(result: api.QueryResult) -> str:
     return "graph" if result.kind in ("CONSTRUCT", "DESCRIBE") else "table"

@@ -15,7 +15,7 @@ from ..core.version import __version__
 from ..graph.serialize import serialize_triples
 from ..graph.terms import rdflib_to_ntriples
 from ..graph.terms import unskolem as _unskolem
-from .findings import Finding, ValidationReport
+from ..validation.findings import Finding, ValidationReport
 
 REPORT_FORMATS = ("text", "json", "sarif", "turtle")
 _SARIF_LEVEL = {"violation": "error", "warning": "warning", "info": "note"}

@@ -1,0 +1,175 @@
+"""The pages of the architecture itself: home, function, family, focus, level, profile, and any resource.
+
+Each coded resource answers in HTML for a browser and in RDF for an RDF
+client (by ``Accept``), so the pages are linked data; see :mod:`.linked`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from urllib.parse import quote
+
+from rdflib import URIRef
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from .. import api
+from ..core.errors import JobarchError
+from ..core.namespaces import JA
+from .linked import iri_for_path, label_of, not_acceptable, page_of, rdf_response, resource_rows, wanted_type
+from .overview import ROW, WIDTH, icicle
+from .site import Site, render
+
+
+def site_of(request: Request) -> Site:
+    return request.app.state.site
+
+
+def page(template: str, status: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(render(template, **context), status_code=status)
+
+
+def not_found(message: str, hint: str = "", links: Sequence[tuple[str, str]] = ()) -> HTMLResponse:
+    return page("error.html.j2", 404, title="Not found", message=message, hint=hint, links=list(links))
+
+
+def described(request: Request, type_: URIRef, code: str, html: Callable[[], Response]) -> Response:
+    """A coded resource's page: HTML for a browser, its triples for an RDF client (by Accept)."""
+    store = site_of(request).store
+    wanted = wanted_type(request)
+    if wanted is None:
+        return not_acceptable()
+    if wanted != "text/html":
+        iri = api.coded_resource(store, type_, code)
+        if iri is None:
+            message, hint = f"404: no {type_.fragment} with code {code!r}", ""
+            if type_ == JA.JobProfile:  # say which codes are near
+                error = api.unknown_profile(store, code)
+                message, hint = f"404: {error.message}", error.hint or ""
+            return PlainTextResponse(f"{message}\n{hint}\n", 404)
+        return rdf_response(store, iri, wanted, str(request.url.replace(query="")))
+    response = html()
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def home(request: Request) -> HTMLResponse:
+    site = site_of(request)
+
+    def build() -> str:
+        segments, rows = icicle(site.taxonomy())
+        return render(
+            "home.html.j2",
+            title="Job architecture",
+            functions=site.taxonomy(),
+            levels=api.query(site.store, "levels", timeout=None).dicts(),
+            glance=api.family_level_counts(site.store),
+            picture={"segments": segments, "rows": rows, "width": WIDTH, "row": ROW},
+        )
+
+    return HTMLResponse(site.view("home", build))
+
+
+def function(request: Request) -> Response:
+    site, code = site_of(request), request.path_params["code"]
+
+    def html() -> Response:
+        found = site.taxonomy().get(code)
+        if found is None:
+            return not_found(f"No function with code {code!r}.", "Browse the architecture from the home page.")
+        grid = api.ladder_grid(site.store, code)
+        return page("function.html.j2", title=found["label"] or code, code=code, fn=found, grid=grid)
+
+    return described(request, JA.Function, code, html)
+
+
+def family(request: Request) -> Response:
+    site, code = site_of(request), request.path_params["code"]
+
+    def html() -> Response:
+        for fn_code, fn in site.taxonomy().items():
+            if code in fn["families"]:
+                fam = fn["families"][code]
+                grid = api.ladder_grid(site.store, code)
+                title = fam["label"] or code
+                return page("family.html.j2", title=title, code=code, fam=fam, fn=fn, fn_code=fn_code, grid=grid)
+        return not_found(f"No family with code {code!r}.", "Browse the architecture from the home page.")
+
+    return described(request, JA.JobFamily, code, html)
+
+
+def focus(request: Request) -> Response:
+    store, code = site_of(request).store, request.path_params["code"]
+
+    def html() -> Response:
+        rows = api.focus_profiles(store, code)
+        if not rows:
+            return not_found(f"No focus with code {code!r}.", "Browse the architecture from the home page.")
+        head = rows[0]
+        return page(
+            "focus.html.j2",
+            title=str(head["focusLabel"] or code),
+            code=code,
+            head=head,
+            about=api.focus_overview(store, code),
+            profiles=[r for r in rows if r["code"] is not None],
+        )
+
+    return described(request, JA.Focus, code, html)
+
+
+def level(request: Request) -> Response:
+    store, code = site_of(request).store, request.path_params["code"]
+
+    def html() -> Response:
+        overview = api.level_overview(store, code)
+        if overview is None:
+            return not_found(f"No level {code!r}.", "The home page lists every level.", [("/", "Browse")])
+        rows = api.query(store, "profiles_at_level", params={"level": code}, timeout=None).dicts()
+        title = f"Level {code}" + (f" — {overview.level.label}" if overview.level.label else "")
+        return page("level.html.j2", title=title, code=code, lv=overview, profiles=rows)
+
+    return described(request, JA.Level, code, html)
+
+
+def profile(request: Request) -> Response:
+    site, code = site_of(request), request.path_params["code"]
+
+    def html() -> Response:
+        try:
+            found = api.profile(site.store, code)
+        except JobarchError as exc:
+            near = api.similar_profile_codes(site.store, code)
+            links = [(f"/profiles/{quote(c, safe='')}", c) for c in near]
+            hint = "Did you mean one of these?" if near else ""
+            links.append((f"/search?q={quote(code)}", f"Search for “{code}”"))
+            return not_found(exc.message, hint, links)
+        index = site.adjacency()
+        if index is None:
+            neighbours, note = None, "Not computed: the adjacency model is missing."
+        else:
+            neighbours, note = api.page_neighbours(site.store, code, site.settings.adjacent, index=index)
+        return page("profile.html.j2", title=found.page_title, p=found, adjacent=neighbours or [], adjacent_note=note)
+
+    return described(request, JA.JobProfile, code, html)
+
+
+def resource(request: Request) -> Response:
+    """Any IRI of the data under the base: a browser goes to its page, an RDF client gets its triples."""
+    site = site_of(request)
+    iri = iri_for_path(site.base, request.url.path)
+    kind = api.resource_kind(site.store, iri) if site.base and iri is not None else None
+    if kind is None or iri is None:
+        return not_found(f"Nothing here: {request.url.path}", "Browse the architecture from the home page.")
+    wanted = wanted_type(request)
+    if wanted is None:
+        return not_acceptable()
+    target = page_of(kind)
+    if wanted != "text/html":
+        here = str(request.url.replace(query=""))  # no page of its own: the generic page at this very path
+        page_url = str(request.base_url).rstrip("/") + target if target else here
+        return rdf_response(site.store, iri, wanted, page_url)
+    if target:
+        return RedirectResponse(target, 303, headers={"Vary": "Accept"})
+    graph = api.resource_graph(site.store, iri)
+    return page("resource.html.j2", title=label_of(graph, iri), iri=str(iri), rows=resource_rows(graph, iri))

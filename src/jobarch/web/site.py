@@ -1,0 +1,124 @@
+"""What every page of ``jobarch serve`` shares: the store, the limits, and views derived from the data.
+
+A view (the taxonomy tree, the home page, the adjacency model, the search
+index) is costly to compute and cheap to keep, so it is kept — but only for
+the data it was computed from. A store that fingerprints its data (the
+embedded ones) keys each view on that fingerprint; a store that cannot (a
+shared SPARQL server that another process loads) has its views recomputed
+once they are ``Limits.refresh_after`` seconds old. Two requests that need
+the same view while it is computed wait for one computation.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, TypeVar
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .. import api
+from ..core.errors import JobarchError
+from .guard import LOOPBACK
+
+T = TypeVar("T")
+
+
+@dataclass
+class Limits:
+    """What a deployment may tune: the endpoint's limits, how many adjacent roles a page shows, how long a view
+    of a store that cannot fingerprint its data is kept."""
+
+    query_timeout: float = 30.0
+    max_rows: int = 10_000
+    max_answer_bytes: int = 50 * 1024 * 1024
+    workers: int = 2  # query worker processes
+    query_memory: int | None = api.DEFAULT_QUERY_MEMORY  # bytes one /sparql query may allocate (None: unbounded)
+    queue: int = 8  # queries that may wait for a worker; beyond, 503 + Retry-After
+    adjacent: int = 5
+    allowed_hosts: tuple[str, ...] = LOOPBACK
+    base_iri: str | None = None  # the IRI the server's paths map onto (default: the architecture's namespace)
+    refresh_after: float = 30.0  # seconds; only for stores without a fingerprint (sparql:URL)
+
+
+class Site:
+    """The state behind the routes (``request.app.state.site``)."""
+
+    def __init__(
+        self, store: api.Store, settings: Limits, data: Sequence = (), index: api.AdjacencyIndex | None = None
+    ) -> None:
+        self.store, self.settings, self.data = store, settings, data
+        self.base = settings.base_iri or api.architecture_base(store) or ""
+        self._views: dict[str, tuple[object, Any]] = {}
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        if index is not None:
+            self._views["adjacency"] = (self._version(), index)
+
+    def _version(self) -> object:
+        fingerprint = self.store.fingerprint()
+        if fingerprint is not None:
+            return fingerprint
+        return ("read at", time.monotonic())
+
+    def _held(self, name: str) -> tuple[bool, Any]:
+        """Whether a view is held for the data as it is now, and the view held."""
+        held = self._views.get(name)
+        if held is None:
+            return False, None
+        version, value = held
+        if isinstance(version, tuple):  # no fingerprint: fresh for a while
+            return time.monotonic() - version[1] < self.settings.refresh_after, value
+        return version == self.store.fingerprint(), value
+
+    def view(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` for the data as it is now, computed once per version of the data."""
+        fresh, value = self._held(name)
+        if fresh:
+            return value
+        with self._locks[name]:
+            fresh, value = self._held(name)
+            if not fresh:
+                version = self._version()
+                value = compute()
+                self._views[name] = (version, value)
+            return value
+
+    # ------------------------------------------------------------------ the views
+    def adjacency(self) -> api.AdjacencyIndex | None:
+        """The adjacency model, or None when the architecture lacks what it needs (pages say so)."""
+
+        def build() -> api.AdjacencyIndex | None:
+            try:
+                return api.adjacency_index(self.store, self.data)
+            except JobarchError:
+                return None
+
+        return self.view("adjacency", build)
+
+    def taxonomy(self) -> dict[str, dict]:
+        return self.view("taxonomy", lambda: api.taxonomy(self.store))
+
+    def search_index(self) -> api.SearchIndex:
+        return self.view("search", lambda: api.search_index(self.store))
+
+    def scale(self) -> list:
+        return self.view("scale", lambda: api.proficiency_scale(self.store))
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("jobarch.web", "templates"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render(template: str, **context: Any) -> str:
+    return _environment().get_template(template).render(**context)

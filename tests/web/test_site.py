@@ -1,0 +1,65 @@
+"""The pages follow the data: views kept by the server are keyed on the store's fingerprint, and a store that has
+none (a shared SPARQL server another process loads) is read again once its views are ``refresh_after`` old."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import urllib.request
+
+from jobarch import api
+from jobarch.core.resources import sample_data_dir
+from jobarch.web.app import Limits, create_app
+from tests.web.test_serve import local
+
+EXTRA_GRAPH = "urn:jobarch-test:extra-function"
+EXTRA = b"""
+@prefix ja: <https://w3id.org/jobarch#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<urn:x:fn> a ja:Function ; ja:code "XTRAFN" ; skos:prefLabel "Extra function from elsewhere"@en .
+<urn:x:fam> a ja:JobFamily ; ja:code "XTRAFAM" ; skos:prefLabel "Extra family"@en ; skos:broader <urn:x:fn> .
+<urn:x:focus> a ja:Focus ; ja:code "XTRAFOC" ; skos:prefLabel "Extra focus"@en ; skos:broader <urn:x:fam> .
+"""
+
+
+def test_a_synced_store_changes_every_page(tmp_path):
+    """A curator edits a file and the store syncs: the home page, the function page and search follow at once."""
+    data = tmp_path / "data"
+    shutil.copytree(sample_data_dir(), data)
+    store = api.open_architecture([data], "memory")
+    client = local(create_app(store, data=[data]))
+    assert "Manufacturing Operations" in client.get("/").text
+    assert client.get("/functions/MANUFA3").status_code == 200
+    assert "/profiles/" not in client.get("/search", params={"q": "Fabrication"}).text
+
+    path = data / "manufacturing-operations.ttl"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"Manufacturing Operations"@en', '"Fabrication Operations"@en'),
+        encoding="utf-8",
+    )
+    store.sync(api.curator_files([data]))
+
+    home = client.get("/").text
+    assert "Fabrication Operations" in home and "Manufacturing Operations" not in home
+    assert "Fabrication Operations" in client.get("/functions/MANUFA3").text
+    assert "/profiles/MANUFA3." in client.get("/search", params={"q": "Fabrication"}).text
+
+
+def test_a_sparql_server_is_read_again(backends, oxigraph_server):
+    """Another process adds a function to the server: after refresh_after, the pages show it."""
+    store = backends["sparql"]
+    client = local(create_app(store, settings=Limits(refresh_after=0.3)))
+    assert "Extra function from elsewhere" not in client.get("/").text
+    assert client.get("/functions/XTRAFN").status_code == 404
+    put = urllib.request.Request(
+        f"{oxigraph_server}/store?graph={EXTRA_GRAPH}", EXTRA, {"Content-Type": "text/turtle"}, method="PUT"
+    )
+    try:
+        urllib.request.urlopen(put, timeout=10).read()
+        time.sleep(0.5)
+        assert "Extra function from elsewhere" in client.get("/").text
+        assert client.get("/functions/XTRAFN").status_code == 200
+    finally:
+        urllib.request.urlopen(
+            urllib.request.Request(f"{oxigraph_server}/store?graph={EXTRA_GRAPH}", method="DELETE"), timeout=10
+        ).read()
