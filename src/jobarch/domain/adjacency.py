@@ -398,33 +398,36 @@ class AdjacencyIndex:
         in the canonical Turtle every jobarch file is written in; a code becomes part of an IRI percent-encoded."""
         import pyoxigraph as ox
 
-        bands = {b.label: b.iri for b in self.model.bands}
-
         def node(value: object) -> str:
             return str(ox.NamedNode(str(value)))
 
-        decimal = ox.NamedNode(str(XSD.decimal))
-        ja = {name: node(JA[name]) for name in ("Adjacency", "fromProfile", "toProfile", "band", "distance")}
-        ja |= {name: node(JA[name]) for name in ("taxonomyDistance", "levelDistance")}
+        def decimal(value: float) -> str:
+            return str(ox.Literal(f"{value:.6f}", datatype=xsd_decimal))
+
+        xsd_decimal = ox.NamedNode(str(XSD.decimal))
+        names = ("Adjacency", "fromProfile", "toProfile", "band", "distance", "taxonomyDistance", "levelDistance")
+        ja = {name: node(JA[name]) for name in names}
+        a = node(RDF.type)
+        bands = {b.label: node(b.iri) for b in self.model.bands if b.iri}
+        iris = {code: node(p.iri) for code, p in self.profiles.items()}  # each profile's IRI made once, not per edge
         triples: list[tuple[str, str, str]] = []
         for code in sorted(self.profiles):
-            source = self.profiles[code]
             for n in self.nearest(code, k=k):
                 edge = node(f"{ADJACENCY_PREFIX}{quote(code, safe='')}:{quote(n.code, safe='')}")
                 triples += [
-                    (edge, node(RDF.type), ja["Adjacency"]),
-                    (edge, ja["fromProfile"], node(source.iri)),
-                    (edge, ja["toProfile"], node(n.iri)),
+                    (edge, a, ja["Adjacency"]),
+                    (edge, ja["fromProfile"], iris[code]),
+                    (edge, ja["toProfile"], iris[n.code]),
+                    (edge, ja["distance"], decimal(n.distance)),
+                    (edge, ja["taxonomyDistance"], decimal(n.taxonomy)),
+                    (edge, ja["levelDistance"], decimal(n.level)),
                 ]
-                measured = (("distance", n.distance), ("taxonomyDistance", n.taxonomy), ("levelDistance", n.level))
-                for name, value in measured:
-                    triples.append((edge, ja[name], str(ox.Literal(f"{value:.6f}", datatype=decimal))))
-                if bands.get(n.band):
-                    triples.append((edge, ja["band"], node(bands[n.band])))
+                if n.band in bands:
+                    triples.append((edge, ja["band"], bands[n.band]))
         header = ["# Derived data: the k-nearest adjacency graph written by `jobarch adjacency`. Do not edit."]
         turtle = canonical_turtle_from(triples, {"ja": str(JA), "xsd": str(XSD)}, header)
         write_output(path, turtle, force=force, protected=protected)
-        return len({t[0] for t in triples})
+        return sum(1 for t in triples if t[2] == ja["Adjacency"])
 
 
 def within(distance: float, limit: float) -> bool:
