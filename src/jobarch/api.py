@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier
 
 from .core.config import Settings, resolve
 from .core.errors import JobarchError, Location, closest
@@ -27,13 +28,17 @@ from .core.vcs import changed_files
 from .domain import levels, skills
 from .domain.adjacency import AdjacencyIndex, Neighbour
 from .domain.compare import Comparison, compare
-from .domain.levels import LevelOverview
+from .domain.levels import Ladder, LevelOverview
 from .domain.matching import find_matches
+from .domain.matching import skills_of as profile_skill_lines
+from .domain.paths import NoPathError as NoPathError
 from .domain.paths import Step, career_path
 from .domain.profile import Profile, get_profile, profile_codes, unknown_profile
-from .domain.search import Filters, SearchIndex, SearchResult
+from .domain.profile import resolve_profile as resolve_profile
+from .domain.search import Filters, SearchIndex, SearchResult, skills_containing
 from .domain.search import search_index as stored_search_index
-from .domain.skills import Match, ProficiencyStep
+from .domain.search import skill_directory as directory_of_skills
+from .domain.skills import Matches, ProficiencyStep
 from .domain.stats import architecture_stats
 from .domain.taxonomy import taxonomy_tree
 from .graph.architecture import Architecture, load
@@ -131,9 +136,19 @@ def query(
     )
 
 
-def runnable_queries() -> list[NamedQuery]:
-    """The named queries that run without a parameter (the SPARQL page offers them as examples)."""
-    return [q for q in named_queries().values() if not any(p.required for p in q.params)]
+def queries() -> list[NamedQuery]:
+    """Every named query, by name: what the SPARQL page offers to start from."""
+    return list(named_queries().values())
+
+
+def named_query(name: str) -> NamedQuery:
+    """One named query (its text, description and typed parameters); unknown names raise with the closest."""
+    return find_query(name)
+
+
+def named_query_bindings(named: NamedQuery, params: dict[str, str]) -> dict[str, Identifier]:
+    """A named query's parameters as typed terms, defaults applied (to bind, never to paste into the text)."""
+    return bind_params(named, params)
 
 
 def query_workers(
@@ -275,18 +290,33 @@ def compare_profiles(store: Store, index: AdjacencyIndex, codes: Sequence[str]) 
     """Two or three profiles side by side, with distances from the first."""
     if not 2 <= len(codes) <= 3:
         raise JobarchError("compare takes two or three profile codes")
-    return compare([get_profile(store, c) for c in codes], index)
+    titles = index.titles
+    return compare([get_profile(store, resolve_profile(store, c, titles)) for c in codes], index)
 
 
-def path(store: Store, index: AdjacencyIndex, start: str, goal: str, band: str = "partial", k: int = 10) -> list[Step]:
-    """A career path: the shortest chain of moves within ``band``, with what changes at each step."""
-    return career_path(store, index, start, goal, band, k)
+def path(store: Store, index: AdjacencyIndex, start: str, goal: str, band: str = "partial") -> list[Step]:
+    """A career path over the whole architecture: the fewest moves, each within ``band``, with what changes at each
+    step and why it is plausible. When none exists, :class:`NoPathError` says what is missing and carries the
+    nearest reachable profiles and the band that would join the two."""
+    titles = index.titles
+    return career_path(store, index, resolve_profile(store, start, titles), resolve_profile(store, goal, titles), band)
 
 
-def match(store: Store, skills: Sequence[str], limit: int = 10) -> list[Match]:
-    """The profiles that best fit a person's skills (``"GMP Compliance=3"``; a name alone means any depth),
-    ranked by the share of essential skills they have, then by the proficiency points they lack."""
-    return find_matches(store, skills, limit)
+def match(
+    store: Store, skills: Sequence[str], limit: int = 10, *, strict: bool = True, index: AdjacencyIndex | None = None
+) -> Matches:
+    """The profiles that best fit a person's skills (``"GMP Compliance=3"``, a scale name as ``=Advanced``, or a
+    name alone for any depth), ranked by the share of essential skills they have, then by the proficiency points
+    they lack. Unless ``strict``, a line naming no skill is skipped and listed in ``.skipped`` with the closest
+    names, so one mistyped line does not lose the rest."""
+    return find_matches(store, skills, limit, strict=strict, index=index)
+
+
+def skills_of(store: Store, code: str, index: AdjacencyIndex | None = None) -> list[str]:
+    """A profile's skills as a person writes theirs (``GMP Compliance=3``): "match from my profile" starts there.
+    A caller holding the adjacency index passes it, and no profile facts are read."""
+    titles = index.titles if index is not None else None
+    return profile_skill_lines(store, resolve_profile(store, code, titles), index)
 
 
 def read_skills_file(path: str | Path) -> list[str]:
@@ -355,6 +385,13 @@ def taxonomy(store: Store) -> dict[str, dict]:
     return taxonomy_tree(store)
 
 
+def focus_ladder(store: Store, code: str) -> Ladder | None:
+    """A focus's levelling grid: every level of every track by grade, equivalent levels side by side, with the
+    focus's profile and rubric where it is staffed (None when no focus has the code)."""
+    rows = focus_profiles(store, code)
+    return levels.focus_ladder(store, code, rows) if rows else None
+
+
 def ladder_grid(store: Store, code: str) -> dict[str, Any]:
     """The foci under a family or function × the levels they are staffed at: the profile code in each cell."""
     return levels.ladder_grid(store, code)
@@ -377,12 +414,23 @@ def search_index(store: Store) -> SearchIndex:
 
 
 def search(
-    store: Store, text: str, index: SearchIndex | None = None, filters: Filters | None = None
-) -> tuple[SearchResult, list[dict]]:
-    """Profiles ranked by where the words of ``text`` occur (stems, every field, a suggestion for an unknown
-    word; see :mod:`jobarch.domain.search`), narrowed by ``filters``, and skills whose name contains ``text``."""
+    store: Store,
+    text: str,
+    index: SearchIndex | None = None,
+    filters: Filters | None = None,
+    skills: dict[str, int] | None = None,
+) -> tuple[SearchResult, list[tuple[str, int]]]:
+    """Profiles ranked by where the words of ``text`` occur (stems, every field, codes; a misspelt query answers
+    with its correction; see :mod:`jobarch.domain.search`), narrowed by ``filters``, and the skills whose name
+    contains ``text`` with how many profiles need each (from ``skills``, a :func:`skill_directory` a long-lived
+    caller keeps)."""
     found = (index or search_index(store)).search(text, filters=filters)
-    return found, store.select(internal("search_skills"), text=Literal(text))
+    return found, skills_containing(skills if skills is not None else skill_directory(store), text)
+
+
+def skill_directory(store: Store) -> dict[str, int]:
+    """Every skill's name with how many profiles need it: what skill pickers list and search filters."""
+    return directory_of_skills(store)
 
 
 def export(

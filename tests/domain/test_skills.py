@@ -85,8 +85,31 @@ def test_match_refuses_unknown_skills_and_depths_off_the_scale(memory_store):
     assert "GMP Compliance" in (exc.value.hint or "")
     with pytest.raises(JobarchError, match=r"not on the scale \(1 Awareness, .*5 Expert\)"):
         api.match(memory_store, ["GMP Compliance=9"])
-    with pytest.raises(JobarchError, match="whole number"):
+    with pytest.raises(JobarchError, match="proficiency 'high' is not on the scale"):
         api.match(memory_store, ["GMP Compliance=high"])
+
+
+def test_match_skips_what_it_cannot_read_and_says_what_was_meant(memory_store):
+    """One mistyped line used to abort the whole match; now it is skipped, with the closest names."""
+    wanted = ["GMP Compliance=3", "bioreactors=3", "Aseptic Technique=Advanced", "People Leadership=9"]
+    found = api.match(memory_store, wanted, 5, strict=False)
+    assert found and [s.spec for s in found.skipped] == ["bioreactors=3", "People Leadership=9"]
+    assert found.skipped[0].suggestions[0] == "Bioreactor/Fermenter Operation"
+    assert "not on the scale" in found.skipped[1].reason
+    same = api.match(memory_store, ["GMP Compliance=3", "Aseptic Technique=4"], 5)
+    assert [m.code for m in found] == [m.code for m in same]  # a scale name is its number
+    with pytest.raises(JobarchError, match="none of these lines names a skill") as exc:
+        api.match(memory_store, ["bioreactors=3"], strict=False)
+    assert "Bioreactor/Fermenter Operation" in (exc.value.hint or "")
+
+
+def test_matching_from_a_profiles_own_skills_finds_it_among_the_full_fits(memory_store):
+    lines = api.skills_of(memory_store, REFERENCE_CODE)
+    assert "People Leadership=3" in lines and "GMP Compliance=4" in lines
+    found = api.match(memory_store, lines, 5)
+    full = [m.code for m in found if m.coverage == 1 and m.shortfall == 0]
+    assert found[0].code in full and REFERENCE_CODE in full
+    assert api.skills_of(memory_store, "Production Supervision (Upstream Processing) — M2") == lines
 
 
 def test_match_command_reads_skills_from_options_and_a_file(runner, write):

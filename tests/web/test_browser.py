@@ -115,7 +115,15 @@ def test_reference_profile_expand_follow_compare_and_screenshot(browser, base_ur
 def test_pages_fit_a_phone(browser, base_url):
     browser.set_window_size(390, 844)
     try:
-        for path in (f"/profiles/{REFERENCE_CODE}", "/", "/search?q=technician"):
+        for path in (
+            f"/profiles/{REFERENCE_CODE}",
+            "/",
+            "/search?q=technician",
+            "/foci/MANUFACT20A1/ladder",
+            f"/path?from=MANUFA3.MANUFACT11A1.P1&to={REFERENCE_CODE}",
+            "/queries/thinly_sourced_profiles",
+            "/match?skills=GMP+Compliance%3DAdvanced%0D%0Abioreactors%3D3",
+        ):
             browser.get(base_url + path)
             overflow = browser.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -154,6 +162,12 @@ PAGE_TYPES = {
     "compare": f"/compare?codes={REFERENCE_CODE},MANUFA3.MANUFACT13A2.M3",
     "path": f"/path?from=MANUFA3.MANUFACT11A1.P1&to={REFERENCE_CODE}",
     "match": "/match?skills=GMP+Compliance%3D3%0D%0AAseptic+Technique%3D2",
+    "match skipping a line": "/match?skills=GMP+Compliance%3DAdvanced%0D%0Abioreactors%3D3",
+    "path with no way": f"/path?from={REFERENCE_CODE}&to=QUALIT2.QUALIT20A1.M1&band=partial",
+    "path to choose": "/path?from=supervision&to=QUALIT2.QUALIT20A1.M1",
+    "ladder": "/foci/MANUFACT20A1/ladder",
+    "named query": "/queries/thinly_sourced_profiles",
+    "search, page 2": "/search?q=gmp&page=2",
     "sparql": "/sparql",
     "sparql answer": "/sparql?format=html&query=SELECT+%3Fc+WHERE+%7B+%3Fp+ja%3Acode+%3Fc+%7D+LIMIT+3",
     "not found": "/profiles/MANUFA3.MANUFACT13A2.M9",
@@ -188,3 +202,132 @@ def test_every_page_type_passes_axe(browser, base_url, width):
     finally:
         browser.set_window_size(1280, 1600)
     assert not found, found
+
+
+# ---------------------------------------------------------------------------------------------- the journeys
+# Each test walks one journey of issue 31 as a person would, by typing into the pages and following their links.
+
+
+def _submit(browser, css: str) -> None:
+    browser.find_element(*_by(css)).submit()
+
+
+def _type(browser, css: str, text: str) -> None:
+    box = browser.find_element(*_by(css))
+    box.clear()
+    box.send_keys(text)
+
+
+def test_journey_a_career_path_out_of_the_function_chosen_by_titles(browser, base_url):
+    """An M2 upstream supervisor asks for a path into QC Microbiology by titles: within the partial band the page
+    says why there is none and offers the band that has one; that path leaves the function and says why."""
+    browser.get(base_url + "/path")
+    assert browser.find_element(*_by("#from")).get_attribute("list") == "profile-titles"  # a picker by title
+    _type(browser, "#from", "Production Supervision (Upstream Processing) — M2")
+    _type(browser, "#to", "QC Microbiology — M1")
+    _submit(browser, "#from")
+    _wait_for_url(browser, "band=partial")
+    alert = browser.find_element(*_by("p.error")).text
+    assert "every move to another function is at least 0.60 apart" in alert
+    assert browser.find_elements(*_by("section.nearest li"))  # the nearest profiles it can reach
+    browser.find_element(*_by("a.wider-band")).click()
+    _wait_for_url(browser, "band=stretch")
+    steps = browser.find_elements(*_by("ol.path > li"))
+    assert REFERENCE_CODE in steps[0].text and "QUALIT2.QUALIT20A1.M1" in steps[-1].text
+    assert "in another function" in steps[-1].find_element(*_by("p.why")).text
+
+
+def test_journey_a_three_way_compare_picked_by_words(browser, base_url):
+    """Words that name several profiles get a choice; the compare keeps skills two of the three share."""
+    browser.get(base_url + "/compare")
+    _type(browser, "#pick-a", "production supervision upstream")
+    _type(browser, "#pick-b", "MANUFA3.MANUFACT14A1.M2")
+    _type(browser, "#pick-c", "QA Operations (Batch Disposition) — M2")
+    _submit(browser, "#pick-a")
+    _wait_for_url(browser, "a=")
+    choices = browser.find_elements(*_by("section.choices a"))
+    next(a for a in choices if a.text.endswith("— M2") and "Upstream" in a.text).click()
+    _wait_for_url(browser, "codes=")
+    rows = {
+        row.find_element(*_by("th")).text.replace(" differs", ""): row
+        for row in browser.find_elements(*_by("table.compare tbody tr"))
+    }
+    two = rows["Skills in two of three"].text
+    assert "Aseptic Technique" in two and "Cleanroom Discipline" in two  # held by the two supervisors only
+    assert "differs" not in rows["Code"].text and "differs" not in rows["Title"].text
+    assert len(rows["Skills in all"].find_elements(*_by("td"))) == 1  # shared skills shown once
+
+
+def test_journey_match_from_my_profile_with_a_typo_and_a_scale_name(browser, base_url):
+    browser.get(f"{base_url}/profiles/{REFERENCE_CODE}")
+    browser.find_element(*_by("a[href^='/match?from=']")).click()
+    _wait_for_url(browser, "/match?from=")
+    box = browser.find_element(*_by("#skills"))
+    lines = box.get_attribute("value").splitlines()
+    assert "GMP Compliance=4" in lines
+    edited = [line.replace("GMP Compliance=4", "GMP Compliance=Advanced") for line in lines] + ["bioreactors=3"]
+    _type(browser, "#skills", "\n".join(edited))
+    _submit(browser, "#skills")
+    _wait_for_url(browser, "skills=")
+    skipped = browser.find_element(*_by("section.skipped"))
+    assert "bioreactors=3" in skipped.text
+    assert browser.find_elements(*_by("ol.matches > li"))  # the other lines still matched
+    skipped.find_element(*_by("a")).click()  # "did you mean Bioreactor/Fermenter Operation"
+    _wait_for_url(browser, "Bioreactor")
+    assert not browser.find_elements(*_by("section.skipped"))
+    assert "Bioreactor/Fermenter Operation=3" in browser.find_element(*_by("#skills")).get_attribute("value")
+
+
+def test_journey_search_by_code_with_typos_and_pages(browser, base_url):
+    browser.get(base_url + "/")
+    _type(browser, "#q", REFERENCE_CODE)
+    _submit(browser, "#q")
+    _wait_for_url(browser, "/search?q=")
+    assert REFERENCE_CODE in browser.find_element(*_by("ol.results li")).text  # its own code finds it, first
+    browser.get(base_url + "/search?q=upstrem+supervisr")
+    assert "these are the profiles for “upstream supervisors”" in browser.find_element(*_by("p.note")).text
+    browser.get(base_url + "/search?q=gmp")
+    assert browser.find_element(*_by("#total")).text.startswith("53 profiles")
+    first_page = [a.text for a in browser.find_elements(*_by("ol.results > li > a"))]
+    functions = {li.text.split()[-1].split(".")[0] for li in browser.find_elements(*_by("ol.results > li > code"))}
+    assert len(first_page) == 50 and len(functions) >= 2  # functions take turns among equal scores
+    browser.find_element(*_by("nav.pages a[rel=next]")).click()
+    _wait_for_url(browser, "page=2")
+    assert len(browser.find_elements(*_by("ol.results > li"))) == 3
+
+
+def test_journey_sparql_named_query_with_its_default_errors_and_links(browser, base_url):
+    browser.get(base_url + "/sparql")
+    browser.find_element(*_by("details.examples summary")).click()
+    browser.find_element(*_by("a[href='/queries/thinly_sourced_profiles']")).click()
+    _wait_for_url(browser, "/queries/thinly_sourced_profiles")
+    assert browser.find_element(*_by("#param-minimum")).get_attribute("value") == "3"
+    assert browser.find_element(*_by("table.answer caption")).text == "31 rows"  # the default applied
+    browser.get(base_url + "/sparql")
+    _type(browser, "#query", "SELECT ?x WHERE {\n ?x a ja:JobProfile .\n ?x ja:code ?c ]\n}")
+    _submit(browser, "#query")
+    _wait_for_url(browser, "query=")
+    assert browser.find_element(*_by("p.error")).text.startswith("line 3, column 16:")
+    _type(browser, "#query", f'SELECT ?p WHERE {{ ?p ja:code "{REFERENCE_CODE}" }}')
+    _submit(browser, "#query")
+    _wait_for_url(browser, REFERENCE_CODE)
+    browser.find_element(*_by("table.answer td a")).click()  # an IRI in the answer opens its page
+    _wait_for_url(browser, "/profiles/")  # the IRI answers with its page
+    assert "Production Supervision (Upstream Processing)" in browser.find_element(*_by("h1")).text
+
+
+def test_journey_the_ladder_and_the_glance_counts(browser, base_url):
+    browser.get(f"{base_url}/profiles/MANUFA3.MANUFACT20A1.P4")
+    browser.find_element(*_by("a[href$='/ladder']")).click()
+    _wait_for_url(browser, "/foci/MANUFACT20A1/ladder")
+    headers = [th.text for th in browser.find_elements(*_by("table.ladder thead th"))]
+    assert headers == ["Grade", "Track P", "Track M"]
+    grade_four = next(
+        r for r in browser.find_elements(*_by("table.ladder tbody tr")) if r.find_element(*_by("th")).text == "4"
+    )
+    assert "P4" in grade_four.text and "M1" in grade_four.text  # equivalent levels side by side
+    assert grade_four.find_element(*_by("a.ladder-profile")).get_attribute("href").endswith("MANUFA3.MANUFACT20A1.P4")
+    browser.get(base_url + "/")
+    browser.find_element(*_by("table.glance a[href='/levels/M2?family=MANUFACT13']")).click()
+    _wait_for_url(browser, "family=MANUFACT13")
+    assert "2 profiles" in browser.find_element(*_by("table caption")).text

@@ -103,7 +103,7 @@ def test_profile_page_links_adjacent_roles_and_compare(client):
 def test_compare_page(client):
     response = client.get(f"/compare?codes={REFERENCE_CODE},{OTHER}")
     text = visible(response.text)
-    assert response.status_code == 200 and f"Distance from {REFERENCE_CODE}" in text and "Skills shared" in text
+    assert response.status_code == 200 and f"Distance from {REFERENCE_CODE}" in text and "Skills in all" in text
     assert client.get(f"/compare?codes={REFERENCE_CODE}").status_code == 400
     missing = client.get(f"/compare?codes={REFERENCE_CODE},NOPE.X.M1")
     assert missing.status_code == 404 and "NOPE.X.M1" in visible(missing.text)
@@ -154,8 +154,9 @@ def test_search_ranks_titles_first_and_suggests_for_a_typo(client):
     page = client.get("/search", params={"q": "supervision upstream"}).text
     links = re.findall(r'href="/profiles/([^"]+)"', page)
     assert links[0].startswith("MANUFA3.MANUFACT13A2.")  # both words in the title before anything else
-    typo = client.get("/search", params={"q": "suprevision"}).text
-    assert "Did you mean" in typo and 'href="/search?q=supervision"' in typo
+    typo = client.get("/search", params={"q": "suprevision"}).text  # answered with its correction, said so
+    assert "Nothing matches “suprevision”; these are the profiles for “supervision”" in visible(typo)
+    assert 'href="/profiles/MANUFA3.MANUFACT13A2.M2"' in typo
 
 
 def test_unknown_profile_suggests_codes_as_links_not_commands(client):
@@ -523,7 +524,7 @@ def test_compare_marks_what_differs_and_can_show_only_that(client):
     only = client.get(f"/compare?codes={REFERENCE_CODE},MANUFA3.MANUFACT13A2.M3&only=differences").text
     assert 'class="same"' not in only and 'class="differs"' in only
     chooser = client.get("/compare")
-    assert chooser.status_code == 200 and 'name="codes"' in chooser.text
+    assert chooser.status_code == 200 and all(f'name="{field}"' in chooser.text for field in "abc")
 
 
 def test_career_path_page(client):
@@ -568,11 +569,26 @@ def test_family_and_function_pages_show_the_ladder_grid(client):
 
 def test_sparql_page_offers_the_named_queries_and_runs_them_on_the_page(client):
     page = client.get("/sparql").text
-    links = re.findall(r'<a href="(/sparql\?format=html&amp;query=[^"]+)">(\w+)</a>', page)
-    assert "taxonomy" in {name for _, name in links} and "profiles_at_level" not in {name for _, name in links}
-    href = next(h for h, name in links if name == "taxonomy").replace("&amp;", "&")
-    answer = client.get(href)
+    links = {name: href for href, name in re.findall(r'<a href="(/queries/[^"]+)">(\w+)</a>', page)}
+    assert {"taxonomy", "profiles_at_level", "thinly_sourced_profiles"} <= set(links)
+    answer = client.get(links["taxonomy"])
     assert answer.status_code == 200 and "Production Supervision (Upstream Processing)" in visible(answer.text)
+    # a parameter's default applies on the page as on the command line (it used to run unbound: 0 rows)
+    thin = client.get(links["thinly_sourced_profiles"])
+    expected = len(api.query(api.open_architecture(), "thinly_sourced_profiles").rows)
+    assert expected > 0 and f"{expected} rows" in visible(thin.text) and 'value="3"' in thin.text
+    fewer = client.get(links["thinly_sourced_profiles"], params={"minimum": "2"})
+    assert (
+        f"{len(api.query(api.open_architecture(), 'thinly_sourced_profiles', params={'minimum': '2'}).rows)} rows"
+        in visible(fewer.text)
+    )
+    asked = client.get(links["profiles_at_level"])  # a required parameter: the form, no answer yet
+    assert asked.status_code == 200 and 'name="level"' in asked.text and 'id="answer"' not in asked.text
+    at_m2 = client.get(links["profiles_at_level"], params={"level": "M2"})
+    assert "8 rows" in visible(at_m2.text)
+    hostile = client.get(links["profiles_at_level"], params={"level": '"} } DROP ALL #'})
+    assert hostile.status_code == 200 and "0 rows" in visible(hostile.text)  # bound as a value, never run
+    assert client.get("/queries/no_such_query").status_code == 404
 
 
 def test_home_page_shows_the_architecture_at_a_glance(client):
@@ -581,8 +597,11 @@ def test_home_page_shows_the_architecture_at_a_glance(client):
     row = glance[glance.index('href="/families/MANUFACT13"') :].split("</tr>")[0]
     header = glance.split("</thead>")[0]
     levels = re.findall(r'<a href="/levels/([^"]+)">', header)
-    cells = re.findall(r'<td class="heat-\d">([^<]*)</td>', row)
-    assert dict(zip(levels, cells, strict=True))["M2"] == "2"  # two foci of the family staff M2
+    cells = re.findall(r'<td class="heat-\d">(?:<a href="([^"]+)"[^>]*>)?([^<]*)', row)
+    href, count = dict(zip(levels, cells, strict=True))["M2"]
+    assert count == "2"  # two foci of the family staff M2
+    listed = client.get(href.replace("&amp;", "&")).text  # the count opens those profiles
+    assert re.findall(r'<a href="/profiles/([^"]+)"', listed) == ["MANUFA3.MANUFACT13A1.M2", "MANUFA3.MANUFACT13A2.M2"]
 
 
 def test_profile_page_shows_each_skills_depth_here_and_at_the_next_level(client):

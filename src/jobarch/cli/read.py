@@ -187,17 +187,17 @@ def compare_command(codes, fmt, data, store) -> None:
 @click.argument("start")
 @click.argument("goal")
 @click.option("--band", default="partial", show_default=True, help="Only moves within this match band.")
-@click.option("-k", type=click.IntRange(1, 1000), default=10, show_default=True, help="Neighbours considered per step.")
 @data_options
-def path_command(start, goal, band, k, data, store) -> None:
-    """A career path: the shortest chain of moves, each within a band.
+def path_command(start, goal, band, data, store) -> None:
+    """A career path: the fewest moves between two profiles (codes or titles), each within a band, over the whole
+    architecture; each move says why it is plausible.
 
     \b
     Example:
       jobarch path MANUFA3.MANUFACT11A1.P1 MANUFA3.MANUFACT13A2.M3 --band partial
     """
     backend = api.open_architecture(data, store)
-    steps = api.path(backend, api.adjacency_index(backend, data), start, goal, band, k)
+    steps = api.path(backend, api.adjacency_index(backend, data), start, goal, band)
     for line in views.path_lines(steps):
         click.echo(terminal_safe(line))
 
@@ -215,10 +215,12 @@ def path_command(start, goal, band, k, data, store) -> None:
     type=click.Path(dir_okay=False),
     help="A file of skills, one NAME[=LEVEL] per line ('#' starts a comment).",
 )
+@click.option("--from-profile", "from_profile", metavar="CODE", help="Start from a profile's skills (code or title).")
+@click.option("--strict", is_flag=True, help="Refuse a line that names no skill instead of skipping it.")
 @click.option("-n", "limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="How many profiles.")
 @format_option(TABLE_FORMATS, "table")
 @data_options
-def match_command(skills, skills_file, limit, fmt, data, store) -> None:
+def match_command(skills, skills_file, from_profile, strict, limit, fmt, data, store) -> None:
     """The profiles that best fit your skills, and what each would need you to learn.
 
     Ranked by the share of a profile's essential skills you have, then by the
@@ -226,12 +228,17 @@ def match_command(skills, skills_file, limit, fmt, data, store) -> None:
 
     \b
     Example:
-      jobarch match --skill "GMP Compliance=3" --skill "Bioreactor Operation=2"
+      jobarch match --skill "GMP Compliance=3" --skill "Bioreactor Operation=Advanced"
+      jobarch match --from-profile MANUFA3.MANUFACT13A2.M2 --skill "Quality Risk Management=2"
     """
-    wanted = list(skills)
+    backend = api.open_architecture(data, store)
+    wanted = api.skills_of(backend, from_profile) if from_profile else []
+    wanted += list(skills)
     if skills_file is not None:
         wanted += api.read_skills_file(skills_file)
-    matches = api.match(api.open_architecture(data, store), wanted, limit)
+    matches = api.match(backend, wanted, limit, strict=strict)
+    for line in views.skipped_lines(matches.skipped):
+        click.echo(terminal_safe(line), err=True)
     if fmt == "json":
         emit(json.dumps(views.match_records(matches), indent=2, ensure_ascii=False))
         return
@@ -258,9 +265,11 @@ def search_command(text, function, family, track, level, limit, fmt, data, store
     backend = api.open_architecture(data, store)
     filters = api.search_filters(function, family, track, level)
     found, _ = api.search(backend, text, filters=filters)
-    if not found.hits and found.suggestion:
-        raise click.ClickException(f"nothing matches {text!r}; did you mean: {found.suggestion}")
-    print_table(views.search_table(text, found.hits[:limit]), fmt)
+    if found.corrected_from:
+        click.echo(f"nothing matches {text!r}; showing {found.suggestion!r}", err=True)
+    print_table(views.search_table(found.suggestion or text, found.hits[:limit]), fmt)
+    if found.total > limit:
+        click.echo(f"{limit} of {found.total} profiles shown (-n for more)", err=True)
 
 
 @main.command("stats")

@@ -28,7 +28,7 @@ import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import groupby, islice
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -267,6 +267,11 @@ class AdjacencyIndex:
         )
         return Distance(total, taxonomy, level, self.model.band(total).label, skills)
 
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """Each profile's title by code: what a person may name a profile by."""
+        return {code: c.title for code, c in self.profiles.items()}
+
     def get(self, code: str) -> Coordinates:
         if code not in self.profiles:
             raise JobarchError(f"no profile with code {code!r}", hint=did_you_mean(code, list(self.profiles)))
@@ -367,30 +372,6 @@ class AdjacencyIndex:
         """The all-pairs reference the fast path is checked against (tests and benchmarks only)."""
         scored = [(self.distance(code, other).total, other) for other in self.profiles if other != code]
         return heapq.nsmallest(k, scored, key=lambda item: (round(item[0], 12), item[1]))
-
-    # ------------------------------------------------------------------ career paths
-    def career_path(self, start: str, goal: str, band: str, k: int = 10) -> list[str]:
-        """Shortest path over the k-nearest graph, moving only between profiles within ``band``."""
-        self.get(start), self.get(goal)
-        limit = self.model.band_named(band).max_distance
-        import networkx as nx
-
-        graph: nx.Graph = nx.Graph()
-        graph.add_nodes_from(self.profiles)
-        graph.add_weighted_edges_from(
-            (code, other, distance)
-            for code in self.profiles
-            for distance, _ring, other in islice(self._ranked(code), k)
-            if within(distance, limit)
-        )
-        try:
-            path: list[str] = nx.shortest_path(graph, start, goal, weight="weight")
-            return path
-        except nx.NetworkXNoPath:
-            raise JobarchError(
-                f"no path from {start} to {goal} moving only within the {band!r} band",
-                hint="try a wider --band or a larger -k",
-            ) from None
 
     # ------------------------------------------------------------------ materialise
     def write_turtle(self, path: Path, k: int = 10, *, force: bool = False, protected: Iterable[Path] = ()) -> int:

@@ -8,11 +8,24 @@ from dataclasses import asdict, dataclass
 from .adjacency import AdjacencyIndex, Distance
 from .profile import Profile
 
+#: Rows that name the profiles: they always differ, so they never count as a difference.
+IDENTITY = frozenset({"Code", "Title"})
+
 
 @dataclass
 class Comparison:
     profiles: list[Profile]
     distances: list[tuple[str, str, Distance]]  # each later profile from the first
+
+    @staticmethod
+    def differs(aspect: str, values: list[str]) -> bool:
+        """Whether a row shows a difference in content (the rows naming the profiles never do)."""
+        return aspect not in IDENTITY and len(set(values)) > 1
+
+    @staticmethod
+    def common(aspect: str, values: list[str]) -> bool:
+        """Whether a row holds one value for every profile, to be shown once rather than once per column."""
+        return aspect not in IDENTITY and len(values) > 1 and len(set(values)) == 1
 
     def rows(self) -> list[tuple[str, list[str]]]:
         """One (aspect, values per profile) row per line of the comparison."""
@@ -35,7 +48,9 @@ class Comparison:
         rows.append(("Responsibilities", ["\n".join(f"• {r}" for r in p.own_responsibilities) for p in ps]))
         skill_sets = [{s.label for s in p.skills} for p in ps]
         shared = set.intersection(*skill_sets)
-        rows.append(("Skills shared", [", ".join(sorted(shared))] * len(ps)))
+        rows.append(("Skills in all", [", ".join(sorted(shared))] * len(ps)))
+        if len(ps) == 3:  # a skill two of three need is neither shared by all nor anyone's own
+            rows.append(("Skills in two of three", _two_of_three(ps, skill_sets)))
         rows.append(
             (
                 "Skills only here",
@@ -65,7 +80,10 @@ class Comparison:
             json.dumps(
                 {
                     "profiles": [p.code for p in self.profiles],
-                    "rows": [{"aspect": aspect, "values": values} for aspect, values in self.rows()],
+                    "rows": [
+                        {"aspect": aspect, "values": values, "differs": self.differs(aspect, values)}
+                        for aspect, values in self.rows()
+                    ],
                     "distances": [{"from": a, "to": b, **asdict(d)} for a, b, d in self.distances],
                 },
                 indent=2,
@@ -77,6 +95,22 @@ class Comparison:
 
 def _num(value) -> str:
     return "" if value is None else (str(int(value)) if float(value).is_integer() else str(value))
+
+
+def _two_of_three(profiles: list[Profile], skill_sets: list[set[str]]) -> list[str]:
+    """Per profile, the skills it shares with exactly one of the other two, each naming that other profile."""
+    out = []
+    for i, own in enumerate(skill_sets):
+        lines = []
+        for j, other in enumerate(skill_sets):
+            if j == i:
+                continue
+            third = next(k for k in range(3) if k not in (i, j))
+            pair = sorted((own & other) - skill_sets[third])
+            if pair:
+                lines.append(f"with {profiles[j].code}: " + ", ".join(pair))
+        out.append("\n".join(lines))
+    return out
 
 
 def _depths(profiles: list[Profile], shared: set[str]) -> list[str]:

@@ -98,3 +98,57 @@ def family_level_counts(store: Store) -> dict[str, Any]:
         counts.setdefault(text(r["familyCode"]), {})[text(r["levelCode"])] = integer(r["profiles"]) or 0
     most = max((n for family in counts.values() for n in family.values()), default=1)
     return {"levels": _ladder_order(rows), "counts": counts, "most": most}
+
+
+@dataclass
+class LadderCell:
+    """One level on a focus's ladder: what the level is, the focus's profile there (if staffed), its rubric."""
+
+    level: str
+    label: str
+    track: str
+    experience: str
+    profile: str | None = None  # the focus's profile at this level
+    title: str = ""
+    rubric: list[tuple[str, str]] = field(default_factory=list)  # (dimension, guideline)
+
+
+@dataclass
+class Ladder:
+    """A focus's levelling grid: a row per grade, a column per track, equivalent levels side by side."""
+
+    tracks: list[tuple[str, str]]  # (code, label), in ladder order
+    rows: list[tuple[float, dict[str, LadderCell]]]  # grade -> track -> level
+
+    @property
+    def staffed(self) -> int:
+        return sum(1 for _, cells in self.rows for cell in cells.values() if cell.profile)
+
+
+def focus_ladder(store: Store, code: str, profiles: Iterable[dict]) -> Ladder:
+    """Every level of every track beside the focus's profiles (``profiles``: its rows of ``focus_profiles``) and
+    the rubric cell that applies to it at each staffed level."""
+    staffed = {text(r["levelCode"]): (text(r["code"]), text(r["title"] or r["code"])) for r in profiles if r["code"]}
+    rubric: dict[str, list[tuple[str, str]]] = {}
+    for r in store.select(find_query("focus_ladder").text, focus=Literal(code)):
+        rubric.setdefault(text(r["levelCode"]), []).append((text(r["dimension"]), text(r["guideline"])))
+    rows: dict[float, dict[str, LadderCell]] = {}
+    tracks: dict[str, tuple[int, str]] = {}
+    for r in store.select(find_query("levels").text):
+        level, track = text(r["levelCode"]), text(r["track"])
+        grade = number(r["grade"])
+        if not level or grade is None:
+            continue
+        tracks.setdefault(track, (integer(r["rank"]) or 0, track))
+        profile, title = staffed.get(level, (None, ""))
+        rows.setdefault(float(grade), {})[track] = LadderCell(
+            level,
+            text(r["label"]),
+            track,
+            years_range(number(r["minYears"]), number(r["maxYears"])),
+            profile,
+            title,
+            rubric.get(level, []) if profile else [],
+        )
+    order = sorted(tracks, key=lambda t: (min(g for g, cells in rows.items() if t in cells), t))
+    return Ladder([(t, t) for t in order], sorted(rows.items()))

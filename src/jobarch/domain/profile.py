@@ -17,6 +17,7 @@ from ..core.errors import JobarchError, did_you_mean
 from ..graph.terms import integer, iri, number, text
 from ..query import internal
 from ..store import Store
+from .facts import profile_facts
 from .skills import (
     ProficiencyStep,
     Requirement,
@@ -27,7 +28,17 @@ from .skills import (
     step_label,
 )
 
-__all__ = ["Level", "Profile", "Quality", "get_profile", "number", "profile_codes", "text", "unknown_profile"]
+__all__ = [
+    "Level",
+    "Profile",
+    "Quality",
+    "get_profile",
+    "number",
+    "profile_codes",
+    "resolve_profile",
+    "text",
+    "unknown_profile",
+]
 
 
 def years_range(low: float | int | None, high: float | int | None) -> str:
@@ -245,6 +256,26 @@ def unknown_profile(store: Store, code: str) -> JobarchError:
     """The error for a code that names no profile, with the closest existing codes."""
     hint = did_you_mean(code, profile_codes(store)) or "list the codes with: jobarch query profiles"
     return JobarchError(f"no profile with code {code!r}", hint=hint)
+
+
+def resolve_profile(store: Store, chosen: str, titles: dict[str, str] | None = None) -> str:
+    """The code of the profile a person named by its code or its title (what a picker sends when nothing was
+    picked from its list); a title two profiles share is refused with both codes. ``titles`` (code -> title), when
+    the caller holds them, saves reading them."""
+    chosen = " ".join(chosen.split())
+    if titles is None:
+        titles = {f.code: f.title for f in profile_facts(store).values()}
+    if chosen in titles:
+        return chosen
+    wanted = chosen.casefold()
+    found = sorted(
+        code for code, title in titles.items() if wanted in (code.casefold(), " ".join(title.split()).casefold())
+    )
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise JobarchError(f"{chosen!r} names {len(found)} profiles", hint="choose one code: " + ", ".join(found))
+    raise unknown_profile(store, chosen)
 
 
 def get_profile(store: Store, code: str) -> Profile:

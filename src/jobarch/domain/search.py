@@ -16,20 +16,23 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import snowballstemmer
 
 from ..query import internal
 from ..store import Store, save_state, saved_state
+from .facts import profile_facts
+from .skills import skill_names
 
 STATE = "search-index"
-VERSION = 1
+VERSION = 2  # 2: profile codes indexed
 
 #: How much a word found in each field counts; a profile's score is the sum over the query's words of the
 #: best field each was found in.
 FIELD_WEIGHTS = {
+    "code": 10.0,
     "title": 8.0,
     "alias": 6.0,
     "taxonomy": 4.0,
@@ -39,6 +42,7 @@ FIELD_WEIGHTS = {
     "responsibility": 1.0,
 }
 FIELD_NAMES = {
+    "code": "code",
     "title": "title",
     "alias": "alias",
     "taxonomy": "focus, family or function",
@@ -61,9 +65,14 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    hits: list[Hit]
-    suggestion: str | None = None  # the query with its unknown words replaced by the nearest known ones
+    hits: list[Hit]  # every hit, best first (pages slice them; ``total`` counts them)
+    suggestion: str | None = None  # the query with its misspelt words replaced by the nearest known ones
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # function/track/level -> value -> hits
+    corrected_from: str | None = None  # the query as typed, when it found nothing and these are the suggestion's
+
+    @property
+    def total(self) -> int:
+        return len(self.hits)
 
 
 @dataclass(frozen=True)
@@ -133,13 +142,14 @@ class SearchIndex:
             if focus and skill:
                 focus_skills.setdefault(focus, []).append(skill)
         profiles = {code for code, _, _ in rows}
+        codes = [(code, "code", code) for code in profiles]  # a person searching for their own code finds it
         inherited = [  # a profile's code names its focus (FUNCTION.FOCUS.LEVEL)
             (code, "skill", skill)
             for code in profiles
             if code.count(".") == 2
             for skill in focus_skills.get(code.split(".")[1], ())
         ]
-        return cls(rows + inherited)
+        return cls(rows + codes + inherited)
 
     def to_state(self) -> dict:
         """The index as JSON-ready numbers and strings (codes and fields numbered, postings flat)."""
@@ -195,47 +205,72 @@ class SearchIndex:
             out.append(stem)
         return out
 
-    def search(self, query: str, limit: int = 500, filters: Filters | None = None) -> SearchResult:
-        words = self._words(query)
+    def search(self, query: str, limit: int | None = None, filters: Filters | None = None) -> SearchResult:
+        """Every profile with every word of ``query`` (by stem, in any field), best first; a query that finds
+        nothing because of misspelt words answers with the corrected query's hits, saying so."""
+        found = self._search(self._words(query), limit, filters)
+        exact = next((i for i, hit in enumerate(found.hits) if hit.code.casefold() == query.strip().casefold()), 0)
+        if exact:  # a code typed whole names its profile before the profiles that share its parts
+            found.hits.insert(0, found.hits.pop(exact))
+        if found.hits or not found.suggestion:
+            return found
+        corrected = self._search(self._words(found.suggestion), limit, filters)
+        if not corrected.hits:
+            return SearchResult([], None, found.facets)
+        corrected.corrected_from, corrected.suggestion = query, found.suggestion
+        return corrected
+
+    def _search(self, words: list[str], limit: int | None, filters: Filters | None) -> SearchResult:
         if not words:
             return SearchResult([])
         scores: dict[str, float] | None = None
         matched: dict[str, dict[str, str]] = defaultdict(dict)
-        unknown = []
         for word in words:
             found: dict[str, str] = {}
             for stem in self._matching_stems(word):
                 for code, kind in self.postings[stem].items():
                     if FIELD_WEIGHTS[kind] > FIELD_WEIGHTS.get(found.get(code, ""), 0.0):
                         found[code] = kind
-            if not found:
-                unknown.append(word)
-                continue
             step = {code: FIELD_WEIGHTS[kind] for code, kind in found.items()}
             scores = step if scores is None else {c: s + step[c] for c, s in scores.items() if c in step}
             for code, kind in found.items():
                 matched[code][word] = FIELD_NAMES[kind]
-        suggestion = self._suggest(words, unknown) if unknown else None
-        if unknown or not scores:
-            return SearchResult([], suggestion)
+        if not scores:
+            return SearchResult([], self._suggest(words))
         facets = _facets(list(scores))  # before filtering: what each filter would leave
         if filters is not None:
             scores = {code: score for code, score in scores.items() if filters.keep(code)}
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        ranked = _ranked(scores)[:limit]
         hits = [Hit(code, self.titles.get(code, code), score, matched[code]) for code, score in ranked]
         return SearchResult(hits, None, facets)
 
-    def _suggest(self, words: list[str], unknown: list[str]) -> str | None:
+    def _suggest(self, words: list[str]) -> str | None:
+        """The query with every word that is not a known word replaced by the closest known one (``None`` when
+        a word has none close, or nothing would change)."""
         replaced = []
         for word in words:
-            if word in unknown:
-                close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.75)
-                if not close:
-                    return None
-                replaced.append(close[0])
-            else:
+            if word in self.words:
                 replaced.append(word)
-        return " ".join(replaced)
+                continue
+            close = difflib.get_close_matches(word, self.words, n=1, cutoff=0.75)
+            if not close:
+                return None
+            replaced.append(close[0])
+        return " ".join(replaced) if replaced != words else None
+
+
+def _ranked(scores: dict[str, float]) -> list[tuple[str, float]]:
+    """Best score first; among equal scores the functions take turns (by code within each), so that a word
+    many functions share does not list one function's profiles before any other's."""
+    tiers: dict[float, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for code in sorted(scores):
+        tiers[scores[code]][code.split(".", 1)[0]].append(code)
+    out = []
+    for score in sorted(tiers, reverse=True):
+        by_function = [tiers[score][f] for f in sorted(tiers[score])]
+        for turn in range(max(len(codes) for codes in by_function)):
+            out += [(codes[turn], score) for codes in by_function if turn < len(codes)]
+    return out
 
 
 def search_index(store: Store) -> SearchIndex:
@@ -249,4 +284,29 @@ def search_index(store: Store) -> SearchIndex:
     return index
 
 
-__all__ = ["FIELD_WEIGHTS", "Filters", "Hit", "SearchIndex", "SearchResult", "search_index"]
+def skill_directory(store: Store) -> dict[str, int]:
+    """Every skill's name with how many profiles need it (directly or through their focus), by name: read from
+    the profile facts kept with the store, so that a search or a picker asks the store nothing more."""
+    needed = Counter(skill for facts in profile_facts(store).values() for skill in facts.skills)
+    directory: Counter[str] = Counter()
+    for skill, name in skill_names(store).items():
+        directory[name] += needed.get(skill, 0)
+    return dict(sorted(directory.items(), key=lambda item: (item[0].casefold(), item[0])))
+
+
+def skills_containing(directory: dict[str, int], text: str, limit: int = 200) -> list[tuple[str, int]]:
+    """The skills whose name contains ``text`` (case-insensitive), with how many profiles need each."""
+    wanted = text.casefold()
+    return [(name, count) for name, count in directory.items() if wanted in name.casefold()][:limit]
+
+
+__all__ = [
+    "FIELD_WEIGHTS",
+    "Filters",
+    "Hit",
+    "SearchIndex",
+    "SearchResult",
+    "search_index",
+    "skill_directory",
+    "skills_containing",
+]

@@ -258,6 +258,14 @@ class Match:
         return self.essential_met / self.essential_total if self.essential_total else 0.0
 
 
+class Matches(list[Match]):
+    """The best-fitting profiles, best first, with the lines of the person's skills that were skipped."""
+
+    def __init__(self, matches: Iterable[Match] = (), skipped: Iterable[Skipped] = ()) -> None:
+        super().__init__(matches)
+        self.skipped = list(skipped)
+
+
 def match_profiles(
     requirements: Mapping[str, tuple[Requirement, ...]],
     describe: Mapping[str, tuple[str, str, str]],
@@ -297,37 +305,84 @@ def match_profiles(
     return matches[:limit]
 
 
-def parse_wanted(
-    specs: Iterable[str], labels: Mapping[str, str], scale: list[ProficiencyStep]
-) -> dict[str, int | None]:
-    """``["GMP Compliance=3", "aseptic technique"]`` as skill IRI -> proficiency, by skill name (any case) or IRI.
+@dataclass(frozen=True)
+class Skipped:
+    """A line of a person's skills that names no skill (with the closest names) or a depth off the scale."""
 
-    An unknown name is an error that suggests the nearest names; a
-    proficiency off the architecture's scale is an error that gives the scale.
+    spec: str
+    reason: str
+    suggestions: tuple[str, ...] = ()
+
+
+def parse_wanted(
+    specs: Iterable[str], labels: Mapping[str, str], scale: list[ProficiencyStep], *, strict: bool = True
+) -> tuple[dict[str, int | None], list[Skipped]]:
+    """``["GMP Compliance=3", "Aseptic Technique=Advanced", "cleanroom discipline"]`` as skill IRI ->
+    proficiency, by skill name (any case) or IRI; the depth is a number on the scale or one of its names.
+
+    A line that names no skill, or gives a depth off the scale, is an error
+    (suggesting the nearest names, or giving the scale) when ``strict``; else
+    it is skipped and returned with what is wrong, so one mistyped line does
+    not lose the rest. Naming no known skill at all is always an error.
     """
     by_name: dict[str, str] = {}
     for iri, label in labels.items():
         by_name.setdefault(label.casefold(), iri)
+    steps = {str(s.value): s.value for s in scale} | {s.label.casefold(): s.value for s in scale if s.label}
     wanted: dict[str, int | None] = {}
+    skipped: list[Skipped] = []
     for spec in specs:
         name, _, depth = spec.rpartition("=") if "=" in spec else (spec, "", "")
         name = name.strip()
         skill = by_name.get(name.casefold()) or (name if name in labels else None)
+        value = _depth_of(depth, steps)
         if skill is None:
-            near = difflib.get_close_matches(name.casefold(), list(by_name), n=3, cutoff=0.6)
-            hint = "did you mean: " + ", ".join(labels[by_name[n]] for n in near) if near else None
-            raise JobarchError(f"no skill is named {name!r}", hint=hint or "list the skills with: jobarch query skills")
-        value: int | None = None
-        if depth.strip():
-            try:
-                value = int(depth)
-            except ValueError:
-                raise JobarchError(f"{spec!r}: the proficiency after '=' is a whole number") from None
-            values = [s.value for s in scale]
-            if values and value not in values:
-                steps = ", ".join(f"{s.value} {s.label}" for s in scale)
-                raise JobarchError(f"{spec!r}: proficiency {value} is not on the scale ({steps})")
-        wanted[skill] = value
+            problem = Skipped(spec, f"no skill is named {name!r}", _closest_skills(name, by_name, labels))
+        elif value is False:
+            scale_words = ", ".join(f"{s.value} {s.label}".strip() for s in scale) or "whole numbers"
+            problem = Skipped(spec, f"proficiency {depth.strip()!r} is not on the scale ({scale_words})")
+        else:
+            wanted[skill] = None if value is None else int(value)
+            continue
+        if strict:
+            raise JobarchError(f"{spec!r}: {problem.reason}", hint=_hint(problem, skill))
+        skipped.append(problem)
     if not wanted:
+        if skipped:
+            raise JobarchError(
+                "none of these lines names a skill: " + "; ".join(f"{s.spec!r} ({s.reason})" for s in skipped),
+                hint="; ".join(filter(None, (_hint(s, None) for s in skipped))),
+            )
         raise JobarchError('name at least one skill, as --skill "GMP Compliance=3"')
-    return wanted
+    return wanted, skipped
+
+
+def _hint(problem: Skipped, skill: str | None) -> str | None:
+    if problem.suggestions:
+        return "did you mean: " + ", ".join(problem.suggestions)
+    return "list the skills with: jobarch query skills" if skill is None else None
+
+
+def _closest_skills(name: str, by_name: Mapping[str, str], labels: Mapping[str, str], n: int = 3) -> tuple[str, ...]:
+    """The skill names closest to a mistyped one: by spelling, then those containing one of its words (a plural
+    or a shortened name: "bioreactors" finds "Bioreactor/Fermenter Operation")."""
+    close = difflib.get_close_matches(name.casefold(), list(by_name), n, 0.6)
+    stems = [w[:-1] if w.endswith("s") and len(w) > 4 else w for w in name.casefold().split() if len(w) >= 4]
+    close += sorted(key for key in by_name if key not in close and any(stem in key for stem in stems))
+    return tuple(labels[by_name[key]] for key in close[:n])
+
+
+def _depth_of(depth: str, steps: Mapping[str, int]) -> int | None | bool:
+    """A depth as written (``3``, ``Advanced``, ``3 Advanced``, empty) as its value on the scale; ``None`` for
+    none given, ``False`` for one not on the scale. Without a scale any whole number is taken."""
+    words = " ".join(depth.replace("—", " ").replace("-", " ").split()).casefold()
+    if not words:
+        return None
+    if words in steps:
+        return steps[words]
+    number = words.split(" ", 1)[0]
+    if number in steps:
+        return steps[number]
+    if not steps and number.isdigit():
+        return int(number)
+    return False

@@ -12,7 +12,7 @@ from ..domain.adjacency import Neighbour
 from ..domain.compare import Comparison
 from ..domain.paths import Step
 from ..domain.search import Hit
-from ..domain.skills import Match
+from ..domain.skills import Match, Skipped
 from ..query import NamedQuery
 from .tables import Table
 
@@ -93,11 +93,20 @@ def path_lines(steps: list[Step]) -> list[str]:
         if step.distance is None:
             lines.append(f"  {step.code}  {step.title}")
         else:
-            lines.append(
-                f"→ {step.code}  {step.title}  [{step.distance.total:.2f}, {step.distance.band}] "
-                + "; ".join(step.changes())
-            )
+            lines.append(f"→ {step.code}  {step.title}")
+            lines.append(f"    why: {step.reason}")
+            if step.changes():
+                lines.append("    changes: " + "; ".join(step.changes()))
     return lines
+
+
+def skipped_lines(skipped: Iterable[Skipped]) -> list[str]:
+    """The lines of a person's skills that were left out of a match, each with what is wrong and the closest
+    names."""
+    return [
+        f"skipped {s.spec!r}: {s.reason}" + (f" (did you mean: {', '.join(s.suggestions)}?)" if s.suggestions else "")
+        for s in skipped
+    ]
 
 
 def match_records(matches: Iterable[Match]) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ from ..core.errors import JobarchError
 from . import browse, journeys
 from .guard import Guard
 from .site import Limits, Site
-from .sparql import sparql_endpoint
+from .sparql import named_query_page, sparql_endpoint
 
 __all__ = ["Limits", "create_app", "serve"]
 
@@ -66,17 +66,21 @@ def create_app(
     settings = settings or Limits()
     workers = workers or api.query_workers(store, settings.workers, settings.queue, settings.query_memory)
     site = Site(store, settings, data, index)
+    limits = api.AnswerLimits(settings.max_rows, settings.max_answer_bytes)
     sparql = sparql_endpoint(
         workers,
         settings.query_timeout,
-        api.AnswerLimits(settings.max_rows, settings.max_answer_bytes),
+        limits,
         lambda status=200, **context: browse.page(
-            "sparql.html.j2", status, title="SPARQL", examples=api.runnable_queries(), **context
+            "sparql.html.j2", status, title="SPARQL", examples=api.queries(), **context
         ),
+        site.base,
     )
+    named = named_query_page(workers, settings.query_timeout, limits, browse.page, site.base)
     routes = [
         Route("/", browse.home),
         Route("/foci/{code}", browse.focus),
+        Route("/foci/{code}/ladder", browse.ladder),
         Route("/levels/{code}", browse.level),
         Route("/profiles/{code}", browse.profile),
         Route("/functions/{code}", browse.function),
@@ -87,6 +91,7 @@ def create_app(
         Route("/path", journeys.career_path),
         Route("/match", journeys.match),
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/queries/{name}", named),
         Route("/profiles", lambda request: RedirectResponse("/")),
         Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
         Route("/robots.txt", lambda request: PlainTextResponse(ROBOTS)),

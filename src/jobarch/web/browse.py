@@ -7,7 +7,8 @@ client (by ``Accept``), so the pages are linked data; see :mod:`.linked`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from urllib.parse import quote
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from rdflib import URIRef
 from starlette.requests import Request
@@ -19,6 +20,39 @@ from ..core.namespaces import JA
 from .linked import iri_for_path, label_of, not_acceptable, page_of, rdf_response, resource_rows, wanted_type
 from .overview import ROW, WIDTH, icicle
 from .site import Site, render
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a long list: which page, how many, and the links to the others (the query kept)."""
+
+    path: str
+    keep: tuple[tuple[str, str], ...]  # the query parameters every page link repeats
+    number: int
+    pages: int
+    size: int
+    label: str = "Pages"
+
+    @classmethod
+    def of(cls, request: Request, total: int, size: int, keep: dict[str, str], label: str = "Pages") -> Pager:
+        raw = request.query_params.get("page", "1")
+        pages = max(1, -(-total // size))
+        wanted = int(raw) if raw.isdigit() and len(raw) < 7 else 1
+        kept = tuple((k, v) for k, v in sorted(keep.items()) if v)
+        return cls(request.url.path, kept, min(max(wanted, 1), pages), pages, size, label)
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.size
+
+    def slice(self, items: Sequence) -> Sequence:
+        return items[self.start : self.start + self.size]
+
+    def href(self, number: int) -> str:
+        return f"{quote(self.path)}?{urlencode(self.keep + (('page', str(number)),))}"
+
+
+LEVEL_PAGE = 100  # profiles per page of a level
 
 
 def site_of(request: Request) -> Site:
@@ -118,6 +152,17 @@ def focus(request: Request) -> Response:
     return described(request, JA.Focus, code, html)
 
 
+def ladder(request: Request) -> Response:
+    """A focus's levelling grid: every level of both tracks side by side by grade."""
+    store, code = site_of(request).store, request.path_params["code"]
+    found = api.focus_ladder(store, code)
+    if found is None:
+        return not_found(f"No focus with code {code!r}.", "Browse the architecture from the home page.")
+    head = api.focus_profiles(store, code)[0]
+    title = f"Ladder: {head['focusLabel'] or code}"
+    return page("ladder.html.j2", title=title, code=code, head=head, ladder=found)
+
+
 def level(request: Request) -> Response:
     store, code = site_of(request).store, request.path_params["code"]
 
@@ -126,8 +171,21 @@ def level(request: Request) -> Response:
         if overview is None:
             return not_found(f"No level {code!r}.", "The home page lists every level.", [("/", "Browse")])
         rows = api.query(store, "profiles_at_level", params={"level": code}, timeout=None).dicts()
+        family = request.query_params.get("family", "").strip()[:40]
+        if family:  # a count on the home page's glance: this family's profiles at the level
+            rows = [r for r in rows if api.search_filters(family=family).keep(str(r["code"]))]
+        pager = Pager.of(request, len(rows), LEVEL_PAGE, {"family": family}, "Pages of profiles at this level")
         title = f"Level {code}" + (f" — {overview.level.label}" if overview.level.label else "")
-        return page("level.html.j2", title=title, code=code, lv=overview, profiles=rows)
+        return page(
+            "level.html.j2",
+            title=title + (f" in {family}" if family else ""),
+            code=code,
+            lv=overview,
+            profiles=pager.slice(rows),
+            total=len(rows),
+            family=family,
+            pager=pager,
+        )
 
     return described(request, JA.Level, code, html)
 

@@ -9,24 +9,46 @@ from starlette.responses import HTMLResponse
 
 from .. import api
 from ..core.errors import JobarchError
-from .browse import not_found, page, site_of
+from .browse import Pager, not_found, page, site_of
+from .site import Site
 
-SEARCH_LIMIT = 500
+CHOICES = 8  # profiles offered when a picker's words name several
+
+SEARCH_PAGE = 50  # hits per page
 MATCH_LIMIT = 20
 
 
 def compare(request: Request) -> HTMLResponse:
     site = site_of(request)
-    codes = [c.strip() for c in request.query_params.get("codes", "").split(",") if c.strip()]
-    only = request.query_params.get("only") == "differences"
-    context: dict[str, Any] = {"title": "Compare", "codes": codes, "only_differences": only, "comparison": None}
-    if not codes:
+    params = request.query_params
+    named = [c.strip() for c in params.get("codes", "").split(",") if c.strip()]
+    named += [params.get(field, "").strip()[:200] for field in ("a", "b", "c") if params.get(field, "").strip()]
+    only = params.get("only") == "differences"
+    context: dict[str, Any] = {
+        "title": "Compare",
+        "codes": named,
+        "only_differences": only,
+        "comparison": None,
+        "pickers": site.pickers(),
+        "choices": {},
+    }
+    if not named:
         return page("compare.html.j2", **context)
-    if not 2 <= len(codes) <= 3:
-        return page("compare.html.j2", 400, **context, message="Compare takes two or three profile codes.")
+    if not 2 <= len(named) <= 3:
+        return page("compare.html.j2", 400, **context, message="Compare takes two or three profiles.")
     index = site.adjacency()
     if index is None:
         return page("error.html.j2", 400, title="Compare", message="The adjacency model is missing.", hint="")
+    codes, choices = [], {}
+    for i, text in enumerate(named):
+        code, offered = choose(site, text)
+        codes.append(code or text)
+        if code is None:
+            choices[i] = offered
+    context["codes"] = codes
+    if choices:
+        context.update(choices=choices, message="Some of these name no single profile: choose one below.")
+        return page("compare.html.j2", 404 if any(not c for c in choices.values()) else 200, **context)
     try:
         result = api.compare_profiles(site.store, index, codes)
     except JobarchError as exc:
@@ -36,21 +58,62 @@ def compare(request: Request) -> HTMLResponse:
 
 def career_path(request: Request) -> HTMLResponse:
     site = site_of(request)
-    start = request.query_params.get("from", "").strip()
-    goal = request.query_params.get("to", "").strip()
-    band = request.query_params.get("band", "partial").strip()
+    start = request.query_params.get("from", "").strip()[:200]
+    goal = request.query_params.get("to", "").strip()[:200]
+    band = request.query_params.get("band", "partial").strip()[:40]
     index = site.adjacency()
     bands = [b.label for b in index.model.bands] if index is not None else []
-    context: dict[str, Any] = {"title": "Career path", "start": start, "goal": goal, "band": band, "bands": bands}
+    context: dict[str, Any] = {
+        "title": "Career path",
+        "start": start,
+        "goal": goal,
+        "band": band,
+        "bands": bands,
+        "pickers": site.pickers(),
+        "steps": [],
+        "message": "",
+        "hint": "",
+        "choices": {},
+        "nearest": [],
+        "wider_band": None,
+    }
     if not (start and goal):
-        return page("path.html.j2", **context, steps=[], message="", hint="")
+        return page("path.html.j2", **context)
     if index is None:
-        return page("path.html.j2", 400, **context, steps=[], message="The adjacency model is missing.", hint="")
+        return page("path.html.j2", 400, **{**context, "message": "The adjacency model is missing."})
+    (start_code, start_choices), (goal_code, goal_choices) = choose(site, start), choose(site, goal)
+    if start_code is None or goal_code is None:
+        choices = {"from": start_choices, "to": goal_choices}
+        message = "Choose the profile you meant: the words name no single profile."
+        status = 404 if (start_code is None and not start_choices) or (goal_code is None and not goal_choices) else 200
+        return page(
+            "path.html.j2",
+            status,
+            **{
+                **context,
+                "choices": choices,
+                "message": message,
+                "start": start_code or start,
+                "goal": goal_code or goal,
+            },
+        )
+    context.update(start=start_code, goal=goal_code, title=f"Career path: {start_code} → {goal_code}")
     try:
-        steps = api.path(site.store, index, start, goal, band)
+        steps = api.path(site.store, index, start_code, goal_code, band)
+    except api.NoPathError as exc:
+        return page(
+            "path.html.j2",
+            **{
+                **context,
+                "message": exc.message,
+                "hint": exc.hint or "",
+                "nearest": exc.nearest,
+                "wider_band": exc.wider_band,
+            },
+        )
     except JobarchError as exc:
-        return page("path.html.j2", 404, **context, steps=[], message=exc.message, hint=exc.hint or "")
-    return page("path.html.j2", **context, steps=steps, message="", hint="")
+        return page("path.html.j2", 404, **{**context, "message": exc.message, "hint": exc.hint or ""})
+    return page("path.html.j2", **{**context, "steps": steps})
 
 
 def search(request: Request) -> HTMLResponse:
@@ -59,15 +122,18 @@ def search(request: Request) -> HTMLResponse:
     facets = ("function", "family", "track", "level")
     chosen = {name: request.query_params.get(name, "").strip()[:40] for name in facets}
     filters = api.search_filters(**chosen)
-    found, skills = api.search(site.store, q, site.search_index(), filters) if q else (None, [])
-    hits = found.hits if found is not None else []
+    found, skills = api.search(site.store, q, site.search_index(), filters, site.skills()) if q else (None, [])
+    total = found.total if found is not None else 0
+    pager = Pager.of(request, total, SEARCH_PAGE, {"q": q, **chosen}, "Pages of results")
     return page(
         "search.html.j2",
-        title=f"Search: {q}" if q else "Search",
+        title=(f"Search: {q}" if q else "Search") + (f" (page {pager.number})" if pager.number > 1 else ""),
         q=q,
-        hits=hits[:SEARCH_LIMIT],
-        more=len(hits) > SEARCH_LIMIT,
+        hits=pager.slice(found.hits) if found is not None else [],
+        total=total,
+        pager=pager,
         suggestion=found.suggestion if found is not None else None,
+        corrected_from=found.corrected_from if found is not None else None,
         facets=found.facets if found is not None else {},
         chosen=chosen,
         skills=skills,
@@ -77,15 +143,53 @@ def search(request: Request) -> HTMLResponse:
 def match(request: Request) -> HTMLResponse:
     site = site_of(request)
     text = request.query_params.get("skills", "")[:4000]
-    wanted = [line.strip() for line in text.splitlines() if line.strip()][:50]
-    context: dict[str, Any] = {"title": "Match my skills", "skills_text": text, "scale": site.scale()}
-    if not wanted:
+    start = request.query_params.get("from", "").strip()[:200]
+    context: dict[str, Any] = {
+        "title": "Match my skills",
+        "scale": site.scale(),
+        "start": start,
+        "pickers": site.pickers(),
+        "skipped": [],
+        "fixes": {},
+    }
+    if start and not text.strip():  # "start from my profile": the form filled with its skills, to edit
+        try:
+            text = "\n".join(api.skills_of(site.store, start, site.adjacency()))
+        except JobarchError as exc:
+            return page("match.html.j2", 404, **context, skills_text="", matches=[], message=exc.message, hint="")
+        return page("match.html.j2", **context, skills_text=text, matches=[], message="", hint="")
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:50]
+    context["skills_text"] = text
+    if not lines:
         return page("match.html.j2", **context, matches=[], message="", hint="")
     try:
-        found = api.match(site.store, wanted, MATCH_LIMIT)
+        found = api.match(site.store, lines, MATCH_LIMIT, strict=False, index=site.adjacency())
     except JobarchError as exc:
         return page("match.html.j2", 400, **context, matches=[], message=exc.message, hint=exc.hint or "")
+    fixes = {s.spec: [(name, _replaced(text, s.spec, name)) for name in s.suggestions] for s in found.skipped}
+    context.update(skipped=found.skipped, fixes=fixes)
     return page("match.html.j2", **context, matches=found, message="", hint="")
+
+
+def choose(site: Site, chosen: str) -> tuple[str | None, list[tuple[str, str]]]:
+    """The profile a picker names (its code, its title, or words that find one profile), else the profiles its
+    words find, for the person to choose from."""
+    titles = site.search_index().titles
+    try:
+        return api.resolve_profile(site.store, chosen, titles), []
+    except JobarchError:
+        found, _ = api.search(site.store, chosen, site.search_index(), skills={})
+        hits = [] if found.corrected_from else found.hits[:CHOICES]  # a guess at a typo is not a choice
+        if len(hits) == 1:
+            return hits[0].code, []
+        return None, [(h.code, h.title) for h in hits]
+
+
+def _replaced(text: str, spec: str, name: str) -> str:
+    """The skills text with the line ``spec`` naming ``name`` instead (its depth kept)."""
+    depth = spec.rpartition("=")[2] if "=" in spec else ""
+    fixed = name + (f"={depth.strip()}" if depth.strip() else "")
+    return "\n".join(fixed if line.strip() == spec else line for line in text.splitlines())
 
 
 def skill(request: Request) -> HTMLResponse:

@@ -45,6 +45,16 @@ class Limits:
     refresh_after: float = 30.0  # seconds; only for stores without a fingerprint (sparql:URL)
 
 
+@dataclass(frozen=True)
+class Pickers:
+    """What the pickers offer as a person types: profiles (code, title) and skill names. A list longer than
+    ``LIMIT`` is left out (it would weigh more than the page): the fields still take codes, titles and words."""
+
+    profiles: list[tuple[str, str]]
+    skills: list[str]
+    LIMIT = 1500
+
+
 class Site:
     """The state behind the routes (``request.app.state.site``)."""
 
@@ -104,6 +114,18 @@ class Site:
 
     def search_index(self) -> api.SearchIndex:
         return self.view("search", lambda: api.search_index(self.store))
+
+    def skills(self) -> dict[str, int]:
+        return self.view("skills", lambda: api.skill_directory(self.store))
+
+    def pickers(self) -> Pickers:
+        def build() -> Pickers:
+            titles = self.search_index().titles
+            profiles = sorted(titles.items()) if len(titles) <= Pickers.LIMIT else []
+            skills = list(self.skills())
+            return Pickers(profiles, skills if len(skills) <= Pickers.LIMIT else [])
+
+        return self.view("pickers", build)
 
     def scale(self) -> list:
         return self.view("scale", lambda: api.proficiency_scale(self.store))

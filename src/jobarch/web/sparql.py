@@ -16,11 +16,14 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from rdflib import URIRef
+
 from .. import api
 from ..core.errors import JobarchError, QueryLimitError
 from .protocol import RESULT_TYPES, negotiate, serialize_result
 
 MAX_QUERY_BYTES = 100_000
+ROWS_ON_PAGE = 500  # an answer's rows shown on a page; the downloads carry them all
 FILE_EXTENSIONS = {  # a downloaded answer's file name ends as its kind's files usually do
     "application/sparql-results+json": "srj",
     "application/json": "json",
@@ -33,10 +36,11 @@ FILE_EXTENSIONS = {  # a downloaded answer's file name ends as its kind's files 
     "application/rdf+xml": "rdf",
 }
 RETRY_AFTER = "2"
+DOWNLOADS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json"}
 
 
 def sparql_endpoint(
-    workers: api.QueryWorkers, timeout: float, limits: api.AnswerLimits, form: Callable[..., Any]
+    workers: api.QueryWorkers, timeout: float, limits: api.AnswerLimits, form: Callable[..., Any], base: str = ""
 ) -> Any:
     """The ``/sparql`` handler; ``form(**context)`` renders the HTML query form, with an answer or an error when
     the form asked for one (``format=html``: the answer on the page, not a download)."""
@@ -63,8 +67,8 @@ def sparql_endpoint(
         except JobarchError as exc:
             status = 503 if isinstance(exc, QueryLimitError) else 400
             if on_page:
-                return form(query=query, error=exc.message + (f" ({exc.hint})" if exc.hint else ""), status=status)
-            return text(status, exc.message, exc.hint)
+                return form(query=query, status=status, **error_context(exc, query))
+            return text(status, where(exc) + exc.message, exc.hint)
         family = _family(result)
         try:
             return _answer(request, query, result, family, on_page)
@@ -76,7 +80,7 @@ def sparql_endpoint(
     def _answer(request: Request, query: str, result: api.QueryResult, family: str, on_page: bool) -> Response:
         if on_page:
             turtle = serialize_result(result, "text/turtle") if family == "graph" else ""
-            return form(query=query, answer=result, turtle=turtle)
+            return form(query=query, answer=result, turtle=turtle, cells=linked_cells(result, base))
         accept = request.headers.get("accept", "")
         wanted = _formats(request)
         if family == "graph":  # the form's choices, for graphs
@@ -142,6 +146,86 @@ def sparql_endpoint(
         return queries[0] if queries else None
 
     return endpoint
+
+
+def named_query_page(
+    workers: api.QueryWorkers, timeout: float, limits: api.AnswerLimits, render: Callable[..., Any], base: str = ""
+) -> Any:
+    """``/queries/{name}``: a named query with its parameters as fields, defaults filled in, run on the query
+    workers with the values bound (never pasted into the text) once every required parameter has one."""
+    from starlette.requests import Request
+
+    async def endpoint(request: Request) -> Any:
+        try:
+            named = api.named_query(request.path_params["name"])
+        except JobarchError as exc:
+            return render("error.html.j2", 404, title="No such query", message=exc.message, hint=exc.hint or "")
+        given = {p.name: request.query_params.get(p.name, "").strip()[:200] for p in named.params}
+        values = {name: value for name, value in given.items() if value}
+        context: dict[str, Any] = {"title": f"Query: {named.name}", "named": named, "values": values}
+        if any(p.required and p.name not in values for p in named.params):
+            return render("query.html.j2", 200, **context)
+        try:
+            bindings = api.named_query_bindings(named, values)
+            result = await workers.run(
+                named.text, bindings, timeout=timeout, limits=limits, disconnected=request.is_disconnected
+            )
+        except api.ClientGoneError:
+            return render("query.html.j2", 499, **context, error="client closed the request")
+        except JobarchError as exc:
+            status = 503 if isinstance(exc, (QueryLimitError, api.WorkersBusyError)) else 400
+            return render(
+                "query.html.j2", status, **context, error=exc.message + (f" ({exc.hint})" if exc.hint else "")
+            )
+        download = DOWNLOADS.get(request.query_params.get("format", ""))
+        if download is not None and result.kind == "SELECT":
+            from starlette.responses import Response
+
+            disposition = f'attachment; filename="{named.name}.{FILE_EXTENSIONS[download]}"'
+            return Response(
+                serialize_result(result, download), media_type=download, headers={"Content-Disposition": disposition}
+            )
+        return render("query.html.j2", 200, **context, answer=result, cells=linked_cells(result, base))
+
+    return endpoint
+
+
+def where(exc: JobarchError) -> str:
+    """``line 3, column 16: `` for an error the parser placed, else nothing."""
+    location = exc.location
+    if location is None or location.line is None:
+        return ""
+    return f"line {location.line}" + (f", column {location.col}" if location.col is not None else "") + ": "
+
+
+def error_context(exc: JobarchError, query: str) -> dict[str, Any]:
+    """A query's error for the form: the message with its line and column, and the line it points at."""
+    context: dict[str, Any] = {"error": where(exc) + exc.message + (f" ({exc.hint})" if exc.hint else "")}
+    location = exc.location
+    if location is not None and location.line is not None:
+        lines = query.splitlines()
+        if 0 < location.line <= len(lines):
+            context["error_line"] = (location.line, lines[location.line - 1], location.col)
+    return context
+
+
+def linked_cells(result: api.QueryResult, base: str) -> list[list[tuple[str, str | None]]]:
+    """An answer's rows as (text, link) cells: the architecture's IRIs link to their pages on this server, other
+    web IRIs to themselves."""
+
+    def cell(term: Any) -> tuple[str, str | None]:
+        if term is None:
+            return "", None
+        value = str(term)
+        if isinstance(term, URIRef):
+            if base and value.startswith(base):
+                return value, "/" + value[len(base) :]
+            if value.startswith(("http://", "https://")):
+                return value, value
+        return value, None
+
+    rows = result.rows[:ROWS_ON_PAGE] if result.kind == "SELECT" else []
+    return [[cell(term) for term in row] for row in rows]
 
 
 def _formats(request: Any) -> list[str]:
