@@ -331,3 +331,27 @@ def test_journey_the_ladder_and_the_glance_counts(browser, base_url):
     browser.find_element(*_by("table.glance a[href='/levels/M2?family=MANUFACT13']")).click()
     _wait_for_url(browser, "family=MANUFACT13")
     assert "2 profiles" in browser.find_element(*_by("table caption")).text
+
+
+def test_journey_sparql_with_inferences(browser, base_url):
+    """An analyst ticks "With inferences": ja:hasProfile exists only as an inference."""
+    import time
+
+    browser.get(base_url + "/sparql")
+    _type(browser, "#query", "ASK { ?focus ja:hasProfile ?profile }")
+    _submit(browser, "#query")
+    _wait_for_url(browser, "query=")
+    assert "No (false)" in browser.find_element(*_by("section[aria-labelledby=answer]")).text
+    deadline = time.monotonic() + 180
+    while True:  # the first time, the page says the inferences are being computed
+        box = browser.find_element(*_by("input[name=inferences]"))
+        if not box.is_selected():
+            box.click()
+        _submit(browser, "#query")
+        _wait_for_url(browser, "inferences=on")
+        if browser.find_elements(*_by("#answer")) or time.monotonic() > deadline:
+            break
+        assert "being computed" in browser.find_element(*_by("p.error")).text
+        time.sleep(1)
+    section = browser.find_element(*_by("section[aria-labelledby=answer]")).text
+    assert "Answer (with inferences)" in section and "Yes (true)" in section

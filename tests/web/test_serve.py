@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from html.parser import HTMLParser
 from urllib.parse import urlencode
 
@@ -671,3 +672,24 @@ def test_sparql_answers_download_with_file_names(client):
     # a protocol client that negotiates by Accept gets the answer inline, as before
     plain = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
     assert "content-disposition" not in plain.headers
+
+
+def test_sparql_runs_with_inferences_when_asked(client):
+    """The inference switch: ja:hasProfile is never written in the files, only inferred (the inverse of ja:focus)
+    from the ontology; the inferences are prepared in the background on first ask (503 with Retry-After until
+    then), in a store of their own beside the cache."""
+    ask = {"query": "ASK { ?focus ja:hasProfile ?profile }"}
+    accept = {"Accept": "application/sparql-results+json"}
+    assert client.get("/sparql", params=ask, headers=accept).json()["boolean"] is False
+    deadline = time.monotonic() + 180
+    while True:
+        answer = client.get("/sparql", params={**ask, "inferences": "on"}, headers=accept)
+        if answer.status_code != 503 or time.monotonic() > deadline:
+            break
+        assert answer.headers["Retry-After"] and "being computed" in answer.text
+        time.sleep(0.5)
+    assert answer.status_code == 200 and answer.json()["boolean"] is True
+    page = client.get("/sparql", params={**ask, "inferences": "on", "format": "html"}).text
+    assert "Answer (with inferences)" in visible(page) and 'name="inferences" value="on" checked' in page
+    assert "Yes (true)" in visible(page)
+    assert client.get("/sparql", params=ask, headers=accept).json()["boolean"] is False  # the switch is per query

@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..core.config import CACHE_SELECTOR as CACHE
@@ -113,6 +114,15 @@ def closing_stores() -> Iterator[None]:
 
 #: The selector of :func:`scratch_store`: an embedded store in memory.
 SCRATCH = "oxigraph"
+INFERENCES_DIR = "with-inferences"  # beside the cache: the files and their OWL-RL inferences
+
+
+def inferences_store(cache_dir: Path) -> Store:
+    """An embedded store on disk beside the architecture's cache for the files *and* their OWL-RL inferences: what
+    a server's "with inferences" switch queries while its own store holds what the files say. Kept on disk so
+    that the inferences are computed again only when a file changed."""
+    return open_store(f"oxigraph:{cache_dir / INFERENCES_DIR}")
+
 
 register(
     CACHE,
@@ -143,6 +153,7 @@ __all__ = [
     "SyncReport",
     "backends",
     "closing_stores",
+    "inferences_store",
     "inject_values",
     "open_store",
     "save_state",

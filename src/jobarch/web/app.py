@@ -75,6 +75,7 @@ def create_app(
             "sparql.html.j2", status, title="SPARQL", examples=api.queries(), **context
         ),
         site.base,
+        lambda: (site.inference_workers(), site.inference_error),
     )
     named = named_query_page(workers, settings.query_timeout, limits, browse.page, site.base)
     routes = [
@@ -104,6 +105,7 @@ def create_app(
         threading.Thread(target=site.search_index, daemon=True, name="jobarch-search-index").start()  # warm it now
         yield
         workers.close()  # on shutdown: a running query is stopped with its worker
+        site.close()
 
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),

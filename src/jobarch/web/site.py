@@ -67,6 +67,37 @@ class Site:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         if index is not None:
             self._views["adjacency"] = (self._version(), index)
+        self._inferences: api.QueryWorkers | None = None  # query workers over the files and their inferences
+        self._inferred_store: api.Store | None = None
+        self._inferring: threading.Thread | None = None
+        self.inference_error: str | None = None
+
+    # ------------------------------------------------------------------ queries with inferences
+    def inference_workers(self) -> api.QueryWorkers | None:
+        """The query workers over the architecture with its OWL-RL inferences (:func:`api.open_with_inferences`),
+        prepared in the background when first asked for: None while they are being prepared (or failed: see
+        ``inference_error``). Never blocks a request."""
+        with self._locks["inferences"]:
+            if self._inferences is None and self._inferring is None:
+                self._inferring = threading.Thread(target=self._prepare_inferences, daemon=True, name="jobarch-infer")
+                self._inferring.start()
+            return self._inferences
+
+    def _prepare_inferences(self) -> None:
+        try:
+            store = self._inferred_store = api.open_with_inferences(self.data)
+            workers = api.query_workers(store, 1, self.settings.queue, self.settings.query_memory)
+            workers.warm()
+            self._inferences = workers
+        except JobarchError as exc:
+            self.inference_error = exc.message
+
+    def close(self) -> None:
+        """Stop what the site started (the inference workers) and release the store they read (its lock)."""
+        if self._inferences is not None:
+            self._inferences.close()
+        if self._inferred_store is not None:
+            self._inferred_store.close()
 
     def _version(self) -> object:
         fingerprint = self.store.fingerprint()

@@ -36,14 +36,24 @@ FILE_EXTENSIONS = {  # a downloaded answer's file name ends as its kind's files 
     "application/rdf+xml": "rdf",
 }
 RETRY_AFTER = "2"
+INFERENCES_ON = ("on", "true", "1", "yes")
 DOWNLOADS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json"}
 
 
 def sparql_endpoint(
-    workers: api.QueryWorkers, timeout: float, limits: api.AnswerLimits, form: Callable[..., Any], base: str = ""
+    workers: api.QueryWorkers,
+    timeout: float,
+    limits: api.AnswerLimits,
+    form: Callable[..., Any],
+    base: str = "",
+    inferred: Callable[[], tuple[api.QueryWorkers | None, str | None]] | None = None,
 ) -> Any:
     """The ``/sparql`` handler; ``form(**context)`` renders the HTML query form, with an answer or an error when
-    the form asked for one (``format=html``: the answer on the page, not a download)."""
+    the form asked for one (``format=html``: the answer on the page, not a download).
+
+    ``?inferences=on`` runs the query over the architecture with its OWL-RL inferences, on the workers
+    ``inferred()`` gives (with the reason they are not there yet: they are prepared in the background on first
+    ask, and until then the answer is 503 with ``Retry-After``)."""
     from starlette.exceptions import HTTPException
     from starlette.requests import Request
     from starlette.responses import PlainTextResponse, Response
@@ -53,34 +63,50 @@ def sparql_endpoint(
 
     async def endpoint(request: Request) -> Response:
         query = await _query_text(request)
+        with_inferences = request.query_params.get("inferences", "") in INFERENCES_ON and inferred is not None
         if query is None:
-            return form()
+            return form(inferences=with_inferences)
         on_page = _formats(request)[:1] == ["html"]
+        chosen = workers
+        if with_inferences and inferred is not None:
+            ready, failed = inferred()
+            if ready is None:
+                message = failed or "the inferences are being computed (the first time takes a while at size)"
+                status = 400 if failed else 503
+                if on_page:
+                    return form(query=query, inferences=True, error=message + ": try again shortly", status=status)
+                return text(status, message, "try again shortly", None if failed else {"Retry-After": "10"})
+            chosen = ready
         try:
-            result = await workers.run(query, timeout=timeout, limits=limits, disconnected=request.is_disconnected)
+            result = await chosen.run(query, timeout=timeout, limits=limits, disconnected=request.is_disconnected)
         except api.WorkersBusyError as exc:
             if on_page:
-                return form(query=query, error=f"{exc.message}: try again shortly", status=503)
+                message = f"{exc.message}: try again shortly"
+                return form(query=query, inferences=with_inferences, error=message, status=503)
             return text(503, exc.message, "try again shortly", {"Retry-After": RETRY_AFTER})
         except api.ClientGoneError:
             return text(499, "client closed the request")
         except JobarchError as exc:
             status = 503 if isinstance(exc, QueryLimitError) else 400
             if on_page:
-                return form(query=query, status=status, **error_context(exc, query))
+                return form(query=query, inferences=with_inferences, status=status, **error_context(exc, query))
             return text(status, where(exc) + exc.message, exc.hint)
         family = _family(result)
         try:
-            return _answer(request, query, result, family, on_page)
+            return _answer(request, query, result, family, on_page, with_inferences)
         except JobarchError as exc:  # an answer that cannot be written (blank nodes too alike to name canonically)
             if on_page:
-                return form(query=query, error=exc.message + (f" ({exc.hint})" if exc.hint else ""), status=400)
+                message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+                return form(query=query, inferences=with_inferences, error=message, status=400)
             return text(400, exc.message, exc.hint)
 
-    def _answer(request: Request, query: str, result: api.QueryResult, family: str, on_page: bool) -> Response:
+    def _answer(
+        request: Request, query: str, result: api.QueryResult, family: str, on_page: bool, inferences: bool
+    ) -> Response:
         if on_page:
             turtle = serialize_result(result, "text/turtle") if family == "graph" else ""
-            return form(query=query, answer=result, turtle=turtle, cells=linked_cells(result, base))
+            cells = linked_cells(result, base)
+            return form(query=query, answer=result, turtle=turtle, cells=cells, inferences=inferences)
         accept = request.headers.get("accept", "")
         wanted = _formats(request)
         if family == "graph":  # the form's choices, for graphs
