@@ -63,3 +63,38 @@ def test_a_sparql_server_is_read_again(backends, oxigraph_server):
         urllib.request.urlopen(
             urllib.request.Request(f"{oxigraph_server}/store?graph={EXTRA_GRAPH}", method="DELETE"), timeout=10
         ).read()
+
+
+def test_a_view_not_ready_in_time_is_computed_in_the_background():
+    """A page asks for a costly view (the adjacency index right after a cold start) with a wait: past it, the
+    page answers without the view, which keeps being computed once, and is there on a later visit."""
+    import threading
+
+    from jobarch.web.site import Site
+
+    site = Site(api.open_architecture(), Limits())
+    release, calls = threading.Event(), []
+
+    def slow() -> int:
+        calls.append(1)
+        release.wait(30)
+        return 42
+
+    started = time.monotonic()
+    assert site.soon("slow", slow, wait=0.2) == (False, None)
+    assert site.soon("slow", slow, wait=0.1) == (False, None)  # still computing: not started twice
+    assert time.monotonic() - started < 5
+    release.set()
+    assert site.soon("slow", slow, wait=10) == (True, 42) and calls == [1]
+
+
+def test_a_large_home_page_lists_families_not_every_focus(monkeypatch):
+    from jobarch.web import browse
+
+    client = local(create_app(api.open_architecture()))
+    every = client.get("/").text
+    monkeypatch.setattr(browse, "HOME_FOCI", 5)  # the sample's 14 foci count as many
+    families = local(create_app(api.open_architecture())).get("/").text
+    assert 'href="/foci/MANUFACT13A2"' in every.split('id="picture"')[0]
+    assert 'href="/foci/MANUFACT13A2"' not in families.split('id="picture"')[0]
+    assert 'href="/families/MANUFACT13"' in families and "foci, " in families

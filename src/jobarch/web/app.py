@@ -28,7 +28,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import api
-from ..core.errors import JobarchError
 from . import browse, journeys
 from .guard import Guard
 from .site import Limits, Site
@@ -102,7 +101,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        threading.Thread(target=site.search_index, daemon=True, name="jobarch-search-index").start()  # warm it now
+        site.adjacency_soon(wait=0)  # built in the background while the server answers
+        threading.Thread(target=site.search_index, daemon=True, name="jobarch-search-index").start()
         yield
         workers.close()  # on shutdown: a running query is stopped with its worker
         site.close()
@@ -129,15 +129,12 @@ def serve(
     import uvicorn
 
     backend = api.open_architecture(data, store)
-    try:
-        index = api.adjacency_index(backend, data)  # built now, not on the first visitor's time
-    except JobarchError as exc:
-        print(f"adjacency not available: {exc.message}; pages will say so", flush=True)
-        index = None
     settings = settings or Limits()
     workers = api.query_workers(backend, settings.workers, settings.queue, settings.query_memory)
     workers.warm()  # the first queries do not pay for opening the store
-    app = create_app(backend, index, settings=settings, data=data, workers=workers)
+    # the adjacency index and the search index are built in the background once the server listens: pages that
+    # need them say so meanwhile (see Site.ready), the others answer at once
+    app = create_app(backend, settings=settings, data=data, workers=workers)
     try:
         # SIGTERM or Ctrl-C: stop accepting, give requests in flight 2 s, then stop the workers (and their queries)
         uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=2)

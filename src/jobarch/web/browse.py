@@ -53,6 +53,7 @@ class Pager:
 
 
 LEVEL_PAGE = 100  # profiles per page of a level
+HOME_FOCI = 300  # past this many foci the home page lists families only (each family page lists its foci)
 
 
 def site_of(request: Request) -> Site:
@@ -91,11 +92,14 @@ def home(request: Request) -> HTMLResponse:
     site = site_of(request)
 
     def build() -> str:
-        segments, rows = icicle(site.taxonomy())
+        taxonomy = site.taxonomy()
+        segments, rows = icicle(taxonomy)
+        foci = sum(len(fam["foci"]) for fn in taxonomy.values() for fam in fn["families"].values())
         return render(
             "home.html.j2",
             title="Job architecture",
-            functions=site.taxonomy(),
+            functions=taxonomy,
+            list_foci=foci <= HOME_FOCI,
             levels=api.query(site.store, "levels", timeout=None).dicts(),
             glance=api.family_level_counts(site.store),
             picture={"segments": segments, "rows": rows, "width": WIDTH, "row": ROW},
@@ -202,8 +206,10 @@ def profile(request: Request) -> Response:
             hint = "Did you mean one of these?" if near else ""
             links.append((f"/search?q={quote(code)}", f"Search for “{code}”"))
             return not_found(exc.message, hint, links)
-        index = site.adjacency()
-        if index is None:
+        ready, index = site.adjacency_soon()
+        if not ready:  # the server has just started: a page does not wait for it
+            neighbours, note = None, "Being computed: the server has just started; reload in a few seconds."
+        elif index is None:
             neighbours, note = None, "Not computed: the adjacency model is missing."
         else:
             neighbours, note = api.page_neighbours(site.store, code, site.settings.adjacent, index=index)

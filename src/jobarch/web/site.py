@@ -65,6 +65,7 @@ class Site:
         self.base = settings.base_iri or api.architecture_base(store) or ""
         self._views: dict[str, tuple[object, Any]] = {}
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._background: dict[str, threading.Thread] = {}
         if index is not None:
             self._views["adjacency"] = (self._version(), index)
         self._inferences: api.QueryWorkers | None = None  # query workers over the files and their inferences
@@ -115,6 +116,22 @@ class Site:
             return time.monotonic() - version[1] < self.settings.refresh_after, value
         return version == self.store.fingerprint(), value
 
+    def soon(self, name: str, compute: Callable[[], T], wait: float) -> tuple[bool, T | None]:
+        """A view if it is ready within ``wait`` seconds: (True, value); else (False, None) while it is computed
+        in the background, so that a page can say "being computed" rather than keep its reader waiting."""
+        fresh, value = self._held(name)
+        if fresh:
+            return True, value
+        with self._locks["background"]:
+            worker = self._background.get(name)
+            if worker is None or not worker.is_alive():
+                worker = threading.Thread(target=self.view, args=(name, compute), daemon=True, name=f"jobarch-{name}")
+                self._background[name] = worker
+                worker.start()
+        worker.join(wait)
+        fresh, value = self._held(name)
+        return (True, value) if fresh else (False, None)
+
     def view(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()`` for the data as it is now, computed once per version of the data."""
         fresh, value = self._held(name)
@@ -131,14 +148,17 @@ class Site:
     # ------------------------------------------------------------------ the views
     def adjacency(self) -> api.AdjacencyIndex | None:
         """The adjacency model, or None when the architecture lacks what it needs (pages say so)."""
+        return self.view("adjacency", self._build_adjacency)
 
-        def build() -> api.AdjacencyIndex | None:
-            try:
-                return api.adjacency_index(self.store, self.data)
-            except JobarchError:
-                return None
+    def adjacency_soon(self, wait: float = 1.0) -> tuple[bool, api.AdjacencyIndex | None]:
+        """The adjacency index if it is ready within ``wait`` seconds (see :meth:`soon`)."""
+        return self.soon("adjacency", self._build_adjacency, wait)
 
-        return self.view("adjacency", build)
+    def _build_adjacency(self) -> api.AdjacencyIndex | None:
+        try:
+            return api.adjacency_index(self.store, self.data)
+        except JobarchError:
+            return None
 
     def taxonomy(self) -> dict[str, dict]:
         return self.view("taxonomy", lambda: api.taxonomy(self.store))
