@@ -392,6 +392,17 @@ def focus_overview(store: Store, code: str) -> dict[str, list]:
     return found
 
 
+def taxon_overview(store: Store, kind: str, code: str) -> dict[str, list[str]]:
+    """What a function or a family (``kind``) is about: its definitions and scope notes."""
+    types = {"function": JA.Function, "family": JA.JobFamily}
+    if kind not in types:
+        raise JobarchError(f"no taxonomy level {kind!r}", hint="function or family")
+    found: dict[str, list[str]] = {"definition": [], "note": []}
+    for row in store.select(internal("taxon_overview"), code=Literal(code), type=types[kind]):
+        found[str(row["kind"])].append(str(row["value"]))
+    return found
+
+
 def taxonomy(store: Store) -> dict[str, dict]:
     """Functions -> families -> foci with their labels and profile counts (see :mod:`jobarch.domain.taxonomy`)."""
     return taxonomy_tree(store)
@@ -402,6 +413,11 @@ def focus_ladder(store: Store, code: str) -> Ladder | None:
     focus's profile and rubric where it is staffed (None when no focus has the code)."""
     rows = focus_profiles(store, code)
     return levels.focus_ladder(store, code, rows) if rows else None
+
+
+def levels_index(store: Store) -> Ladder:
+    """Every level by grade and track, equivalent levels side by side, with its meaning and profile count."""
+    return levels.levels_index(store)
 
 
 def ladder_grid(store: Store, code: str) -> dict[str, Any]:

@@ -65,7 +65,8 @@ def test_profile_page_has_every_section_of_the_reference(client):
     response = client.get(f"/profiles/{REFERENCE_CODE}")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     text = visible(response.text)
-    headings = [
+    headings = [  # what a reader came for first: the next level and the adjacent roles, then the long sections
+        "Adjacent roles",
         "Family — ",
         "Focus — ",
         "Responsibilities by level",
@@ -73,12 +74,12 @@ def test_profile_page_has_every_section_of_the_reference(client):
         "Skills Focus-specific",  # the section (the next-level panel above also names skills)
         "Provenance",
         "Level — M2",
-        "Adjacent roles",
-        "Title aliases",
         "Classification mappings",
     ]
     positions = [text.index(h) for h in headings]
     assert positions == sorted(positions)
+    assert "Title aliases" not in text  # it has none: an empty section is not shown
+    assert "Title aliases" in visible(client.get(f"/profiles/{ALIASED}").text)
     page = REFERENCE_PAGE.read_text(encoding="utf-8")
     for line in ("Production Supervision (Upstream Processing)", "51-1011", "Aseptic Technique"):
         assert line in page and line in text
@@ -491,7 +492,7 @@ def test_level_page_explains_the_level_and_its_neighbours(client):
 
 def test_adjacent_roles_say_which_way_the_move_goes(client):
     page = visible(client.get(f"/profiles/{REFERENCE_CODE}").text)
-    section = page[page.index("Adjacent roles") : page.index("Title aliases")]
+    section = page[page.index("Adjacent roles") : page.index("Family — ")]
     assert "In plain words" in section
     assert "step up" in section and "step down" in section  # M3 above and M1 below the reference M2
 
@@ -693,3 +694,21 @@ def test_sparql_runs_with_inferences_when_asked(client):
     assert "Answer (with inferences)" in visible(page) and 'name="inferences" value="on" checked' in page
     assert "Yes (true)" in visible(page)
     assert client.get("/sparql", params=ask, headers=accept).json()["boolean"] is False  # the switch is per query
+
+
+def test_function_family_and_levels_pages_explain_themselves(client):
+    function = visible(client.get("/functions/MANUFA3").text)
+    assert "Making drug substance and drug product under GMP" in function  # its definition
+    family = visible(client.get("/families/MANUFACT13").text)
+    assert "Frontline-to-departmental leadership" in family
+    levels = client.get("/levels")
+    text = visible(levels.text)
+    assert levels.status_code == 200 and "levels of the same grade on different tracks are equivalent" in text
+    rows = {
+        m[0]: m[1]
+        for m in re.findall(r'<a href="/levels/(\w+)">[^<]*</a>.*?<p class="count">(\d+) profile', levels.text, re.S)
+    }
+    expected = {r["levelCode"]: str(r["profiles"]) for r in api.query(api.open_architecture(), "levels").dicts()}
+    assert rows == {str(k): v for k, v in expected.items()}
+    turtle = client.get("/levels", headers={"Accept": "text/turtle"})  # still linked data for an RDF client
+    assert turtle.status_code == 200 and turtle.headers["content-type"].startswith("text/turtle")

@@ -60,17 +60,24 @@ def level_overview(store: Store, code: str) -> LevelOverview | None:
     below = [lv for lv in ladder if (lv.rank or 0) < here]
     above = [lv for lv in ladder if (lv.rank or 0) > here]
     equivalents = [lv for lv in levels if lv.track != me.track and lv.grade is not None and lv.grade == me.grade]
-    rows = store.select(internal("coded_resource"), code=Literal(me.code), type=JA.Level)
-    iri = rows[0]["resource"] if rows else None
-    definition, attributes = "", []
-    if isinstance(iri, URIRef):
-        definition = text(next((r["definition"] for r in store.select(internal("level_definition"), level=iri)), None))
+    iri, definition = _level_definition(store, me.code)
+    attributes = []
+    if iri is not None:
         attributes = [
             (text(r["label"]), text(r["value"])) for r in store.select(internal("level_attributes"), level=iri)
         ]
     return LevelOverview(
         me, definition, attributes, below[-1] if below else None, above[0] if above else None, equivalents
     )
+
+
+def _level_definition(store: Store, code: str) -> tuple[URIRef | None, str]:
+    """A level's IRI and definition, by its code."""
+    rows = store.select(internal("coded_resource"), code=Literal(code), type=JA.Level)
+    iri = rows[0]["resource"] if rows else None
+    if not isinstance(iri, URIRef):
+        return None, ""
+    return iri, text(next((r["definition"] for r in store.select(internal("level_definition"), level=iri)), None))
 
 
 def _ladder_order(rows: Iterable[dict]) -> list[str]:
@@ -111,6 +118,8 @@ class LadderCell:
     profile: str | None = None  # the focus's profile at this level
     title: str = ""
     rubric: list[tuple[str, str]] = field(default_factory=list)  # (dimension, guideline)
+    profiles: int = 0  # profiles at this level, in the whole architecture
+    definition: str = ""
 
 
 @dataclass
@@ -152,3 +161,25 @@ def focus_ladder(store: Store, code: str, profiles: Iterable[dict]) -> Ladder:
         )
     order = sorted(tracks, key=lambda t: (min(g for g, cells in rows.items() if t in cells), t))
     return Ladder([(t, t) for t in order], sorted(rows.items()))
+
+
+def levels_index(store: Store) -> Ladder:
+    """Every level of the architecture by grade and track, with its meaning and how many profiles are at it: the
+    ladder of the whole architecture."""
+    rows: dict[float, dict[str, LadderCell]] = {}
+    for r in store.select(find_query("levels").text):
+        level, track, grade = text(r["levelCode"]), text(r["track"]), number(r["grade"])
+        if not level or grade is None:
+            continue
+        rows.setdefault(float(grade), {})[track] = LadderCell(
+            level,
+            text(r["label"]),
+            track,
+            years_range(number(r["minYears"]), number(r["maxYears"])),
+            profiles=integer(r["profiles"]) or 0,
+            definition=_level_definition(store, level)[1],
+        )
+    tracks = sorted(
+        {t for cells in rows.values() for t in cells}, key=lambda t: (min(g for g, c in rows.items() if t in c), t)
+    )
+    return Ladder([(t, t) for t in tracks], sorted(rows.items()))

@@ -81,6 +81,7 @@ def create_app(
         Route("/", browse.home),
         Route("/foci/{code}", browse.focus),
         Route("/foci/{code}/ladder", browse.ladder),
+        Route("/levels", browse.levels),
         Route("/levels/{code}", browse.level),
         Route("/profiles/{code}", browse.profile),
         Route("/functions/{code}", browse.function),

@@ -116,7 +116,8 @@ def function(request: Request) -> Response:
         if found is None:
             return not_found(f"No function with code {code!r}.", "Browse the architecture from the home page.")
         grid = api.ladder_grid(site.store, code)
-        return page("function.html.j2", title=found["label"] or code, code=code, fn=found, grid=grid)
+        about = api.taxon_overview(site.store, "function", code)
+        return page("function.html.j2", title=found["label"] or code, code=code, fn=found, grid=grid, about=about)
 
     return described(request, JA.Function, code, html)
 
@@ -130,7 +131,9 @@ def family(request: Request) -> Response:
                 fam = fn["families"][code]
                 grid = api.ladder_grid(site.store, code)
                 title = fam["label"] or code
-                return page("family.html.j2", title=title, code=code, fam=fam, fn=fn, fn_code=fn_code, grid=grid)
+                about = api.taxon_overview(site.store, "family", code)
+                context = {"code": code, "fam": fam, "fn": fn, "fn_code": fn_code, "grid": grid, "about": about}
+                return page("family.html.j2", title=title, **context)
         return not_found(f"No family with code {code!r}.", "Browse the architecture from the home page.")
 
     return described(request, JA.JobFamily, code, html)
@@ -154,6 +157,15 @@ def focus(request: Request) -> Response:
         )
 
     return described(request, JA.Focus, code, html)
+
+
+def levels(request: Request) -> Response:
+    """The levels of the architecture, explained: a browser gets the index, an RDF client the level scheme."""
+    site = site_of(request)
+    if wanted_type(request) != "text/html":
+        return resource(request)
+    index = site.view("levels", lambda: api.levels_index(site.store))
+    return page("levels.html.j2", title="Levels", ladder=index)
 
 
 def ladder(request: Request) -> Response:
