@@ -359,3 +359,23 @@ def test_journey_sparql_with_inferences(browser, base_url):
         time.sleep(1)
     section = browser.find_element(*_by("section[aria-labelledby=answer]")).text
     assert "Answer (with inferences)" in section and "Yes (true)" in section
+
+
+def test_a_profile_on_a_phone_shows_the_next_level_and_adjacent_roles_whole(browser, base_url):
+    """At 390 px the next-level table and the adjacent roles become cards: the "At M3" column and the compare
+    links are on screen, not past a sideways scroll; they come before the long sections."""
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(f"{base_url}/profiles/{REFERENCE_CODE}")
+        width = browser.execute_script("return document.documentElement.clientWidth")
+        for css in ("table.changes td[data-profile='At M3']", "table.adjacent a.compare", "table.adjacent td"):
+            for element in browser.find_elements(*_by(css)):
+                right = browser.execute_script("return arguments[0].getBoundingClientRect().right", element)
+                assert right <= width + 1, f"{css} ends at {right}px on a {width}px screen"
+        top = {
+            name: browser.execute_script(f"return document.getElementById('{name}').getBoundingClientRect().top")
+            for name in ("next", "adjacent", "family", "responsibilities")
+        }
+        assert top["next"] < top["adjacent"] < top["family"] < top["responsibilities"]
+    finally:
+        browser.set_window_size(1280, 1600)
