@@ -26,6 +26,7 @@ class Segment:
     href: str
     profiles: int
     fill: str
+    key: str = ""  # a function's number in the legend under the picture: drawn when its name does not fit
 
     @property
     def y(self) -> int:
@@ -36,12 +37,13 @@ class Segment:
         """What fits (about 7 units a character): the label, else the code, else nothing. Never a cut label:
         the visible text must be part of the link's accessible name (WCAG 2.5.3, label in name)."""
         room = int(self.width / 7.2)
-        return next((s for s in (self.label, self.code) if len(s) <= room), "")
+        return next((s for s in (self.label, self.code, self.key) if s and len(s) <= room), "")
 
     @property
     def name(self) -> str:
         """The link's accessible name (its SVG title): label, code and size, containing whichever of them is shown."""
-        return f"{self.label} ({self.code}): {self.profiles} profile{'s' if self.profiles != 1 else ''}"
+        key = f"{self.key}. " if self.key else ""
+        return f"{key}{self.label} ({self.code}): {self.profiles} profile{'s' if self.profiles != 1 else ''}"
 
 
 def icicle(functions: dict[str, dict]) -> tuple[list[Segment], int]:
@@ -66,6 +68,7 @@ def icicle(functions: dict[str, dict]) -> tuple[list[Segment], int]:
                 f"/functions/{fn_code}",
                 fn["profiles"],
                 tint,
+                str(i + 1),
             )
         )
         fx = x
