@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -70,9 +71,10 @@ def backend(request, backends):
     return backends[request.param]
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real Oxigraph SPARQL server on a free loopback port, stopped after the session."""
+@contextlib.contextmanager
+def oxigraph_serving(location: Path, union: bool = True):
+    """A real Oxigraph SPARQL server on a free loopback port for the block; yields its base URL. ``union``:
+    started with --union-default-graph (queries see the named graphs), as jobarch asks of a server."""
     import shutil
     import socket
     import subprocess
@@ -85,11 +87,9 @@ def oxigraph_server(tmp_path_factory):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    location = tmp_path_factory.mktemp("oxigraph-server")
+    command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        command + (["--union-default-graph"] if union else []), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -102,12 +102,21 @@ def oxigraph_server(tmp_path_factory):
                 proc.kill()
                 pytest.fail(f"oxigraph server did not start: {proc.stderr.read().decode(errors='replace')}")
             time.sleep(0.1)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server on a free loopback port, stopped after the session."""
+    with oxigraph_serving(tmp_path_factory.mktemp("oxigraph-server")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from .core.config import Settings, resolve
+from .core.config import CACHE_SELECTOR, Settings, resolve
 from .core.errors import JobarchError, Location, closest
 from .core.namespaces import JA
 from .core.vcs import changed_files
@@ -58,7 +58,7 @@ from .graph.serialize import serialize_graph as serialize_graph
 from .io.imports.skos_plan import SkosMapping as SkosMapping
 from .query.workers import ClientGoneError as ClientGoneError
 from .query.workers import WorkersBusyError as WorkersBusyError
-from .store import QueryResult, Store, inferences_store, open_store, scratch_store
+from .store import QueryResult, Store, SyncReport, inferences_store, open_store, scratch_store
 from .store import closing_stores as closing_stores
 
 
@@ -90,14 +90,17 @@ def open_with_inferences(data: Sequence[str | Path] = ()) -> Store:
     return backend
 
 
-def load_into_store(store: str, data: Sequence[str | Path] = ()) -> tuple[Store, int]:
-    """Put the architecture's files into a persistent store (Oxigraph on disk, or a SPARQL server).
-
-    Returns the store and how many files it loaded.
-    """
+def load_into_store(store: str | None, data: Sequence[str | Path] = ()) -> tuple[Store, SyncReport]:
+    """Put the architecture's files into a persistent store (Oxigraph on disk, or a SPARQL server): the store
+    ``store`` names, else jobarch.toml's. Returns the store and what the sync did (loaded, unchanged, removed)."""
     config = resolve(data, store)
+    if config.store in ("memory", CACHE_SELECTOR) and not store:
+        raise JobarchError(
+            "say which store to load with --store, or set store = in jobarch.toml",
+            hint="jobarch load --store sparql:http://127.0.0.1:7878/query",
+        )
     backend = _open(config, load=True)
-    return backend, len(backend.sync(discover(config.data)).loaded)
+    return backend, backend.sync(discover(config.data))
 
 
 def reason(data: Sequence[str | Path] = (), engine: str = "auto", store: str | None = None) -> Inference:
@@ -278,7 +281,9 @@ def validate_architecture(
 
 def _open(config: Settings, **options: Any) -> Store:
     """The store the settings select, with what every backend may need to know."""
-    return open_store(config.store, graph_store=config.graph_store, cache_dir=config.cache_dir, **options)
+    return open_store(
+        config.store, graph_store=config.graph_store, cache_dir=config.cache_dir, root=config.root, **options
+    )
 
 
 def adjacency_index(store: Store, data: Sequence[str | Path] = ()) -> AdjacencyIndex:

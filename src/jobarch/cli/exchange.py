@@ -12,6 +12,7 @@ from ..core.outputs import check_target, write_output
 from ..graph.serialize import SERIALIZATIONS
 from ..io.exports import EXPORTERS
 from ..io.imports import IMPORTERS
+from ..present import views
 from ..present.tables import emit
 from ..reasoning import ENGINES
 from .base import data_option, data_options, main, output_option
@@ -117,17 +118,18 @@ def import_command(fmt, source, output, force, base_iri, depths, level_from, tra
 def load_command(data, store) -> None:
     """Put the architecture into a persistent store: Oxigraph on disk, or a SPARQL server (Graph Store Protocol).
 
-    A store reloads only the files that changed since the last load.
+    A store reloads only the files that changed since the last load and forgets the files that are gone; a
+    SPARQL server names each file's graph by its path from the architecture's root, so every checkout loads
+    the same graphs. The store is --store, else jobarch.toml's.
 
     \b
     Examples:
       jobarch load --store oxigraph:.jobarch/store
       jobarch load --store sparql:http://127.0.0.1:7878/query
     """
-    if not store:
-        raise click.UsageError("say which store to load with --store (memory keeps nothing)")
-    backend, count = api.load_into_store(store, data)
-    click.echo(f"loaded {count} file{'s' if count != 1 else ''} into {backend.selector}", err=True)
+    backend, report = api.load_into_store(store, data)
+    for line in views.load_lines(report, backend.selector):
+        click.echo(line, err=True)
 
 
 @main.command()

@@ -42,6 +42,15 @@ class Settings:
     graph_store: str | None = None
     cache_dir: Path | None = None
 
+    @property
+    def root(self) -> Path:
+        """The architecture's root: jobarch.toml's directory, else the directory the data paths share. Files are
+        named relative to it in a shared store, so that every checkout names them alike."""
+        if self.config_file is not None:
+            return self.config_file.resolve().parent
+        folders = [(p if p.is_dir() else p.parent).resolve() for p in self.data] or [Path.cwd()]
+        return Path(os.path.commonpath([str(f) for f in folders]))
+
 
 def cache_dir(config_file: Path | None, data: Sequence[Path]) -> Path:
     """Where the default store keeps its cache of an architecture.

@@ -12,6 +12,10 @@ JASH = Namespace("https://w3id.org/jobarch/shapes#")
 
 #: Graphs and identifiers jobarch mints for derived data, never for curators' data.
 INFERRED_GRAPH_IRI = "urn:jobarch:inferred"
+#: In a shared SPARQL server: which file each graph holds and the digest of its bytes (what ``load`` syncs by).
+SOURCES_GRAPH_IRI = "urn:jobarch:sources"
+#: A file's graph in a shared SPARQL server: its path relative to the architecture's root (see Settings.root).
+FILE_GRAPH_PREFIX = "urn:jobarch:file:"
 SKOLEM_PREFIX = "urn:jobarch:bnode:"
 ADJACENCY_PREFIX = "urn:jobarch:adjacency:"
 
@@ -44,10 +48,12 @@ __all__ = [
     "ADJACENCY_PREFIX",
     "DCTERMS",
     "ESCO",
+    "FILE_GRAPH_PREFIX",
     "INFERRED_GRAPH_IRI",
     "JA",
     "JASH",
     "ONTOLOGY_IRI",
+    "SOURCES_GRAPH_IRI",
     "OWL",
     "PREFIXES",
     "PREFIX_IRIS",

@@ -14,6 +14,7 @@ from ..domain.paths import Step
 from ..domain.search import Hit
 from ..domain.skills import Match, Skipped
 from ..query import NamedQuery
+from ..store import SyncReport
 from .tables import Table
 
 
@@ -158,3 +159,14 @@ def search_table(text: str, hits: Iterable[Hit]) -> Table:
         for h in hits
     ]
     return Table(["code", "title", "score", "found in"], rows, title=f"Profiles matching {text!r}")
+
+
+def load_lines(report: SyncReport, selector: str) -> list[str]:
+    """What ``load`` did, a line each: how many files it uploaded, left alone and removed, then which."""
+    lines = [
+        f"{selector}: {len(report.loaded)} file(s) loaded, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed"
+    ]
+    lines += [f"  loaded {path}" for path in report.loaded]
+    lines += [f"  removed {name}" for name in report.removed]
+    return lines

@@ -1,16 +1,23 @@
 """A remote backend: any SPARQL 1.1 endpoint (``sparql:URL``), over the SPARQL 1.1 Protocol.
 
-Queries go out as ``POST application/sparql-query``; files are loaded into
-named graphs with the Graph Store Protocol (``PUT ?graph=``). The endpoint must
-answer queries over the union of its named graphs (Oxigraph:
-``--union-default-graph``; Fuseki: ``tdb:unionDefaultGraph``).
+Files are loaded into named graphs with the Graph Store Protocol (``PUT
+?graph=``), each named by its path relative to the architecture's root
+(``urn:jobarch:file:data/x.ttl``), so that every checkout names them alike. A
+metadata graph (``urn:jobarch:sources``) keeps each graph's file digest:
+``load`` uploads the files that changed, deletes the graphs of files that are
+gone, and says what it did. The endpoint must answer queries over the union of
+its named graphs; the first query checks, and says which flag to set when it
+does not.
 
-The protocol has no bindings, so parameters travel as a ``VALUES`` block (see
+Queries go out as the server accepts them (see :mod:`.protocol`); the protocol
+has no bindings, so parameters travel as a ``VALUES`` block (see
 :func:`jobarch.store.base.inject_values`).
 """
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 import urllib.error
 import urllib.parse
@@ -22,19 +29,40 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..core.errors import JobarchError
-from ..core.namespaces import INFERRED_GRAPH_IRI, ONTOLOGY_IRI
-from ..core.resources import ontology_path
+from ..core.files import content_stamp
+from ..core.files import digest as content_digest
+from ..core.lexical import scan_sparql
+from ..core.namespaces import FILE_GRAPH_PREFIX, INFERRED_GRAPH_IRI, JA, ONTOLOGY_IRI, SOURCES_GRAPH_IRI
+from ..core.resources import bundled_query, ontology_path
 from ..graph.architecture import load
 from ..graph.sources import graph_iri
 from ..graph.terms import from_ox
 from ..reasoning import infer_architecture
 from .base import Binding, QueryResult, Store, SyncReport, inject_values
 
+UNION_FLAGS = (
+    "Oxigraph: start it with --union-default-graph; Fuseki: set tdb2:unionDefaultGraph true on the dataset; "
+    "Virtuoso answers over every graph unless a default graph is named"
+)
+
+
+DIGEST = str(JA.sourceDigest)
+
 
 class SparqlStore(Store):
-    def __init__(self, endpoint: str, graph_store: str | None = None, timeout: float = 60.0, load: bool = False):
+    def __init__(
+        self,
+        endpoint: str,
+        graph_store: str | None = None,
+        timeout: float = 60.0,
+        load: bool = False,
+        root: Path | None = None,
+    ):
         super().__init__()
         self.loading = load
+        self.root = root
+        self._union_checked = False
+        self._how: str | None = None  # how the server takes queries (see protocol())
         parsed = urllib.parse.urlparse(endpoint)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise JobarchError(
@@ -45,11 +73,15 @@ class SparqlStore(Store):
         self.selector = f"sparql:{endpoint}"
         self.timeout = timeout
 
-    def _request(self, url: str, data: bytes | None, headers: dict, method: str = "POST") -> bytes:
-        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    def _request(
+        self, url: str, data: bytes | None, headers: dict, method: str = "POST", timeout: float | None = None
+    ) -> tuple[bytes, str]:
+        """The answer's bytes and media type; credentials from the environment (see :func:`credentials`)."""
+        request = urllib.request.Request(url, data=data, headers={**headers, **credentials()}, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return bytes(response.read())
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
+                kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+                return bytes(response.read()), kind
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace").strip()[:500]
             raise JobarchError(f"the SPARQL endpoint answered {exc.code} {exc.reason}: {body}", hint=url) from None
@@ -60,48 +92,180 @@ class SparqlStore(Store):
                 hint="is the server running, and is the URL its query endpoint?",
             ) from None
 
+    def _send(self, text: str, accept: str, how: str, timeout: float | None = None) -> tuple[bytes, str]:
+        """One query the way ``how`` says: the body as application/sparql-query, an HTML form, or a GET."""
+        encoded = urllib.parse.urlencode({"query": text})
+        if how == "direct":
+            headers = {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept}
+            return self._request(self.endpoint, text.encode("utf-8"), headers, timeout=timeout)
+        if how == "form":
+            headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
+            return self._request(self.endpoint, encoded.encode("ascii"), headers, timeout=timeout)
+        separator = "&" if "?" in self.endpoint else "?"
+        return self._request(self.endpoint + separator + encoded, None, {"Accept": accept}, "GET", timeout)
+
+    def protocol(self) -> str:
+        """How this server takes queries, found once: a direct POST, else a form POST, else a GET (Virtuoso 7
+        never answers some direct POSTs; others refuse forms or long GETs)."""
+        if self._how is None:
+            problems = []
+            for how in WAYS:
+                try:
+                    self._send("ASK {}", RESULTS, how, timeout=min(self.timeout, PROBE_TIMEOUT))
+                except JobarchError as exc:
+                    problems.append(f"{how}: {exc.message}")
+                    continue
+                self._how = how
+                break
+            else:
+                raise JobarchError(
+                    f"the SPARQL endpoint {self.endpoint} answered no query: " + "; ".join(problems),
+                    hint="is the URL its query endpoint (Oxigraph /query, Fuseki /DATASET/sparql, Virtuoso /sparql)?",
+                )
+        return self._how
+
+    def check_union(self) -> None:
+        """Refuse a server that answers its default graph without the named graphs the files are loaded into:
+        every query would find nothing, silently."""
+        named = self._ask(bundled_query("internal", "named_graphs_hold_data"))
+        if named and not self._ask(bundled_query("internal", "default_graph_holds_data")):
+            raise JobarchError(
+                f"the SPARQL server {self.endpoint} answers queries over its default graph only, without the named "
+                "graphs jobarch loads each file into: every question would find nothing",
+                hint=UNION_FLAGS,
+            )
+        self._union_checked = True
+
+    def _ask(self, text: str) -> bool:
+        body, kind = self._send(text, RESULTS, self.protocol())
+        result = _answer(body, kind)
+        return bool(result.boolean)
+
     # ------------------------------------------------------------------ loading
     def put_graph(self, name: str, turtle: bytes) -> None:
         url = f"{self.graph_store}?graph={urllib.parse.quote(name, safe='')}"
         self._request(url, turtle, {"Content-Type": "text/turtle"}, method="PUT")
 
+    def delete_graph(self, name: str) -> None:
+        url = f"{self.graph_store}?graph={urllib.parse.quote(name, safe='')}"
+        try:
+            self._request(url, None, {}, method="DELETE")
+        except JobarchError as exc:
+            if " 404 " not in exc.message:  # already gone is what was wanted
+                raise
+
+    def graph_name(self, path: Path) -> str:
+        """A file's graph: its path relative to the architecture's root (its absolute path outside the root)."""
+        resolved = path.resolve()
+        root = (self.root or Path.cwd()).resolve()
+        if not resolved.is_relative_to(root):
+            return graph_iri(path)
+        return FILE_GRAPH_PREFIX + urllib.parse.quote(resolved.relative_to(root).as_posix(), safe="/")
+
+    def loaded_digests(self) -> dict[str, str]:
+        """What the server holds, by graph: the digest of the file each graph was loaded from."""
+        rows = self.query(bundled_query("internal", "loaded_sources"))
+        return {str(g): str(d) for g, d in rows.rows if g is not None and d is not None}
+
     def sync(self, files: Sequence[Path], *, reason: str | None = None) -> SyncReport:
-        """Opened to load (``jobarch load``): PUT every file's graph and the ontology. Otherwise the endpoint is
+        """Opened to load (``jobarch load``): upload the files whose bytes changed since the last load, delete the
+        graphs of files that are gone, and keep the ontology and the digests current. Otherwise the endpoint is
         read as it is: it is shared, and another process (or person) loaded it; only inferences asked for are PUT."""
         files = list(files)
         report = SyncReport()
-        arch = load(files) if self.loading or reason else None  # rdflib writes each file's graph as Turtle
-        if self.loading and arch is not None:
-            for path in files:
-                self.put_graph(graph_iri(path), arch.graph_of(path).serialize(format="turtle").encode("utf-8"))
-                report.loaded.append(path)
-            self.put_graph(ONTOLOGY_IRI, Path(ontology_path()).read_bytes())
-        else:
+        if not self.loading:
             report.unchanged = files
-        if reason and arch is not None:
-            report.inference = infer_architecture(arch, reason)
-            self.put_graph(INFERRED_GRAPH_IRI, report.inference.graph.serialize(format="turtle").encode("utf-8"))
+            if reason:
+                report.inference = infer_architecture(load(files), reason)
+                self._put_inferences(report.inference.graph)
+            return report
+        held = self.loaded_digests()
+        wanted = {self.graph_name(path): (path, content_stamp(path)) for path in files}
+        changed = [path for name, (path, digest) in wanted.items() if held.get(name) != digest]
+        for name in sorted(set(held) - set(wanted) - {ONTOLOGY_IRI}):
+            self.delete_graph(name)
+            report.removed.append(name.removeprefix(FILE_GRAPH_PREFIX))
+        if changed:
+            arch = load(changed)  # rdflib writes each file's graph as Turtle
+            for path in changed:
+                self.put_graph(self.graph_name(path), arch.graph_of(path).serialize(format="turtle").encode("utf-8"))
+                report.loaded.append(path)
+        report.unchanged = [path for path in files if path not in changed]
+        ontology = Path(ontology_path()).read_bytes()
+        if held.get(ONTOLOGY_IRI) != content_digest(ontology):
+            self.put_graph(ONTOLOGY_IRI, ontology)
+        if changed or report.removed or held.get(ONTOLOGY_IRI) != content_digest(ontology):
+            sources = [(name, digest) for name, (_, digest) in sorted(wanted.items())]
+            sources.append((ONTOLOGY_IRI, content_digest(ontology)))
+            triples = [ox.Triple(ox.NamedNode(n), ox.NamedNode(DIGEST), ox.Literal(d)) for n, d in sources]
+            self._request(
+                f"{self.graph_store}?graph={urllib.parse.quote(SOURCES_GRAPH_IRI, safe='')}",
+                ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                {"Content-Type": "application/n-triples"},
+                method="PUT",
+            )
+        if reason:
+            report.inference = infer_architecture(load(files), reason)
+            self._put_inferences(report.inference.graph)
+        self.check_union()  # loaded into graphs the server's queries would never see: say so now
         return report
+
+    def _put_inferences(self, graph: Graph) -> None:
+        self.put_graph(INFERRED_GRAPH_IRI, graph.serialize(format="turtle").encode("utf-8"))
 
     # ------------------------------------------------------------------ querying
     def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
+        if not self._union_checked:
+            self.check_union()
         text = inject_values(sparql, bindings or {})
-        accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
-        body = self._request(
-            self.endpoint,
-            text.encode("utf-8"),
-            {"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept},
-        )
-        if body.lstrip().startswith(b"{"):
-            return _solutions(body)
-        graph = Graph().parse(data=body.decode("utf-8"), format="turtle")
-        return QueryResult("CONSTRUCT", graph=graph)
+        graph = bool(scan_sparql(text).keywords("CONSTRUCT", "DESCRIBE"))
+        body, kind = self._send(text, GRAPHS if graph else RESULTS, self.protocol())
+        return _answer(body, kind, graph)
 
 
-def _solutions(body: bytes) -> QueryResult:
-    """A SELECT or ASK answer in SPARQL Results JSON, read (and checked) by Oxigraph's parser."""
+WAYS = ("direct", "form", "get")
+PROBE_TIMEOUT = 10.0  # seconds a way of asking is given on first use
+RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
+GRAPHS = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
+RDF_KINDS = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+}
+
+
+def credentials() -> dict[str, str]:
+    """An Authorization header from the environment: ``JOBARCH_SPARQL_TOKEN`` (bearer), else
+    ``JOBARCH_SPARQL_USER`` and ``JOBARCH_SPARQL_PASSWORD`` (basic). Never from the command line (it would show in
+    the process list) nor from a file in the repository."""
+    token = os.environ.get("JOBARCH_SPARQL_TOKEN")
+    if token:
+        return {"Authorization": f"Bearer {token}"}
+    user = os.environ.get("JOBARCH_SPARQL_USER")
+    if user:
+        pair = f"{user}:{os.environ.get('JOBARCH_SPARQL_PASSWORD', '')}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+    return {}
+
+
+def _answer(body: bytes, kind: str, graph: bool = False) -> QueryResult:
+    """An answer by the media type the server gave (a server may answer a CONSTRUCT in any RDF syntax, and a
+    SELECT in JSON or XML)."""
+    if kind in RDF_KINDS or (graph and kind not in ("application/sparql-results+json", "application/json")):
+        parsed = Graph().parse(data=body.decode("utf-8"), format=RDF_KINDS.get(kind, "turtle"))
+        return QueryResult("CONSTRUCT", graph=parsed)
+    if kind == "application/sparql-results+xml" or body.lstrip().startswith(b"<"):
+        return _solutions(body, ox.QueryResultsFormat.XML)
+    return _solutions(body, ox.QueryResultsFormat.JSON)
+
+
+def _solutions(body: bytes, syntax: ox.QueryResultsFormat) -> QueryResult:
+    """A SELECT or ASK answer in SPARQL Results JSON or XML, read (and checked) by Oxigraph's parser."""
     try:
-        answer = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        answer = ox.parse_query_results(body, syntax)
     except (SyntaxError, ValueError) as exc:
         raise JobarchError(f"the SPARQL endpoint sent results that do not parse: {exc}") from None
     if isinstance(answer, ox.QueryBoolean):
@@ -111,5 +275,7 @@ def _solutions(body: bytes) -> QueryResult:
     return QueryResult("SELECT", names, rows)
 
 
-def open_sparql(argument: str, graph_store: str | None = None, load: bool = False, **_options: object) -> SparqlStore:
-    return SparqlStore(argument, graph_store, load=load)
+def open_sparql(
+    argument: str, graph_store: str | None = None, load: bool = False, root: Path | None = None, **_options: object
+) -> SparqlStore:
+    return SparqlStore(argument, graph_store, load=load, root=root)

@@ -1,0 +1,108 @@
+"""A shared SPARQL server as the store, as users run it: a real Oxigraph server, loaded with `jobarch load`
+from more than one checkout, then read by the commands.
+
+Each test starts its own server (the session's one holds the sample for the backend comparisons)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from jobarch import api
+from jobarch.cli import main
+from jobarch.core.resources import sample_data_dir
+from tests.conftest import oxigraph_serving
+
+PROFILES = "SELECT (COUNT(*) AS ?n) WHERE { ?p a ja:JobProfile }"
+
+
+def checkout(tmp_path, name: str):
+    """A copy of the sample architecture at its own place, as a second clone of the repository would be."""
+    root = tmp_path / name
+    shutil.copytree(sample_data_dir(), root / "data")
+    (root / "jobarch.toml").write_text('[jobarch]\ndata = ["data"]\n', encoding="utf-8")
+    return root
+
+
+def count(selector: str, data) -> int:
+    store = api.open_architecture([data], selector)
+    return int(api.query(store, text=PROFILES).rows[0][0])
+
+
+def test_load_syncs_by_content_from_any_checkout(tmp_path, runner):
+    first, second = checkout(tmp_path, "one"), checkout(tmp_path, "elsewhere")
+    with oxigraph_serving(tmp_path / "server") as url:
+        selector = f"sparql:{url}/query"
+        loaded = runner.invoke(main, ["load", "--store", selector, "--data", str(first / "data")])
+        assert loaded.exit_code == 0, loaded.output
+        files = len(list((first / "data").glob("*.ttl")))
+        assert f"{files} file(s) loaded, 0 unchanged, 0 removed" in loaded.output
+        expected = count("memory", first / "data")
+        assert count(selector, first / "data") == expected
+
+        # the same files from another checkout: graphs are named from the root, so nothing is uploaded again
+        again = runner.invoke(main, ["load", "--store", selector, "--data", str(second / "data")])
+        assert again.exit_code == 0 and f"0 file(s) loaded, {files} unchanged, 0 removed" in again.output
+        assert count(selector, second / "data") == expected  # no second copy: rows are not repeated
+
+        # a file edited, a file deleted: one upload, one graph gone
+        edited = second / "data" / "quality.ttl"
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n# reviewed\n", encoding="utf-8")
+        gone = sorted((second / "data").glob("research*.ttl"))[0]
+        gone.unlink()
+        synced = runner.invoke(main, ["load", "--store", selector, "--data", str(second / "data")])
+        assert synced.exit_code == 0, synced.output
+        assert f"1 file(s) loaded, {files - 2} unchanged, 1 removed" in synced.output
+        assert f"removed {gone.name}" in synced.output and "quality.ttl" in synced.output
+        assert count(selector, second / "data") == count("memory", second / "data") < expected
+
+
+def test_load_takes_the_store_from_jobarch_toml(tmp_path, runner, monkeypatch):
+    root = checkout(tmp_path, "configured")
+    with oxigraph_serving(tmp_path / "server") as url:
+        (root / "jobarch.toml").write_text(
+            f'[jobarch]\ndata = ["data"]\nstore = "sparql:{url}/query"\n', encoding="utf-8"
+        )
+        monkeypatch.chdir(root)
+        loaded = runner.invoke(main, ["load"])
+        assert loaded.exit_code == 0, loaded.output
+        assert f"sparql:{url}/query: " in loaded.output and "file(s) loaded" in loaded.output
+        shown = runner.invoke(main, ["show", "MANUFA3.MANUFACT13A2.M2"])
+        assert shown.exit_code == 0 and "Production Supervision (Upstream Processing)" in shown.output
+    (root / "jobarch.toml").write_text('[jobarch]\ndata = ["data"]\n', encoding="utf-8")
+    refused = runner.invoke(main, ["load"])  # the default cache is no place to load into
+    assert refused.exit_code == 2 and "--store" in refused.output
+
+
+def test_a_server_without_the_union_default_graph_is_named_with_its_flag(tmp_path, runner):
+    root = checkout(tmp_path, "one")
+    with oxigraph_serving(tmp_path / "server", union=False) as url:
+        selector = f"sparql:{url}/query"
+        loaded = runner.invoke(main, ["load", "--store", selector, "--data", str(root / "data")])
+        assert loaded.exit_code == 2, loaded.output
+        assert "default graph only" in loaded.output and "--union-default-graph" in loaded.output
+        shown = runner.invoke(main, ["show", "MANUFA3.MANUFACT13A2.M2", "--store", selector, "--data", str(root)])
+        assert shown.exit_code == 2 and "--union-default-graph" in shown.output  # not "no such profile"
+
+
+def test_construct_answers_come_back_as_graphs(tmp_path):
+    root = checkout(tmp_path, "one")
+    with oxigraph_serving(tmp_path / "server") as url:
+        store, _ = api.load_into_store(f"sparql:{url}/query", [root / "data"])
+        graph = api.query(store, text="CONSTRUCT { ?p a ja:JobProfile } WHERE { ?p a ja:JobProfile }")
+        assert graph.kind == "CONSTRUCT" and graph.graph is not None and len(graph.graph) == count("memory", root)
+        exported = api.export(store, "skos")
+        assert isinstance(exported, str) and "skos:Concept" in exported
+
+
+@pytest.mark.parametrize("variable", ["JOBARCH_SPARQL_TOKEN", "JOBARCH_SPARQL_USER"])
+def test_credentials_come_from_the_environment(monkeypatch, variable):
+    from jobarch.store.sparql import credentials
+
+    assert credentials() == {} or variable not in ("JOBARCH_SPARQL_TOKEN",)
+    monkeypatch.delenv("JOBARCH_SPARQL_TOKEN", raising=False)
+    monkeypatch.setenv(variable, "reader")
+    monkeypatch.setenv("JOBARCH_SPARQL_PASSWORD", "s3cret")
+    header = credentials()["Authorization"]
+    assert header == ("Bearer reader" if variable.endswith("TOKEN") else "Basic cmVhZGVyOnMzY3JldA==")
