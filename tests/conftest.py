@@ -24,6 +24,8 @@ os.environ["JOBARCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="jobarch-test-cache-")
 #: Every backend the equality tests run on: the three built in, and a fourth registered by the tests
 #: (tests/store/wrapped.py) to show that a new backend needs nothing outside jobarch.store.
 BACKENDS = ["memory", "oxigraph", "sparql", "wrapped"]
+if os.environ.get("JOBARCH_TEST_VIRTUOSO", "yes") != "no":  # the lowest-dependency run in .ci/run leaves it out
+    BACKENDS.append("virtuoso")  # a SPARQL server of another make: Debian's Virtuoso 7 (see virtuoso_server)
 register("wrapped", "tests.store.wrapped:open_wrapped", "wrapped", "a test backend that wraps in-memory Oxigraph")
 
 
@@ -52,6 +54,8 @@ def open_backend(kind: str, request, tmp_path_factory, sample_architecture):
         return open_store(f"oxigraph:{tmp_path_factory.mktemp('ox')}")
     if kind == "sparql":
         return open_store("sparql:" + request.getfixturevalue("oxigraph_server") + "/query", load=True)
+    if kind == "virtuoso":
+        return open_store("sparql:" + request.getfixturevalue("virtuoso_server") + "/sparql", load=True)
     return open_store(kind)
 
 
@@ -78,8 +82,6 @@ def oxigraph_serving(location: Path, union: bool = True):
     import shutil
     import socket
     import subprocess
-    import time
-    import urllib.request
 
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
@@ -92,24 +94,117 @@ def oxigraph_serving(location: Path, union: bool = True):
         command + (["--union-default-graph"] if union else []), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"oxigraph server did not start: {proc.stderr.read().decode(errors='replace')}")
-            time.sleep(0.1)
-    try:
+    answering(proc, f"{url}/query?query=ASK%7B%7D", 30, lambda: proc.stderr.read().decode(errors="replace"))
+    with stopping(proc, 10):
         yield url
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{isql}
+DisableUnixSocket = 1
+ServerThreads = 10
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+DirsAllowed = ., {dir}
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {dir}
+ServerThreads = 10
+EnabledDavVSP = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+@contextlib.contextmanager
+def stopping(proc, seconds: float):
+    """Stop a server started for tests when the block ends: asked to, then killed after ``seconds``."""
+    import subprocess
+
+    try:
+        yield
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def answering(proc, probe: str, seconds: float, why) -> None:
+    """Wait until a server just started answers ``probe``; fail with ``why()`` (its log) if it stops or is late."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(probe, timeout=2).read()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the server did not start: {why()}")
+            time.sleep(0.1)
+
+
+def _free_ports(n: int) -> list[int]:
+    import socket
+
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """Debian's Virtuoso 7 (virtuoso-opensource), started in the foreground on free loopback ports with a
+    database of its own, its SPARQL user allowed to write graphs (what `jobarch load` needs); stopped after the
+    session. `.ci/run` installs it; elsewhere the tests that need it skip and say what to install."""
+    import shutil
+    import subprocess
+
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if not (binary and isql):
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("Virtuoso is not installed: apt-get install virtuoso-opensource")
+        pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource")
+    folder = tmp_path_factory.mktemp("virtuoso")
+    isql_port, http_port = _free_ports(2)
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=folder, isql=isql_port, http=http_port), encoding="utf-8")
+    proc = subprocess.Popen(
+        [binary, "-f", "-c", str(ini)], cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    url = f"http://127.0.0.1:{http_port}"
+    log = folder / "virtuoso.log"
+    answering(proc, f"{url}/sparql?query=ASK%7B%7D", 120, lambda: log.read_text(errors="replace")[-2000:])
+    grant = "GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"
+    subprocess.run([isql, str(isql_port), "dba", "dba", f"exec={grant}"], check=True, capture_output=True, timeout=60)
+    with stopping(proc, 30):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import time
 from html.parser import HTMLParser
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from starlette.testclient import TestClient
 
 from jobarch import api
 from jobarch.core.namespaces import JA
+from jobarch.core.resources import sample_data_dir
 from jobarch.web.app import Limits, create_app
 from jobarch.web.protocol import negotiate
 from tests.helpers import REFERENCE_CODE, REFERENCE_PAGE
@@ -675,13 +677,19 @@ def test_sparql_answers_download_with_file_names(client):
     assert "content-disposition" not in plain.headers
 
 
-def test_sparql_runs_with_inferences_when_asked(client):
+def test_sparql_runs_with_inferences_when_asked(tmp_path):
     """The inference switch: ja:hasProfile is never written in the files, only inferred (the inverse of ja:focus)
     from the ontology; the inferences are prepared in the background on first ask (503 with Retry-After until
-    then), in a store of their own beside the cache."""
+    then), in a store of their own beside the cache. (A copy of the sample, with its own cache: another test may
+    have left inferences in the sample's.)"""
+    data = tmp_path / "data"
+    shutil.copytree(sample_data_dir(), data)
+    client = local(create_app(api.open_architecture([data]), data=[data]))
     ask = {"query": "ASK { ?focus ja:hasProfile ?profile }"}
     accept = {"Accept": "application/sparql-results+json"}
-    assert client.get("/sparql", params=ask, headers=accept).json()["boolean"] is False
+    first = client.get("/sparql", params=ask, headers=accept)
+    assert first.status_code == 200, first.text
+    assert first.json()["boolean"] is False
     deadline = time.monotonic() + 180
     while True:
         answer = client.get("/sparql", params={**ask, "inferences": "on"}, headers=accept)

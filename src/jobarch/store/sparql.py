@@ -17,6 +17,7 @@ has no bindings, so parameters travel as a ``VALUES`` block (see
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import urllib.error
@@ -29,7 +30,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..core.errors import JobarchError
-from ..core.files import content_stamp
+from ..core.files import content_stamp, digest
 from ..core.files import digest as content_digest
 from ..core.lexical import scan_sparql
 from ..core.namespaces import FILE_GRAPH_PREFIX, INFERRED_GRAPH_IRI, JA, ONTOLOGY_IRI, SOURCES_GRAPH_IRI
@@ -69,7 +70,9 @@ class SparqlStore(Store):
                 f"not an http(s) SPARQL endpoint: {endpoint!r}", hint="use sparql:http://host:port/query"
             )
         self.endpoint = endpoint
+        self._graph_store_given = graph_store is not None
         self.graph_store = graph_store or re.sub(r"/(query|sparql)/?$", "/store", endpoint)
+        self.server = ""  # the Server header of the last answer (Virtuoso takes graphs at another path)
         self.selector = f"sparql:{endpoint}"
         self.timeout = timeout
 
@@ -80,6 +83,7 @@ class SparqlStore(Store):
         request = urllib.request.Request(url, data=data, headers={**headers, **credentials()}, method=method)
         try:
             with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
+                self.server = response.headers.get("Server", "") or self.server
                 kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 return bytes(response.read()), kind
         except urllib.error.HTTPError as exc:
@@ -116,6 +120,11 @@ class SparqlStore(Store):
                     problems.append(f"{how}: {exc.message}")
                     continue
                 self._how = how
+                if self.server.startswith("Virtuoso"):
+                    # Virtuoso 7 answers a short direct POST but leaves longer ones unanswered: forms always work
+                    self._how = "form"
+                    if not self._graph_store_given:  # and it takes graphs at its own path
+                        self.graph_store = re.sub(r"/sparql/?$", "/sparql-graph-crud", self.endpoint)
                 break
             else:
                 raise JobarchError(
@@ -138,8 +147,7 @@ class SparqlStore(Store):
 
     def _ask(self, text: str) -> bool:
         body, kind = self._send(text, RESULTS, self.protocol())
-        result = _answer(body, kind)
-        return bool(result.boolean)
+        return bool(_answer(body, kind, ask=True).boolean)
 
     # ------------------------------------------------------------------ loading
     def put_graph(self, name: str, turtle: bytes) -> None:
@@ -218,9 +226,10 @@ class SparqlStore(Store):
         if not self._union_checked:
             self.check_union()
         text = inject_values(sparql, bindings or {})
-        graph = bool(scan_sparql(text).keywords("CONSTRUCT", "DESCRIBE"))
+        forms = scan_sparql(text).keywords("CONSTRUCT", "DESCRIBE", "ASK", "SELECT")
+        graph = bool(forms & {"CONSTRUCT", "DESCRIBE"})
         body, kind = self._send(text, GRAPHS if graph else RESULTS, self.protocol())
-        return _answer(body, kind, graph)
+        return _answer(body, kind, graph, ask=forms == {"ASK"})
 
 
 WAYS = ("direct", "form", "get")
@@ -251,19 +260,25 @@ def credentials() -> dict[str, str]:
     return {}
 
 
-def _answer(body: bytes, kind: str, graph: bool = False) -> QueryResult:
+def _answer(body: bytes, kind: str, graph: bool = False, ask: bool = False) -> QueryResult:
     """An answer by the media type the server gave (a server may answer a CONSTRUCT in any RDF syntax, and a
-    SELECT in JSON or XML)."""
+    SELECT in JSON or XML). Virtuoso 7 answers ASK as a one-row SELECT of ``__ASK_RETVAL``: read as the boolean."""
     if kind in RDF_KINDS or (graph and kind not in ("application/sparql-results+json", "application/json")):
         parsed = Graph().parse(data=body.decode("utf-8"), format=RDF_KINDS.get(kind, "turtle"))
         return QueryResult("CONSTRUCT", graph=parsed)
     if kind == "application/sparql-results+xml" or body.lstrip().startswith(b"<"):
-        return _solutions(body, ox.QueryResultsFormat.XML)
-    return _solutions(body, ox.QueryResultsFormat.JSON)
+        result = _solutions(body, ox.QueryResultsFormat.XML)
+    else:
+        result = _solutions(body, ox.QueryResultsFormat.JSON)
+    if ask and result.kind == "SELECT" and result.vars == ["__ASK_RETVAL"]:
+        return QueryResult("ASK", boolean=bool(result.rows) and str(result.rows[0][0]) not in ("0", "false"))
+    return result
 
 
 def _solutions(body: bytes, syntax: ox.QueryResultsFormat) -> QueryResult:
     """A SELECT or ASK answer in SPARQL Results JSON or XML, read (and checked) by Oxigraph's parser."""
+    if syntax == ox.QueryResultsFormat.JSON and b'"bnode"' in body:
+        body = _portable_blank_nodes(body)
     try:
         answer = ox.parse_query_results(body, syntax)
     except (SyntaxError, ValueError) as exc:
@@ -273,6 +288,20 @@ def _solutions(body: bytes, syntax: ox.QueryResultsFormat) -> QueryResult:
     names = [v.value for v in answer.variables]
     rows = [tuple(from_ox(solution[n]) for n in names) for solution in answer]
     return QueryResult("SELECT", names, rows)
+
+
+def _portable_blank_nodes(body: bytes) -> bytes:
+    """A JSON answer whose blank node labels any parser takes: Virtuoso writes ``nodeID://b10006``, which is not a
+    blank node label. Each label becomes a digest of itself, so equal labels stay equal within the answer."""
+    answer = json.loads(body)
+    for row in answer.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode" and not _BLANK_LABEL.fullmatch(term.get("value", "")):
+                term["value"] = "b" + digest(term["value"].encode("utf-8"))
+    return json.dumps(answer).encode("utf-8")
+
+
+_BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def open_sparql(
