@@ -452,12 +452,16 @@ def search(
     index: SearchIndex | None = None,
     filters: Filters | None = None,
     skills: dict[str, int] | None = None,
+    *,
+    with_skills: bool = True,
 ) -> tuple[SearchResult, list[tuple[str, int]]]:
     """Profiles ranked by where the words of ``text`` occur (stems, every field, codes; a misspelt query answers
     with its correction; see :mod:`jobarch.domain.search`), narrowed by ``filters``, and the skills whose name
     contains ``text`` with how many profiles need each (from ``skills``, a :func:`skill_directory` a long-lived
-    caller keeps)."""
+    caller keeps; ``with_skills=False`` when they are not wanted)."""
     found = (index or search_index(store)).search(text, filters=filters)
+    if not with_skills:
+        return found, []
     return found, skills_containing(skills if skills is not None else skill_directory(store), text)
 
 

@@ -106,3 +106,29 @@ def test_credentials_come_from_the_environment(monkeypatch, variable):
     monkeypatch.setenv("JOBARCH_SPARQL_PASSWORD", "s3cret")
     header = credentials()["Authorization"]
     assert header == ("Bearer reader" if variable.endswith("TOKEN") else "Basic cmVhZGVyOnMzY3JldA==")
+
+
+def test_two_servers_over_one_sparql_server_agree_and_see_a_load(tmp_path):
+    """Two `jobarch serve` replicas over one SPARQL server give the same pages, and an edit loaded into the
+    server is seen by both once their views are older than refresh_after (their caches follow the server's
+    data, not the process)."""
+    import time
+
+    from jobarch.web.app import Limits, create_app
+    from tests.web.test_serve import local
+
+    root = checkout(tmp_path, "one")
+    with oxigraph_serving(tmp_path / "server") as url:
+        selector = f"sparql:{url}/query"
+        api.load_into_store(selector, [root / "data"])
+        limits = Limits(refresh_after=0.5)
+        replicas = [local(create_app(api.open_architecture([root / "data"], selector), settings=limits)) for _ in "ab"]
+        pages = [r.get("/functions/MANUFA3").text for r in replicas]
+        assert pages[0] == pages[1] and "Manufacturing Operations" in pages[0]
+        path = root / "data" / "manufacturing-operations.ttl"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('"Manufacturing Operations"@en', '"Manufacturing & Supply Operations"@en', 1))
+        api.load_into_store(selector, [root / "data"])
+        time.sleep(0.6)
+        for replica in replicas:
+            assert "Manufacturing &amp; Supply Operations" in replica.get("/functions/MANUFA3").text

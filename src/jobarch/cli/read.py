@@ -264,7 +264,7 @@ def search_command(text, function, family, track, level, limit, fmt, data, store
     """
     backend = api.open_architecture(data, store)
     filters = api.search_filters(function, family, track, level)
-    found, _ = api.search(backend, text, filters=filters)
+    found, _ = api.search(backend, text, filters=filters, with_skills=False)
     if found.corrected_from:
         click.echo(f"nothing matches {text!r}; showing {found.suggestion!r}", err=True)
     print_table(views.search_table(found.suggestion or text, found.hits[:limit]), fmt)

@@ -178,7 +178,7 @@ def choose(site: Site, chosen: str) -> tuple[str | None, list[tuple[str, str]]]:
     try:
         return api.resolve_profile(site.store, chosen, titles), []
     except JobarchError:
-        found, _ = api.search(site.store, chosen, site.search_index(), skills={})
+        found, _ = api.search(site.store, chosen, site.search_index(), with_skills=False)
         hits = [] if found.corrected_from else found.hits[:CHOICES]  # a guess at a typo is not a choice
         if len(hits) == 1:
             return hits[0].code, []
