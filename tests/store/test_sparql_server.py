@@ -132,3 +132,20 @@ def test_two_servers_over_one_sparql_server_agree_and_see_a_load(tmp_path):
         time.sleep(0.6)
         for replica in replicas:
             assert "Manufacturing &amp; Supply Operations" in replica.get("/functions/MANUFA3").text
+
+
+def test_queries_share_one_kept_open_connection(oxigraph_server):
+    """A page asks a dozen questions: they go over one connection (the same local port), not one each; a
+    connection the server closed is replaced without the caller noticing."""
+    from jobarch.store import open_store
+
+    store = open_store(f"sparql:{oxigraph_server}/query")
+    ports = set()
+    for _ in range(12):
+        assert api.query(store, text="ASK {}").boolean is True
+        ports |= {c.sock.getsockname()[1] for idle in store._idle.values() for c in idle if c.sock is not None}
+    assert len(ports) == 1  # queries run in threads of their own (their time limit): the connection outlives them
+    for idle in store._idle.values():
+        for connection in idle:
+            connection.sock.close()  # as a server that closes idle connections would
+    assert api.query(store, text="ASK {}").boolean is True

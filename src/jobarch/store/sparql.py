@@ -17,9 +17,11 @@ has no bindings, so parameters travel as a ``VALUES`` block (see
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,7 +33,6 @@ from rdflib import Graph
 
 from ..core.errors import JobarchError
 from ..core.files import content_stamp, digest
-from ..core.files import digest as content_digest
 from ..core.lexical import scan_sparql
 from ..core.namespaces import FILE_GRAPH_PREFIX, INFERRED_GRAPH_IRI, JA, ONTOLOGY_IRI, SOURCES_GRAPH_IRI
 from ..core.resources import bundled_query, ontology_path
@@ -41,6 +42,7 @@ from ..graph.terms import from_ox
 from ..reasoning import infer_architecture
 from .base import Binding, QueryResult, Store, SyncReport, inject_values
 
+IDLE_CONNECTIONS = 8  # connections kept open to a server (a server's pages ask from a few threads at once)
 UNION_FLAGS = (
     "Oxigraph: start it with --union-default-graph; Fuseki: set tdb2:unionDefaultGraph true on the dataset; "
     "Virtuoso answers over every graph unless a default graph is named"
@@ -64,6 +66,8 @@ class SparqlStore(Store):
         self.root = root
         self._union_checked = False
         self._how: str | None = None  # how the server takes queries (see protocol())
+        self._idle: dict[tuple, list[http.client.HTTPConnection]] = {}  # kept open, per process and server
+        self._pool_lock = threading.Lock()
         parsed = urllib.parse.urlparse(endpoint)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise JobarchError(
@@ -79,8 +83,69 @@ class SparqlStore(Store):
     def _request(
         self, url: str, data: bytes | None, headers: dict, method: str = "POST", timeout: float | None = None
     ) -> tuple[bytes, str]:
-        """The answer's bytes and media type; credentials from the environment (see :func:`credentials`)."""
-        request = urllib.request.Request(url, data=data, headers={**headers, **credentials()}, method=method)
+        """The answer's bytes and media type; credentials from the environment (see :func:`credentials`). The
+        connection is kept open for the next request of the same thread (a page asks about a dozen questions);
+        through a proxy, or when the server redirects, each request goes through urllib instead."""
+        headers = {**headers, **credentials()}
+        parts = urllib.parse.urlsplit(url)
+        if urllib.request.getproxies() and not urllib.request.proxy_bypass(parts.hostname or ""):
+            return self._request_once(url, data, headers, method, timeout)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        for attempt in (1, 2):
+            connection = self._take(parts)
+            connection.timeout = timeout or self.timeout
+            try:
+                if connection.sock is not None:
+                    connection.sock.settimeout(connection.timeout)
+                connection.request(method, target, body=data, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+            except (TimeoutError, http.client.IncompleteRead) as exc:
+                connection.close()
+                raise _unreachable(url, exc) from None
+            except (OSError, http.client.HTTPException) as exc:
+                connection.close()  # a connection kept open that the server closed: once more on a new one
+                if attempt == 2:
+                    raise _unreachable(url, exc) from None
+                continue
+            self.server = response.getheader("Server", "") or self.server
+            if (response.getheader("Connection") or "").lower() == "close":
+                connection.close()
+            else:
+                self._give(parts, connection)
+            if 300 <= response.status < 400:
+                return self._request_once(url, data, headers, method, timeout)
+            if response.status >= 400:
+                text = body.decode("utf-8", "replace").strip()[:500]
+                raise JobarchError(
+                    f"the SPARQL endpoint answered {response.status} {response.reason}: {text}", hint=url
+                )
+            kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+            return body, kind
+        raise _unreachable(url, OSError("no answer"))
+
+    def _take(self, parts: urllib.parse.SplitResult) -> http.client.HTTPConnection:
+        """An idle connection to the server, else a new one (a connection is never shared across a fork)."""
+        with self._pool_lock:
+            idle = self._idle.setdefault((os.getpid(), parts.scheme, parts.netloc), [])
+            if idle:
+                return idle.pop()
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        return kind(parts.netloc, timeout=self.timeout)
+
+    def _give(self, parts: urllib.parse.SplitResult, connection: http.client.HTTPConnection) -> None:
+        """A connection whose answer was read whole, kept for the next request (a few at most)."""
+        with self._pool_lock:
+            idle = self._idle.setdefault((os.getpid(), parts.scheme, parts.netloc), [])
+            if len(idle) < IDLE_CONNECTIONS:
+                idle.append(connection)
+                return
+        connection.close()
+
+    def _request_once(
+        self, url: str, data: bytes | None, headers: dict, method: str, timeout: float | None
+    ) -> tuple[bytes, str]:
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
                 self.server = response.headers.get("Server", "") or self.server
@@ -90,11 +155,7 @@ class SparqlStore(Store):
             body = exc.read().decode("utf-8", "replace").strip()[:500]
             raise JobarchError(f"the SPARQL endpoint answered {exc.code} {exc.reason}: {body}", hint=url) from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise JobarchError(
-                f"cannot reach the SPARQL endpoint {url}: {reason}",
-                hint="is the server running, and is the URL its query endpoint?",
-            ) from None
+            raise _unreachable(url, exc) from None
 
     def _send(self, text: str, accept: str, how: str, timeout: float | None = None) -> tuple[bytes, str]:
         """One query the way ``how`` says: the body as application/sparql-query, an HTML form, or a GET."""
@@ -200,11 +261,11 @@ class SparqlStore(Store):
                 report.loaded.append(path)
         report.unchanged = [path for path in files if path not in changed]
         ontology = Path(ontology_path()).read_bytes()
-        if held.get(ONTOLOGY_IRI) != content_digest(ontology):
+        if held.get(ONTOLOGY_IRI) != digest(ontology):
             self.put_graph(ONTOLOGY_IRI, ontology)
-        if changed or report.removed or held.get(ONTOLOGY_IRI) != content_digest(ontology):
+        if changed or report.removed or held.get(ONTOLOGY_IRI) != digest(ontology):
             sources = [(name, digest) for name, (_, digest) in sorted(wanted.items())]
-            sources.append((ONTOLOGY_IRI, content_digest(ontology)))
+            sources.append((ONTOLOGY_IRI, digest(ontology)))
             triples = [ox.Triple(ox.NamedNode(n), ox.NamedNode(DIGEST), ox.Literal(d)) for n, d in sources]
             self._request(
                 f"{self.graph_store}?graph={urllib.parse.quote(SOURCES_GRAPH_IRI, safe='')}",
@@ -244,6 +305,14 @@ RDF_KINDS = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
+
+
+def _unreachable(url: str, exc: BaseException) -> JobarchError:
+    reason = getattr(exc, "reason", exc)
+    return JobarchError(
+        f"cannot reach the SPARQL endpoint {url}: {reason or type(exc).__name__}",
+        hint="is the server running, and is the URL its query endpoint?",
+    )
 
 
 def credentials() -> dict[str, str]:
