@@ -720,3 +720,20 @@ def test_function_family_and_levels_pages_explain_themselves(client):
     assert rows == {str(k): v for k, v in expected.items()}
     turtle = client.get("/levels", headers={"Accept": "text/turtle"})  # still linked data for an RDF client
     assert turtle.status_code == 200 and turtle.headers["content-type"].startswith("text/turtle")
+
+
+def test_the_sparql_page_says_when_the_store_already_holds_inferences(tmp_path):
+    """After a reasoned sync the inferences are in the store itself: the switch cannot leave them out, and the
+    page says so rather than let an analyst believe an unticked box means "without"."""
+    data = tmp_path / "data"
+    shutil.copytree(sample_data_dir(), data)
+    plain = local(create_app(api.open_architecture([data], "memory"), data=[data])).get("/sparql").text
+    assert 'id="already-inferred"' not in plain
+    reasoned = api.open_architecture([data], "memory", reason=True)
+    page = local(create_app(reasoned, data=[data])).get("/sparql").text
+    assert 'id="already-inferred"' in page and "jobarch reason" in visible(page)
+    ask = {"query": "ASK { ?focus ja:hasProfile ?profile }"}
+    answer = local(create_app(reasoned, data=[data])).get(
+        "/sparql", params=ask, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.json()["boolean"] is True  # what the note warns of: the box unticked, the inference there

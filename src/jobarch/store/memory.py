@@ -56,6 +56,10 @@ class MemoryStore(Store):
             self._reasoned = reason
         return report
 
+    def holds_derived(self) -> bool:
+        """Whether a reasoned sync left its inferences here (in their own graph, inside the union queries read)."""
+        return self._reasoned is not None
+
     def fingerprint(self) -> str | None:
         """The files' stamps and the inferences held: the dataset changes only through :meth:`sync`."""
         if self.architecture is None:

@@ -71,7 +71,12 @@ def create_app(
         settings.query_timeout,
         limits,
         lambda status=200, **context: browse.page(
-            "sparql.html.j2", status, title="SPARQL", examples=api.queries(), **context
+            "sparql.html.j2",
+            status,
+            title="SPARQL",
+            examples=api.queries(),
+            already_inferred=store.holds_derived(),
+            **context,
         ),
         site.base,
         lambda: (site.inference_workers(), site.inference_error),
