@@ -413,10 +413,11 @@ def taxonomy(store: Store) -> dict[str, dict]:
     return taxonomy_tree(store)
 
 
-def focus_ladder(store: Store, code: str) -> Ladder | None:
+def focus_ladder(store: Store, code: str, profiles: list[dict] | None = None) -> Ladder | None:
     """A focus's levelling grid: every level of every track by grade, equivalent levels side by side, with the
-    focus's profile and rubric where it is staffed (None when no focus has the code)."""
-    rows = focus_profiles(store, code)
+    focus's profile and rubric where it is staffed (None when no focus has the code). ``profiles``: the focus's
+    :func:`focus_profiles` when the caller read them already."""
+    rows = focus_profiles(store, code) if profiles is None else profiles
     return levels.focus_ladder(store, code, rows) if rows else None
 
 

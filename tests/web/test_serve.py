@@ -581,6 +581,8 @@ def test_sparql_page_offers_the_named_queries_and_runs_them_on_the_page(client):
     thin = client.get(links["thinly_sourced_profiles"])
     expected = len(api.query(api.open_architecture(), "thinly_sourced_profiles").rows)
     assert expected > 0 and f"{expected} rows" in visible(thin.text) and 'value="3"' in thin.text
+    csv = client.get(links["thinly_sourced_profiles"], params={"format": "csv"})  # its download link
+    assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.splitlines()) == expected + 1
     fewer = client.get(links["thinly_sourced_profiles"], params={"minimum": "2"})
     assert (
         f"{len(api.query(api.open_architecture(), 'thinly_sourced_profiles', params={'minimum': '2'}).rows)} rows"

@@ -15,7 +15,6 @@ goal to come back down.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..core.errors import JobarchError
@@ -195,8 +194,13 @@ def no_path(index: AdjacencyIndex, start: str, goal: str, band: str, limit: floa
     target = index.profiles[goal]
     nearest = sorted((index.distance(code, goal).total, code) for code in reached if code != start)[:NEAREST_OFFERED]
     functions = {index.profiles[c].function for c in reached}
-    wider = next(
-        (b.label for b in index.model.bands if b.max_distance > limit and goal in _reach_with(index, start, b)), None
+    wider = next(  # each wider band searched only until the goal is reached
+        (
+            b.label
+            for b in index.model.bands
+            if b.max_distance > limit and goal in band_reach(index, start, b.max_distance, stop_at=goal)
+        ),
+        None,
     )
     if target.function not in functions and index.model.taxonomy_weight > limit:
         why = (
@@ -213,7 +217,3 @@ def no_path(index: AdjacencyIndex, start: str, goal: str, band: str, limit: floa
     hint = f"choose the {wider!r} band" if wider else "no band joins them"
     offered = [(code, index.profiles[code].title, distance) for distance, code in nearest]
     return NoPathError(message, hint, offered, wider)
-
-
-def _reach_with(index: AdjacencyIndex, start: str, band) -> Iterable[str]:
-    return band_reach(index, start, band.max_distance)

@@ -116,10 +116,7 @@ class SparqlStore(Store):
             if 300 <= response.status < 400:
                 return self._request_once(url, data, headers, method, timeout)
             if response.status >= 400:
-                text = body.decode("utf-8", "replace").strip()[:500]
-                raise JobarchError(
-                    f"the SPARQL endpoint answered {response.status} {response.reason}: {text}", hint=url
-                )
+                raise _refused(url, response.status, response.reason, body)
             kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             return body, kind
         raise _unreachable(url, OSError("no answer"))
@@ -152,8 +149,7 @@ class SparqlStore(Store):
                 kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 return bytes(response.read()), kind
         except urllib.error.HTTPError as exc:
-            body = exc.read().decode("utf-8", "replace").strip()[:500]
-            raise JobarchError(f"the SPARQL endpoint answered {exc.code} {exc.reason}: {body}", hint=url) from None
+            raise _refused(url, exc.code, exc.reason, exc.read()) from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise _unreachable(url, exc) from None
 
@@ -305,6 +301,11 @@ RDF_KINDS = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
+
+
+def _refused(url: str, status: int, reason: str, body: bytes) -> JobarchError:
+    text = body.decode("utf-8", "replace").strip()[:500]
+    return JobarchError(f"the SPARQL endpoint answered {status} {reason}: {text}", hint=url)
 
 
 def _unreachable(url: str, exc: BaseException) -> JobarchError:

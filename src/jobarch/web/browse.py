@@ -175,10 +175,11 @@ def levels_of(site: Site) -> api.Ladder:
 def ladder(request: Request) -> Response:
     """A focus's levelling grid: every level of both tracks side by side by grade."""
     store, code = site_of(request).store, request.path_params["code"]
-    found = api.focus_ladder(store, code)
+    rows = api.focus_profiles(store, code)  # read once: the breadcrumbs and the ladder's staffed levels
+    found = api.focus_ladder(store, code, rows)
     if found is None:
         return not_found(f"No focus with code {code!r}.", "Browse the architecture from the home page.")
-    head = api.focus_profiles(store, code)[0]
+    head = rows[0]
     title = f"Ladder: {head['focusLabel'] or code}"
     return page("ladder.html.j2", title=title, code=code, head=head, ladder=found)
 

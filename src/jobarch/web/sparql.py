@@ -37,7 +37,6 @@ FILE_EXTENSIONS = {  # a downloaded answer's file name ends as its kind's files 
 }
 RETRY_AFTER = "2"
 INFERENCES_ON = ("on", "true", "1", "yes")
-DOWNLOADS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "application/sparql-results+json"}
 
 
 def sparql_endpoint(
@@ -203,7 +202,8 @@ def named_query_page(
             return render(
                 "query.html.j2", status, **context, error=exc.message + (f" ({exc.hint})" if exc.hint else "")
             )
-        download = DOWNLOADS.get(request.query_params.get("format", ""))
+        asked = request.query_params.get("format", "")  # a download link's short name, as /sparql takes them
+        download = negotiate("", RESULT_TYPES["table"], asked) if asked else None
         if download is not None and result.kind == "SELECT":
             from starlette.responses import Response
 
