@@ -116,9 +116,10 @@ def run(args: list[str], env: dict, timeout: float, cwd: Path | None = None) -> 
         time.sleep(0.01)
 
 
-def curator_rows(root: Path, work: Path, size: int, timeout: float) -> list[tuple[str, ...]]:
+def curator_rows(root: Path, work: Path, size: int, timeout: float, before: str = "") -> list[tuple[str, ...]]:
     """The curator's loop on a git checkout of the architecture: fmt --check, then diff after one family file is
-    edited (cold and warm), and a diff of two whole versions; ``git diff`` itself beside them, as the floor."""
+    edited (cold and warm), and a diff of two whole versions; ``git diff`` itself beside them, as the floor, and
+    the same command from an earlier jobarch (``before``: its ``src`` directory) in the same run."""
     checkout = work / "checkout"
     shutil.copytree(root, checkout / "data")
     git = ["git", "-c", "user.email=bench@example.org", "-c", "user.name=bench"]
@@ -144,10 +145,14 @@ def curator_rows(root: Path, work: Path, size: int, timeout: float) -> list[tupl
     for name, argv, floor in runs:
         cold, cold_rss, cold_exit = run(argv, env, timeout, cwd=checkout)
         warm, warm_rss, warm_exit = run(argv, env, timeout, cwd=checkout)
-        baseline = ""
+        baselines = []
+        if before:
+            seconds, _, _ = run(argv, {**env, "PYTHONPATH": before}, timeout, cwd=checkout)
+            baselines.append(f"before: {fmt_time(seconds, timeout)}")
         if floor:
             seconds, _, _ = run(floor, env, timeout, cwd=checkout)
-            baseline = f"git: {fmt_time(seconds, timeout)}"
+            baselines.append(f"git: {fmt_time(seconds, timeout)}")
+        baseline = ", ".join(baselines)
         status = "" if cold_exit in (0, 1) and warm_exit in (0, 1) else f" exit {cold_exit}/{warm_exit}"
         rows.append(
             (
@@ -174,6 +179,9 @@ def main() -> None:
     parser.add_argument("--memory-max", type=int, default=10000, help="largest size to run the memory store at")
     parser.add_argument("--timeout", type=float, default=600.0, help="stop a command after this many seconds")
     parser.add_argument("--only", nargs="*", help="run only these commands (names as in the table)")
+    parser.add_argument(
+        "--before", default="", help="an earlier jobarch's src directory, run beside the curator's rows"
+    )
     args = parser.parse_args()
     print(f"Commands as subprocesses; {machine()}", flush=True)
     for size in args.sizes:
@@ -217,7 +225,7 @@ def main() -> None:
             )
             shutil.rmtree(cache, ignore_errors=True)
         if not args.only or any(name.startswith(("fmt", "diff")) for name in args.only):
-            rows += curator_rows(root, work, size, args.timeout)
+            rows += curator_rows(root, work, size, args.timeout, args.before)
         print(f"\n{size:,} profiles\n")
         print(table(rows, ("command", "cold s", "warm s", "peak RSS MiB", "baseline s (x warm)", "")))
         print(flush=True)

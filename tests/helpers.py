@@ -37,3 +37,17 @@ def assert_contains_in_order(rendered: str, expected: list[str]) -> None:
 
 
 MINIMAL = (FIXTURES / "minimal.ttl").read_text(encoding="utf-8")  # the smallest valid architecture
+
+
+def imported(runner, fmt: str, source: Path, out: Path, *options: str):
+    """``jobarch import FMT SOURCE -o OUT`` (it must succeed), and the graph of the files it wrote."""
+    from rdflib import Graph
+
+    from jobarch.cli import main
+
+    result = runner.invoke(main, ["import", fmt, str(source), "-o", str(out), *options])
+    assert result.exit_code == 0, result.stderr
+    graph = Graph()
+    for path in out.glob("*.ttl"):
+        graph.parse(path)
+    return graph

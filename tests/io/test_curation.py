@@ -202,6 +202,37 @@ def test_diff_matches_blank_nodes_by_structure(write):
     assert change.sections == {"urn:r": {"+": [""], "-": [""]}}
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "one process per core"])
+def test_diff_reads_files_alone_and_sums_them(write, monkeypatch, parallel):
+    """Each changed file is compared alone (in worker processes when the change is large): a subject moved to
+    another file is no change, a blank node is matched within its file, and a triple repeated in two files
+    counts twice."""
+    from jobarch.io import diff as diff_module
+
+    if parallel:
+        monkeypatch.setattr(diff_module, "PARALLEL_BYTES", 0)
+    ex = "@prefix ex: <https://example.org/> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+    a = write("a/one.ttl", ex + 'ex:p ex:r [ ex:t "x" ] ; skos:prefLabel "P" .\nex:q skos:prefLabel "Q" .')
+    write("a/two.ttl", ex + 'ex:s skos:prefLabel "S" .')
+    b = write("b/one.ttl", ex + 'ex:q skos:prefLabel "Q" .')
+    write("b/two.ttl", ex + 'ex:s skos:prefLabel "S" .\nex:p ex:r [ ex:t "x" ] ; skos:prefLabel "P" .')
+    assert api.diff([a.parent], [b.parent]) == []  # ex:p moved from one.ttl to two.ttl
+    c = write("c/one.ttl", ex + 'ex:q skos:prefLabel "Q" .\nex:p skos:prefLabel "P" .')
+    write("c/two.ttl", ex + 'ex:s skos:prefLabel "S" .\nex:p ex:r [ ex:t "y" ] ; skos:prefLabel "P" .')
+    (change,) = api.diff([a.parent], [c.parent])
+    assert (change.label, change.status) == ("P", "changed")
+    assert change.sections == {"https://example.org/r": {"+": [""], "-": [""]}, "title": {"+": ["P"]}}
+
+
+def test_diff_in_worker_processes_matches_one_process(edited, monkeypatch):
+    from jobarch.io import diff as diff_module
+
+    old, new = edited
+    alone = api.diff([old], [new])
+    monkeypatch.setattr(diff_module, "PARALLEL_BYTES", 0)
+    assert api.diff([old], [new]) == alone and len(alone) == 2
+
+
 def test_diff_bad_input(runner, write):
     bad = write("bad.ttl", '@prefix ex: <https://example.org/> .\nex:a ex:b "open .\n')
     result = runner.invoke(main, ["diff", str(bad), str(sample_data_dir())])

@@ -28,6 +28,9 @@ ESCO = "http://data.europa.eu/esco/model#"
 JA = "https://w3id.org/jobarch#"
 
 
+JA_IRI = "https://w3id.org/jobarch#"
+
+
 def run_export(runner, *args) -> str:
     result = runner.invoke(main, ["export", *args])
     assert result.exit_code == 0, result.output + result.stderr
@@ -55,13 +58,18 @@ def test_skos_export_passes_integrity_checks(runner):
     graph = Graph().parse(data=run_export(runner, "skos"), format="turtle")
     assert skos_problems(rdflib_to_ntriples(t) for t in graph) == []
     concepts = set(graph.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 3 + 9 + 14 + 71 + 8 + 41  # functions, families, foci, profiles, skill groups, skills
+    assert len(concepts) == 3 + 9 + 14 + 71 + 8 + 41 + 10  # functions, families, foci, profiles, skill groups,
+    # skills, and the ten levels profiles are at
     profile = URIRef("https://example.org/jobarch/sample/profile/" + REFERENCE_CODE)
     focus = URIRef("https://example.org/jobarch/sample/focus/MANUFACT13A2")
     assert (profile, SKOS.broader, focus) in graph and (focus, SKOS.narrower, profile) in graph
     schemes = set(graph.subjects(RDF.type, SKOS.ConceptScheme))
-    assert len(schemes) == 2 and all(set(graph.objects(s, SKOS.hasTopConcept)) for s in schemes)
-    assert not any(str(p).startswith("https://w3id.org/jobarch#") for p in graph.predicates())
+    assert len(schemes) == 3 and all(set(graph.objects(s, SKOS.hasTopConcept)) for s in schemes)  # with levels
+    # plain SKOS but for the profiles' classification mappings, carried so that a re-import keeps them
+    mapping_terms = {"classificationMapping", "mappingScheme", "mappedCode", "mappedConcept", "mappingSource"}
+    own = {str(p).removeprefix("https://w3id.org/jobarch#") for p in graph.predicates() if str(p).startswith(JA_IRI)}
+    assert own == mapping_terms | {"confidence"}
+    assert len(set(graph.objects(profile, URIRef(JA_IRI + "classificationMapping")))) == 1
 
 
 def test_skos_checks_find_problems():
@@ -100,7 +108,8 @@ def test_esco_rdf_and_csv(runner, tmp_path):
         occupations_csv = list(csv.DictReader(f))
     assert list(occupations_csv[0])[:4] == ["conceptType", "conceptUri", "iscoGroup", "preferredLabel"]
     assert len(occupations_csv) == 71
-    assert all(o["definition"] and o["description"] for o in occupations_csv)  # the focus's, when the profile has none
+    assert all(o["description"] and not o["definition"] for o in occupations_csv)  # once; the focus's if none
+
     assert {o["inScheme"] for o in occupations_csv} == {"https://example.org/jobarch/sample/architecture"}
     assert {o["modifiedDate"] for o in occupations_csv} == {"2026-11-26"}  # the scheme's dct:modified
     assert (tmp_path / "esco" / "occupations_en.csv").read_bytes().count(b"\r\n") >= 72  # ESCO's files use CRLF
@@ -112,7 +121,11 @@ def test_esco_rdf_and_csv(runner, tmp_path):
     assert len(mine) == 15 and {s for s, kind in mine.items() if kind == "optional"} == optional  # the RDF's
     assert {r["relationType"] for r in relations} == {"essential", "optional"}  # ESCO's two relation types
     with open(tmp_path / "esco" / "skills_en.csv", encoding="utf-8") as f:
-        assert len(list(csv.DictReader(f))) == 41
+        skills_csv = list(csv.DictReader(f))
+    assert len(skills_csv) == 41
+    assert {s["inScheme"] for s in skills_csv} == {"https://example.org/jobarch/sample/skills"}
+    assert all(s["modifiedDate"] for s in skills_csv) and all(s["description"] for s in skills_csv)
+    assert not any(s["definition"] for s in skills_csv)  # the text once, in description
 
 
 def test_esco_broader_isco_group(write, runner):

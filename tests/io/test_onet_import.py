@@ -5,25 +5,22 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from jobarch.cli import main
 from tests.helpers import FIXTURES
+from tests.helpers import imported as import_into
 
 JA = "https://w3id.org/jobarch#"
 ONET = FIXTURES / "onet"
 PROFILE = "https://example.org/jobarch/imported/profile/"
 
 
-def imported(runner, source, out) -> Graph:
-    result = runner.invoke(main, ["import", "onet", str(source), "-o", str(out)])
-    assert result.exit_code == 0, result.stderr
-    graph = Graph()
-    for path in out.glob("*.ttl"):
-        graph.parse(path)
-    return graph
+def imported(runner, source: Path, out: Path, *options: str) -> Graph:
+    return import_into(runner, "onet", source, out, *options)
 
 
 def test_onet_files_become_a_valid_architecture_keeping_the_codes(runner, tmp_path):
@@ -145,3 +142,37 @@ def test_a_workbook_whose_dimension_understates_its_rows_is_read_whole(tmp_path,
         assert result.exit_code == 0, result.output
     for path in sorted((tmp_path / "out-text").glob("*.ttl")):
         assert (tmp_path / "out-excel" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_skos_round_trip_keeps_mappings_job_zones_and_provenance(runner, tmp_path):
+    """O*NET → SKOS → import: what SKOS can carry comes back as it was (the skills' requirements, tasks and
+    orders are not SKOS, and are the only things left behind)."""
+    first = imported(runner, ONET, tmp_path / "onet")
+    skos = tmp_path / "onet.skos.ttl"
+    assert runner.invoke(main, ["export", "skos", "--data", str(tmp_path / "onet"), "-o", str(skos)]).exit_code == 0
+    result = runner.invoke(main, ["import", "skos", str(skos), "-o", str(tmp_path / "again")])
+    assert result.exit_code == 0, result.stderr
+    again = Graph()
+    for path in (tmp_path / "again").glob("*.ttl"):
+        again.parse(path)
+    kept = (
+        "classificationMapping",
+        "mappingScheme",
+        "mappedCode",
+        "mappedConcept",
+        "mappingSource",
+        "level",
+        "code",
+        "focus",
+    )
+    for name in kept:
+        assert set(again.triples((None, URIRef(JA + name), None))) == set(
+            first.triples((None, URIRef(JA + name), None))
+        )
+    derived = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    assert set(again.triples((None, derived, None))) == set(first.triples((None, derived, None)))
+    zones = {str(o) for o in again.objects(URIRef("https://example.org/jobarch/imported/level/P3"), SKOS.prefLabel)}
+    assert zones == {"Job Zone 3 — Medium preparation needed"}
+    title = URIRef("http://purl.org/dc/terms/title")
+    sources = set(again.objects(None, derived))
+    assert {again.value(s, title) for s in sources} == {first.value(s, title) for s in sources}

@@ -14,17 +14,13 @@ from rdflib.namespace import RDF, SKOS
 
 from jobarch.cli import main
 from jobarch.io.synth import synthesize_classification
+from tests.helpers import imported as import_into
 
 JA = "https://w3id.org/jobarch#"
 
 
 def imported(runner, source: Path, out: Path, *options: str) -> Graph:
-    result = runner.invoke(main, ["import", "skos", str(source), "-o", str(out), *options])
-    assert result.exit_code == 0, result.stderr
-    graph = Graph()
-    for path in out.glob("*.ttl"):
-        graph.parse(path)
-    return graph
+    return import_into(runner, "skos", source, out, *options)
 
 
 def violations(runner, out: Path) -> int:

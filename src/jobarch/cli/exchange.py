@@ -71,8 +71,14 @@ def export_command(fmt, output, force, rdf_format, data, store) -> None:
     help="skos: how the deepest concepts give their profile's level; none: each is a focus with one profile.",
 )
 @click.option("--track", default="P", show_default=True, help="skos: the track of levels read from digits.")
+@click.option(
+    "--code-from",
+    metavar="PROPERTY",
+    help="skos: the property holding the source's codes (a CURIE the file declares, or an IRI); "
+    "default: skos:notation, or a property detected as holding one code per concept.",
+)
 @click.option("--plan", "plan_only", is_flag=True, help="skos: print how each depth maps, write nothing.")
-def import_command(fmt, source, output, force, base_iri, depths, level_from, track, plan_only) -> None:
+def import_command(fmt, source, output, force, base_iri, depths, level_from, track, code_from, plan_only) -> None:
     """Turn external data into architecture files: csv, page, skos or onet.
 
     csv reads the layout `jobarch export csv` writes, page a profile page as
@@ -99,12 +105,12 @@ def import_command(fmt, source, output, force, base_iri, depths, level_from, tra
             except (ValueError, AssertionError):
                 raise click.UsageError("--depths takes three numbers, e.g. 1,2,3 (or auto)") from None
         function_depth, family_depth, focus_depth = chosen
-        options["mapping"] = api.SkosMapping(function_depth, family_depth, focus_depth, level_from, track)
+        options["mapping"] = api.SkosMapping(function_depth, family_depth, focus_depth, level_from, track, code_from)
         if plan_only:
             emit(api.import_plan(Path(source), options["mapping"]), nl=False)
             return
-    elif plan_only:
-        raise click.UsageError("--plan is for skos imports")
+    elif plan_only or code_from:
+        raise click.UsageError(f"{'--plan' if plan_only else '--code-from'} is for skos imports")
     if fmt != "onet" and Path(source).is_dir():
         raise click.UsageError(f"{fmt} reads a file; only onet reads a directory")
     if not output:

@@ -74,7 +74,11 @@ class _Structure:
     def components(self) -> list[list[str]]:
         seen: set[str] = set()
         found = []
+        linked = self.linked
         for start in self.nodes:
+            if start not in linked:  # most blank nodes: nothing but named terms around them
+                found.append([start])
+                continue
             if start in seen:
                 continue
             seen.add(start)
@@ -177,13 +181,17 @@ def blank_labels(triples: Iterable[Triple]) -> dict[str, str]:
     return {node: f"_:b{i}" for i, node in enumerate(canonical_order(triples), 1)}
 
 
-def by_content(triples: Iterable[Triple]) -> Counter[Triple]:
+def by_content(triples: Iterable[Triple], *, inner: bool = True) -> Counter[Triple]:
     """The triples with every blank node replaced by its colour, counted: two graphs that are the same up to
-    blank-node labels give equal counters, and a diff of two counters shows what changed by content."""
+    blank-node labels give equal counters, and a diff of two counters shows what changed by content.
+
+    ``inner=False`` leaves out the triples about blank nodes: a change inside a blank node changes the colour
+    its owner points at, so the owners' triples alone tell what changed (the diff counts no more)."""
     triples = set(triples)
     colours = blank_colours(triples)
+    kept = triples if inner else (t for t in triples if t[0][0] != "_")
     return Counter(
-        ("_:" + colours[s] if s in colours else s, p, "_:" + colours[o] if o in colours else o) for s, p, o in triples
+        ("_:" + colours[s] if s in colours else s, p, "_:" + colours[o] if o in colours else o) for s, p, o in kept
     )
 
 

@@ -17,10 +17,10 @@ only as far as needed.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from pathlib import Path
 
 from ..core.errors import JobarchError, Location
@@ -63,6 +63,8 @@ NAMED_SECTIONS = {
 }
 NAME_PREDICATES = (f"<{JA.code}>", f"<{SKOS.prefLabel}>", f"<{DCTERMS.title}>")  # a thing's name, best first
 PROFILE_TYPE = (f"<{RDF.type}>", f"<{JA.JobProfile}>")
+#: Namespaces whose terms the ontology names, never the data: a change that points at one reads no other file.
+VOCABULARIES = tuple(f"<{ns}" for prefix, ns in PREFIXES.items() if prefix != "esco")
 #: The base every side's files are read against, so that a relative IRI means the same on both sides.
 DIFF_BASE = "file:///jobarch-diff/"
 
@@ -175,14 +177,17 @@ def diff_sides(old: Side, new: Side, others: _Others | None = None) -> list[Subj
     changed = [
         n for n in names if n not in old.files or n not in new.files or digest(old.content(n)) != digest(new.content(n))
     ]
-    old_triples = [t for n in changed if n in old.files for t in old.triples(n)]
-    new_triples = [t for n in changed if n in new.files for t in new.triples(n)]
-    before, after = by_content(old_triples), by_content(new_triples)
-    removed, added = _less(before, after), _less(after, before)
-    if not removed and not added:
+    total = _FileDelta.sum(_file_deltas([(n, old.files.get(n), new.files.get(n)) for n in changed]))
+    if not total.removed and not total.added:
         return []
-    names_of = _Names(old_triples + new_triples)
-    wanted = {t for s, p, o in (*removed, *added) if s[0] == "<" for t in (s, o, p) if t[0] == "<"}
+    names_of = _Names(total.named)
+    wanted = {
+        t
+        for s, p, o in (*total.removed, *total.added)
+        if s[0] == "<"
+        for t in (s, o, p)
+        if t[0] == "<" and not t.startswith(VOCABULARIES)
+    }
     missing = names_of.missing(wanted)
     if missing:
         for side in (new, old) if others is None else (new, old, others.side()):
@@ -193,7 +198,77 @@ def diff_sides(old: Side, new: Side, others: _Others | None = None) -> list[Subj
                     break
             if not missing:
                 break
-    return _changes(removed, added, set(before), set(after), names_of, old_triples + new_triples)
+    return _changes(total, names_of)
+
+
+@dataclass
+class _FileDelta:
+    """What one file's two versions differ by (triples about named subjects, blank nodes by colour), and what a
+    report needs from them: which subjects each version has, which are profiles, and the names they give."""
+
+    removed: Counter[Triple] = field(default_factory=Counter)
+    added: Counter[Triple] = field(default_factory=Counter)
+    old_subjects: set[str] = field(default_factory=set)
+    new_subjects: set[str] = field(default_factory=set)
+    profiles: set[str] = field(default_factory=set)
+    named: list[Triple] = field(default_factory=list)
+
+    @classmethod
+    def between(cls, item: tuple[str, Path | bytes | None, Path | bytes | None]) -> _FileDelta:
+        name, old, new = item
+        before = by_content(Side({name: old}).triples(name), inner=False) if old is not None else Counter()
+        after = by_content(Side({name: new}).triples(name), inner=False) if new is not None else Counter()
+        return cls(
+            _less(before, after),
+            _less(after, before),
+            {s for s, _, _ in before},
+            {s for s, _, _ in after},
+            {s for side in (before, after) for s, p, o in side if (p, o) == PROFILE_TYPE},
+            [t for side in (before, after) for t in side if t[1] in NAME_PREDICATES],
+        )
+
+    @classmethod
+    def sum(cls, deltas: Iterable[_FileDelta]) -> _FileDelta:
+        """All files' changes: a triple removed from one file and added to another (a subject moved) is none."""
+        total = cls()
+        for delta in deltas:
+            for mine, theirs in ((total.removed, delta.removed), (total.added, delta.added)):
+                if mine.keys().isdisjoint(theirs.keys()):
+                    dict.update(mine, theirs)  # the common case, without Counter.update's loop in Python
+                else:
+                    mine.update(theirs)
+            total.old_subjects |= delta.old_subjects
+            total.new_subjects |= delta.new_subjects
+            total.profiles |= delta.profiles
+            total.named += delta.named
+        for triple in total.removed.keys() & total.added.keys():
+            moved = min(total.removed[triple], total.added[triple])
+            total.removed[triple] -= moved
+            total.added[triple] -= moved
+        total.removed, total.added = +total.removed, +total.added  # counts down to zero dropped
+        return total
+
+
+#: Changed bytes past which the files are read by one process per core (below it, starting them costs more).
+PARALLEL_BYTES = 4 * 1024 * 1024
+
+
+def _file_deltas(work: list[tuple[str, Path | bytes | None, Path | bytes | None]]) -> Iterable[_FileDelta]:
+    """Each changed file's delta. A blank node belongs to one file (its label means nothing outside it), so a
+    file is coloured alone, and many files are compared in parallel, one process per core."""
+    size = sum(len(f) if isinstance(f, bytes) else f.stat().st_size for _, *files in work for f in files if f)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or size < PARALLEL_BYTES or len(work) < 2:
+        return map(_FileDelta.between, work)
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Forking is the cheapest start (nothing re-imported) and safe in a process with no other thread.
+    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    with ProcessPoolExecutor(max_workers=min(cores, len(work)), mp_context=context) as pool:
+        return list(pool.map(_FileDelta.between, work, chunksize=max(1, len(work) // (cores * 8))))
 
 
 def _less(a: Counter[Triple], b: Counter[Triple]) -> Counter[Triple]:
@@ -225,6 +300,8 @@ class _Names:
         return {i for i in iris if i not in self.best}
 
     def of(self, term: str) -> str:
+        if term[0] == "_":  # a blank node has no name (its section counts it)
+            return ""
         known = self._said.get(term)
         if known is None:
             known = self._said[term] = self._name(term)
@@ -244,21 +321,17 @@ class _Names:
         return iri.removeprefix(DIFF_BASE)
 
 
-def _changes(
-    removed: Mapping[Triple, int],
-    added: Mapping[Triple, int],
-    before: set[Triple],
-    after: set[Triple],
-    names: _Names,
-    seen: list[Triple],
-) -> list[SubjectChange]:
-    old_subjects = set(map(itemgetter(0), before))
-    new_subjects = set(map(itemgetter(0), after))
-    profiles = {s for s, p, o in seen if (p, o) == PROFILE_TYPE}
+def _changes(total: _FileDelta, names: _Names) -> list[SubjectChange]:
+    old_subjects, new_subjects, profiles = total.old_subjects, total.new_subjects, total.profiles
     changes: dict[str, SubjectChange] = {}
-    for sign, triples in (("-", removed), ("+", added)):
-        # a triple inside a blank node is left out: its owner's triple changed too
-        for (s, p, o), count in sorted(item for item in triples.items() if item[0][0][0] != "_"):
+    for sign, triples in (("-", total.removed), ("+", total.added)):
+        # a triple inside a blank node is left out: its owner's triple changed too. The triples are grouped by
+        # subject and predicate as they come; the order is made by the sorts below.
+        grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for (s, p, o), count in triples.items():
+            if s[0] != "_":
+                grouped[s][p].extend((o,) * count)
+        for s, predicates in grouped.items():
             change = changes.get(s)
             if change is None:
                 change = changes[s] = SubjectChange(names.of(s), iri=s[1:-1], profile=s in profiles)
@@ -266,8 +339,9 @@ def _changes(
                 change.status = "added"
             elif s not in new_subjects:
                 change.status = "removed"
-            section_name = SECTION_OF.get(p) or names.of(p)
-            change.sections.setdefault(section_name, {}).setdefault(sign, []).extend([names.of(o)] * count)
+            for p, objects in predicates.items():
+                section_name = SECTION_OF.get(p) or names.of(p)
+                change.sections.setdefault(section_name, {}).setdefault(sign, []).extend(map(names.of, objects))
     for change in changes.values():
         for section in change.sections.values():
             for items in section.values():

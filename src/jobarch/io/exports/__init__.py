@@ -43,7 +43,8 @@ def export(
     protected: Iterable[Path] = (),
     **options: Any,
 ) -> str | list[Path]:
-    """Write ``fmt`` to ``out`` (a directory, for formats that write several files), or return it as text.
+    """Write ``fmt`` to ``out`` (a directory, for formats that write several files) and return the files
+    written, or, without ``out``, return it as text.
 
     The target is checked before any work (see :mod:`jobarch.core.outputs`): a file or directory jobarch did
     not write is replaced only with ``force``, the architecture's own files never."""
@@ -55,9 +56,10 @@ def export(
     if out is not None:
         check_target(out, force=force, protected=protected)
     text: str = module.export(store, **options)
-    if out is not None:
-        write_output(out, text, force=force, protected=protected)
-    return text
+    if out is None:
+        return text
+    write_output(out, text, force=force, protected=protected)
+    return [out]  # written, not printed as well
 
 
 __all__ = ["EXPORTERS", "describe", "export", "exporter"]

@@ -52,7 +52,7 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
     skills: dict[str, list] = {}
     relations = [["occupationUri", "relationType", "skillType", "skillUri"]]
     for r in profile_records(store):
-        isco = next((m.code for m in r.mappings if m.scheme_label == "ISCO-08"), "")
+        isco = next((m.code for m in r.mappings if _is_isco(m.scheme, m.scheme_label, m.code)), "")
         occupations.append(
             [
                 "Occupation",
@@ -65,7 +65,7 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
                 r.modified,
                 "",
                 "",
-                r.definition or r.inherited_definition,
+                "",  # ESCO's definition column is rarely used; the text goes once, into description
                 r.scheme,
                 r.definition or r.inherited_definition,
                 r.code,
@@ -81,10 +81,10 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
                 "",
                 "",
                 "released",
+                skill.modified or r.modified,  # the skill's or its scheme's, else the architecture's
                 "",
                 "",
-                skill.definition,
-                "",
+                skill.scheme,
                 skill.definition,
             ]
             need = r.requirements.get(skill.iri)
@@ -116,6 +116,13 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
         atomic_write(out_dir / name, csv_text(table, line_end="\r\n"))  # ESCO's own files end lines with CRLF
         written.append(out_dir / name)
     return written
+
+
+def _is_isco(scheme: str, label: str, code: str) -> bool:
+    """An ISCO-08 group: the ontology's scheme, or an imported classification that says it is ISCO (ESCO's
+    iscoGroup column holds a 1 to 4 digit ISCO code and nothing else)."""
+    named = "ISCO" in label.upper() or "/isco" in scheme.lower()
+    return named and code.isdigit() and len(code) <= 4
 
 
 def export_directory(store: Store, out_dir: Path) -> list[Path]:

@@ -40,6 +40,9 @@ class Skill:
     iri: str
     label: str
     definition: str
+    scheme: str = ""  # the skills' scheme (skos:inScheme)
+    modified: str = ""  # dct:modified of the skill, else of its scheme
+    language: str = ""  # the language of the label ("" for none)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class ProfileRecord:
     mappings: list[Mapping] = field(default_factory=list)
     scheme: str = ""  # the scheme the profile is in (skos:inScheme)
     modified: str = ""  # dct:modified of the profile, else of its scheme
+    languages: dict[str, str] = field(default_factory=dict)  # the language of title and definition ("" for none)
+    tagged_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, language)
 
 
 def _preference(value: tuple[str, str]) -> tuple:
@@ -112,6 +117,15 @@ class _Values:
         if len(values) == 1:
             return values[0][0]
         return min(values, key=_preference)[0]
+
+    def language(self, subject: str, prop: str) -> str:
+        """The language of the value :meth:`one` picks ("" when it has none)."""
+        values = self.by.get(subject, {}).get(str(prop))
+        return min(values, key=_preference)[1] if values else ""
+
+    def tagged(self, subject: str, prop: str) -> list[tuple[str, str]]:
+        """Every value with its language, in order."""
+        return sorted(set(self.by.get(subject, {}).get(str(prop), [])))
 
     def order(self, subject: str) -> float:
         value = self.one(subject, ORDER)
@@ -142,7 +156,16 @@ def profile_records(store: Store) -> list[ProfileRecord]:
             continue  # not placed: validation reports what is missing
         status = values.one(iri, STATUS)
         for s in f.skills - skills.keys():
-            skills[s] = (values.order(s), Skill(s, values.one(s, PREF_LABEL), values.one(s, DEFINITION)))
+            scheme = values.one(s, IN_SCHEME)
+            skill = Skill(
+                s,
+                values.one(s, PREF_LABEL),
+                values.one(s, DEFINITION),
+                scheme,
+                values.one(s, MODIFIED) or values.one(scheme, MODIFIED),
+                values.language(s, PREF_LABEL),
+            )
+            skills[s] = (values.order(s), skill)
         derived = values.all(iri, DERIVED_FROM)
         for s in set(derived) - sources.keys():
             sources[s] = (values.order(s), values.one(s, TITLE), s)
@@ -183,6 +206,18 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                 mappings=_mappings(values, iri),
                 scheme=values.one(iri, IN_SCHEME),
                 modified=values.one(iri, MODIFIED) or values.one(values.one(iri, IN_SCHEME), MODIFIED),
+                languages={
+                    "title": values.language(iri, PREF_LABEL),
+                    "definition": next(
+                        (
+                            values.language(n, DEFINITION)
+                            for n in (iri, f.focus, f.family, f.function)
+                            if values.one(n, DEFINITION)
+                        ),
+                        "",
+                    ),
+                },
+                tagged_aliases=values.tagged(iri, ALT_LABEL),
             )
         )
     return sorted(records, key=lambda r: r.code)

@@ -11,14 +11,20 @@ DESCRIPTION = "one schema.org Occupation per profile (JSON-LD)"
 SCHEMA_CONTEXT = {"@vocab": "https://schema.org/", "schema": "https://schema.org/"}
 
 
+def text(value: str, language: str) -> str | dict:
+    """A text with its language tag (JSON-LD's value object), plain when it has none."""
+    return {"@value": value, "@language": language} if language else value
+
+
 def export(store: Store) -> str:
     graph = []
     for r in profile_records(store):
-        occupation: dict = {"@id": r.iri, "@type": "Occupation", "name": r.title, "identifier": r.code}
+        name = text(r.title, r.languages.get("title", ""))
+        occupation: dict = {"@id": r.iri, "@type": "Occupation", "name": name, "identifier": r.code}
         if r.definition or r.inherited_definition:  # a profile without its own says what its focus does
-            occupation["description"] = r.definition or r.inherited_definition
-        if r.aliases:
-            occupation["alternateName"] = r.aliases
+            occupation["description"] = text(r.definition or r.inherited_definition, r.languages.get("definition", ""))
+        if r.tagged_aliases:
+            occupation["alternateName"] = [text(alias, language) for alias, language in r.tagged_aliases]
         categories = []
         for m in r.mappings:
             code_set = {"@id": m.scheme, "@type": "CategoryCodeSet", "name": m.scheme_label}
@@ -29,7 +35,8 @@ def export(store: Store) -> str:
         if categories:
             occupation["occupationalCategory"] = categories
         skills = [
-            {"@id": s.iri, "@type": "DefinedTerm", "name": s.label, "description": s.definition} for s in r.skills
+            {"@id": s.iri, "@type": "DefinedTerm", "name": text(s.label, s.language), "description": s.definition}
+            for s in r.skills
         ]
         if skills:
             occupation["skills"] = skills

@@ -14,6 +14,13 @@ definitions notes). Defaults come from the data:
 * the profiles' depth is the deepest, the focus depth the one above it (or
   the deepest, without levels), the family depth the one above that, and the
   function depth the top; depths in between are folded.
+
+Real hierarchies are not balanced: an occupation may sit higher than the
+profiles' depth with nothing below it. Such a concept is an occupation all
+the same, so it is given a focus and a profile of its own (stand-ins named
+and linked as it is) instead of becoming a family or an alias. Concepts
+above the function depth (``--depths 2,3,4``) are linked from every
+function below them with ``skos:broadMatch``. All of this is listed.
 """
 
 from __future__ import annotations
@@ -22,10 +29,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rdflib import Graph
-from rdflib.namespace import SKOS
-
 from ...core.errors import JobarchError
+from .skos_source import Classification, listed
 
 LEVEL_RULES = ("auto", "last-digit", "notation-suffix", "none")
 _SUFFIX = re.compile(r"\.([A-Za-z]+\d+)$")
@@ -40,6 +45,7 @@ class SkosMapping:
     focus_depth: int | None = None
     level_from: str = "auto"
     track: str = "P"
+    code_from: str | None = None  # the property holding the codes (CURIE or IRI); None: skos:notation or detected
 
 
 @dataclass
@@ -52,6 +58,9 @@ class ImportPlan:
     track: str
     folded: dict[int, int] = field(default_factory=dict)  # unmapped depth -> the mapped depth it is folded into
     chosen: list[str] = field(default_factory=list)  # what was chosen from the data, and why
+    shallow: list = field(default_factory=list)  # occupations with nothing below them above the profiles' depth
+    above: list = field(default_factory=list)  # concepts above the function depth
+    repairs: list[str] = field(default_factory=list)  # what the reading repaired (Repairs.lines)
 
     @property
     def profile_depth(self) -> int:
@@ -65,31 +74,38 @@ class ImportPlan:
             roles[self.focus_depth] = "focus, with one profile at level " + self.track + "1"
         if depth in roles:
             return roles[depth]
+        if depth < self.function_depth:
+            return "above the functions: linked from each function below with skos:broadMatch"
         into = self.folded[depth]
         return f"folded into depth {into} ({roles.get(into, '?').split(' ')[0]}): labels become aliases, notes stay"
 
-    def render(self) -> str:
+    def render(self, limit: int | None = 5) -> str:
+        """The plan as ``--plan`` prints it (``limit`` concepts named per line) or the report writes it (all)."""
         lines = ["depth  concepts  becomes"]
         for depth in sorted(self.counts):
             lines.append(f"{depth:>5}  {self.counts[depth]:>8,}  {self.role(depth)}")
         lines.append("")
         lines += [f"chosen: {reason}" for reason in self.chosen] or ["chosen: nothing (all given as options)"]
-        lines.append("dropped: nothing")
+        lines += self.repairs
+        if self.shallow:
+            lines.append(
+                f"moved: {len(self.shallow):,} occupations with nothing below them above depth {self.profile_depth}: "
+                "each given a focus and a profile of its own: " + listed([str(c) for c in self.shallow], limit)
+            )
+        if self.above:
+            lines.append(
+                f"linked: {len(self.above):,} concepts above the function depth: each function links the one above "
+                "it with skos:broadMatch: " + listed([str(c) for c in self.above], limit)
+            )
+            lines.append(f"dropped: the labels and notes of the {len(self.above):,} concepts above the function depth")
+        else:
+            lines.append("dropped: nothing")
         return "\n".join(lines) + "\n"
 
 
-def notation(source: Graph, concept) -> str:
-    """The code a concept is known by: its notation (of several, the one its IRI ends with, as in jobarch's own
-    export, else the first in order), or its IRI's local name."""
-    local = str(concept).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-    values = sorted(str(v) for v in source.objects(concept, SKOS.notation))
-    if not values:
-        return local
-    return next((v for v in values if re.sub(r"[^A-Za-z0-9.]", "", v) == local), values[0])
-
-
-def make_plan(source: Graph, depth: dict, parent: dict, asked: SkosMapping) -> ImportPlan:
-    """The plan for these concepts (``depth`` and ``parent`` of each), honouring what the user asked."""
+def make_plan(found: Classification, asked: SkosMapping) -> ImportPlan:
+    """The plan for a classification, honouring what the user asked."""
+    depth, parent = found.depth, found.parent
     if asked.level_from not in LEVEL_RULES:
         raise JobarchError(f"unknown level rule {asked.level_from!r}", hint="use " + ", ".join(LEVEL_RULES))
     counts = dict(sorted(Counter(depth.values()).items()))
@@ -97,8 +113,10 @@ def make_plan(source: Graph, depth: dict, parent: dict, asked: SkosMapping) -> I
     chosen: list[str] = []
     level_from = asked.level_from
     leaves = [c for c, d in depth.items() if d == deepest]
+    if found.code_reason:
+        chosen.append(found.code_reason)
     if level_from == "auto":
-        level_from = _level_rule(source, leaves, parent)
+        level_from = _level_rule(found, leaves, parent)
         chosen.append(f"--level-from {level_from}: " + _LEVEL_REASONS[level_from])
     if asked.focus_depth is None:
         focus = deepest if level_from == "none" else deepest - 1
@@ -115,7 +133,13 @@ def make_plan(source: Graph, depth: dict, parent: dict, asked: SkosMapping) -> I
             "a family and a focus depth above its profiles",
             hint="give --depths with three increasing depths, and --level-from none if no depth holds levels",
         )
+    if asked.focus_depth is not None and focus > deepest:
+        raise JobarchError(
+            f"--depths {function},{family},{focus}: the classification is {deepest} deep",
+            hint=f"give depths from 1 to {deepest}, or see the choices with --plan",
+        )
     plan = ImportPlan(counts, function, family, focus, level_from, asked.track, chosen=chosen)
+    plan.repairs = found.repairs.lines()
     if plan.profile_depth > deepest:
         raise JobarchError(
             f"no concepts at depth {plan.profile_depth} to become profiles",
@@ -123,8 +147,13 @@ def make_plan(source: Graph, depth: dict, parent: dict, asked: SkosMapping) -> I
         )
     mapped = sorted({function, family, focus, plan.profile_depth})
     for d in counts:
-        if d not in mapped:
-            plan.folded[d] = max((m for m in mapped if m < d), default=function)
+        if d not in mapped and d > function:
+            plan.folded[d] = max(m for m in mapped if m < d)
+    has_children = found.children
+    plan.shallow = sorted(
+        (c for c, d in depth.items() if function <= d < plan.profile_depth and c not in has_children), key=str
+    )
+    plan.above = sorted((c for c, d in depth.items() if d < function), key=str)
     return plan
 
 
@@ -135,8 +164,8 @@ _LEVEL_REASONS = {
 }
 
 
-def _level_rule(source: Graph, leaves: list, parent: dict) -> str:
-    codes = {leaf: notation(source, leaf) for leaf in leaves}
+def _level_rule(found: Classification, leaves: list, parent: dict) -> str:
+    codes = {leaf: found.code(leaf) for leaf in leaves}
     if codes and all(_SUFFIX.search(code) for code in codes.values()):
         return "notation-suffix"
     digits = {leaf: code[-1] for leaf, code in codes.items() if code[-1:].isdigit()}
@@ -166,4 +195,4 @@ def level_of(code: str, rule: str, track: str) -> str | None:
     return match.group(1) if match else None
 
 
-__all__ = ["LEVEL_RULES", "ImportPlan", "SkosMapping", "level_of", "make_plan", "notation"]
+__all__ = ["LEVEL_RULES", "ImportPlan", "SkosMapping", "level_of", "make_plan"]

@@ -1,0 +1,263 @@
+"""A SKOS classification as read, with what real classifications get wrong repaired and listed.
+
+National and historical classifications are rarely clean SKOS: a parent is
+referenced by ``skos:broader`` and never defined, a concept has no preferred
+label or two in one language, the codes sit in a property of the
+publisher's own vocabulary instead of ``skos:notation``. Each of these would
+become a violation of jobarch's shapes, so the reading repairs it the same
+way every time (a label from the code, marked; the second preferred label
+kept as an alias) and lists it, for ``--plan`` and for the import report.
+
+Input is read defensively: nothing is fetched, RDF/XML may not declare a
+DOCTYPE or entities (no XXE, no entity expansion), the file size is capped,
+and cycles or over-deep hierarchies are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from ...core.errors import JobarchError, Location
+from ...core.files import read_text
+from ...graph.sources import graph_iri, parse_file
+
+MAX_DEPTH = 32
+#: Properties that carry a concept's words or its place, never its code.
+NOT_CODES = frozenset(
+    {
+        RDF.type,
+        RDFS.label,
+        RDFS.comment,
+        DCTERMS.title,
+        DCTERMS.description,
+        *(SKOS[name] for name in ("prefLabel", "altLabel", "hiddenLabel", "definition", "scopeNote", "note")),
+        *(SKOS[name] for name in ("example", "historyNote", "editorialNote", "changeNote")),
+    }
+)
+#: The words jobarch itself writes into an imported architecture, in the languages it knows; others get English.
+WORDS = {
+    "en": ("Level {level}", "{code} (no label in the source)", "{code} (not defined in the source)"),
+    "de": ("Stufe {level}", "{code} (ohne Bezeichnung in der Quelle)", "{code} (in der Quelle nicht definiert)"),
+    "fr": ("Niveau {level}", "{code} (sans libellé dans la source)", "{code} (non défini dans la source)"),
+    "es": ("Nivel {level}", "{code} (sin etiqueta en la fuente)", "{code} (no definido en la fuente)"),
+    "nl": ("Niveau {level}", "{code} (zonder label in de bron)", "{code} (niet gedefinieerd in de bron)"),
+    "it": ("Livello {level}", "{code} (senza etichetta nella fonte)", "{code} (non definito nella fonte)"),
+}
+
+
+def words(language: str | None) -> tuple[str | None, tuple[str, str, str]]:
+    """The language jobarch's own words are written in for text in ``language``, and those words."""
+    primary = (language or "en").split("-")[0].lower()
+    return (language, WORDS[primary]) if primary in WORDS else ("en", WORDS["en"])
+
+
+def level_name(level: str, language: str | None) -> Literal:
+    """A level's generated name (``Level P3``, ``Stufe P3``) in the language of the text it goes with."""
+    tag, (pattern, _, _) = words(language)
+    return Literal(pattern.format(level=level), lang=tag)
+
+
+@dataclass
+class Repairs:
+    """Every change made to the source so that it becomes a valid architecture, by kind, in source order."""
+
+    undefined: list[tuple[Node, Literal]] = field(default_factory=list)  # referenced parent, the label it got
+    unlabelled: list[tuple[Node, Literal]] = field(default_factory=list)  # concept, the label it got
+    demoted: list[tuple[Node, Literal]] = field(default_factory=list)  # concept, the preferred label made an alias
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        kinds = (
+            (self.undefined, "parent", "parents", "the source names, never defined: created, labelled from the code"),
+            (self.unlabelled, "concept", "concepts", "without a preferred label: labelled from the code"),
+            (self.demoted, "second preferred label", "second preferred labels", "in one language: kept as aliases"),
+        )
+        return [
+            f"repaired: {len(items):,} {one if len(items) == 1 else many} {what}: "
+            + listed([f"{concept} {label.n3()}" for concept, label in items], limit)
+            for items, one, many, what in kinds
+            if items
+        ]
+
+
+def listed(items: list[str], limit: int | None) -> str:
+    shown = items if limit is None else items[:limit]
+    more = len(items) - len(shown)
+    return "; ".join(shown) + (f"; … {more:,} more in the import report" if more else "")
+
+
+@dataclass
+class Classification:
+    """The concepts of a source's largest scheme, their tree, their codes and their repaired labels."""
+
+    path: Path
+    graph: Graph
+    concepts: set
+    parent: dict
+    depth: dict
+    scheme: Node | None
+    code_from: URIRef
+    code_reason: str  # why code_from was chosen ("" when given or the SKOS default)
+    labels: dict[Node, list[Literal]]  # preferred labels, at most one per language
+    language: str | None  # the language most preferred labels are in (English first among equals)
+    languages: list[str | None]  # every language of the preferred labels
+    repairs: Repairs
+
+    def code(self, concept: Node) -> str:
+        """The code a concept is known by: its notation or ``code_from`` value (of several, the one its IRI ends
+        with, as in jobarch's own export, else the first in order), or its IRI's local name."""
+        local = str(concept).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        values = sorted(str(v) for v in self.graph.objects(concept, self.code_from) if isinstance(v, Literal))
+        if not values:
+            return local
+        return next((v for v in values if re.sub(r"[^A-Za-z0-9.]", "", v) == local), values[0])
+
+    def codes(self, concept: Node) -> list[Literal]:
+        """Every code the source gives a concept, verbatim (its IRI's local name when it gives none)."""
+        found = sorted(
+            {Literal(str(v)) for p in {SKOS.notation, self.code_from} for v in self.graph.objects(concept, p)}
+        )
+        return found or [Literal(self.code(concept))]
+
+    @property
+    def children(self) -> set:
+        return set(self.parent.values())
+
+
+def read_classification(path: Path, code_from: str | None = None) -> Classification:
+    """Read and repair ``path``; ``code_from`` names the property holding the codes (a CURIE the file
+    declares, or an IRI), else ``skos:notation`` or a property detected as holding codes."""
+    source = _safe_graph(path)
+    concepts = (
+        set(source.subjects(RDF.type, SKOS.Concept))
+        | set(source.subjects(SKOS.broader))
+        | set(source.objects(None, SKOS.broader))
+    )
+    schemes = {
+        s: {c for c in concepts if (c, SKOS.inScheme, s) in source or (c, SKOS.topConceptOf, s) in source}
+        for s in set(source.subjects(RDF.type, SKOS.ConceptScheme))
+    }
+    scheme = max(schemes, key=lambda s: (len(schemes[s]), str(s))) if schemes else None
+    if scheme is not None and len(schemes) > 1:  # several schemes (a taxonomy and its skills): take the largest
+        concepts = schemes[scheme] | {p for c in schemes[scheme] for p in source.objects(c, SKOS.broader)}
+    parent: dict = {}
+    for child, up in list(source.subject_objects(SKOS.broader)) + [
+        (c, p) for p, c in source.subject_objects(SKOS.narrower)
+    ]:
+        if child in concepts and parent.setdefault(child, up) != up:
+            raise JobarchError(
+                f"{child} has two broader concepts: the hierarchy must be a tree to become a taxonomy", Location(path)
+            )
+    depth = _depths(path, concepts, parent)
+    prop, reason = _code_property(source, concepts, code_from, path)
+    found = Classification(path, source, concepts, parent, depth, scheme, prop, reason, {}, None, [], Repairs())
+    _repair_labels(found)
+    return found
+
+
+def _safe_graph(path: Path) -> Graph:
+    text = read_text(path)
+    if path.suffix.lower() in (".rdf", ".owl", ".xml"):
+        if re.search(r"<!DOCTYPE|<!ENTITY", text, re.I):
+            raise JobarchError(
+                "RDF/XML with a DOCTYPE or entity declarations is refused (external entities, entity expansion)",
+                Location(path),
+                hint="remove the DOCTYPE, or convert the file to Turtle",
+            )
+        graph = Graph()
+        try:
+            graph.parse(data=text, format="xml", publicID=graph_iri(path))
+        except Exception as exc:  # the parser's own error, named by file
+            raise JobarchError(f"invalid RDF/XML: {exc}", Location(path)) from None
+        return graph
+    return parse_file(path, text)
+
+
+def _depths(path: Path, concepts: set, parent: dict) -> dict:
+    depth: dict = {}
+    for concept in concepts:  # walked up iteratively: a deep or looping hierarchy is refused, never recursed into
+        chain = [concept]
+        while chain[-1] not in depth and chain[-1] in parent:
+            if len(chain) > MAX_DEPTH or parent[chain[-1]] in chain:
+                raise JobarchError(f"the hierarchy loops or is deeper than {MAX_DEPTH} at {concept}", Location(path))
+            chain.append(parent[chain[-1]])
+        base = depth.get(chain[-1], 1)
+        for steps, node in enumerate(reversed(chain)):
+            depth.setdefault(node, base + steps)
+    return {c: depth[c] for c in concepts}
+
+
+def _code_property(source: Graph, concepts: set, asked: str | None, path: Path) -> tuple[URIRef, str]:
+    """The property the codes are in: the one asked for, ``skos:notation`` when the source uses it, else a
+    property every concept (but a few) has once, with short distinct values holding a digit."""
+    if asked:
+        if asked.startswith(("http://", "https://", "urn:")):
+            return URIRef(asked), ""
+        try:
+            return URIRef(source.namespace_manager.expand_curie(asked)), ""
+        except ValueError:
+            raise JobarchError(
+                f"--code-from {asked}: the file declares no such prefix", Location(path), hint="give the full IRI"
+            ) from None
+    if any(True for c in concepts for _ in source.objects(c, SKOS.notation)):
+        return SKOS.notation, ""
+    values: dict = defaultdict(dict)
+    for concept in concepts:
+        for p, o in source.predicate_objects(concept):
+            if p not in NOT_CODES and isinstance(o, Literal) and not o.language:
+                values[p].setdefault(concept, []).append(str(o))
+    candidates = []
+    for p, by_concept in values.items():
+        texts = [v[0] for v in by_concept.values() if len(v) == 1]
+        if (
+            len(texts) == len(by_concept) >= 0.8 * len(concepts)
+            and len(set(texts)) == len(texts)
+            and all(len(t) <= 32 and any(ch.isdigit() for ch in t) for t in texts)
+        ):
+            candidates.append((-len(texts), str(p)))
+    if not candidates:
+        return SKOS.notation, ""
+    chosen = URIRef(min(candidates)[1])
+    shown = source.namespace_manager.normalizeUri(chosen)
+    return chosen, (
+        f"--code-from {shown}: the source has no skos:notation, and {shown} holds one short distinct code "
+        f"for {-min(candidates)[0]:,} of {len(concepts):,} concepts"
+    )
+
+
+def _repair_labels(found: Classification) -> None:
+    """One preferred label per language for every concept, from the source, else from its code (marked)."""
+    source, repairs = found.graph, found.repairs
+    languages = Counter(
+        o.language for c in found.concepts for o in source.objects(c, SKOS.prefLabel) if isinstance(o, Literal)
+    )
+    ranked = sorted(languages.items(), key=lambda item: (-item[1], item[0] != "en", item[0] or ""))
+    found.language = ranked[0][0] if ranked else None
+    found.languages = sorted(languages, key=lambda language: language or "")
+    tag, (_, unlabelled, undefined) = words(found.language)
+    for concept in sorted(found.concepts, key=str):
+        own = sorted(
+            (v for v in source.objects(concept, SKOS.prefLabel) if isinstance(v, Literal)),
+            key=lambda v: (v.language or "", str(v)),
+        )
+        kept: dict[str | None, Literal] = {}
+        for value in own:
+            if value.language in kept:
+                repairs.demoted.append((concept, value))
+            else:
+                kept[value.language] = value
+        if not kept:
+            defined = next(source.predicate_objects(concept), None) is not None
+            label = Literal((undefined if not defined else unlabelled).format(code=found.code(concept)), lang=tag)
+            (repairs.unlabelled if defined else repairs.undefined).append((concept, label))
+            kept[tag] = label
+        found.labels[concept] = list(kept.values())
+
+
+__all__ = ["Classification", "Repairs", "level_name", "read_classification", "words"]
