@@ -11,12 +11,15 @@ each time; ``validate --engine pyshacl``) up to ``--memory-max`` profiles, on
 a few representative commands (they take minutes each at 10,000 profiles). Peak RSS is each child's own
 (``wait4``). Targets (issue: every command at real size): at 10,000 profiles
 warm read commands <= 1 s, exports <= 10 s, the first command after a clone
-<= 10 s; at 50,000, warm reads <= 2 s and <= 2 GiB for any command.
+<= 10 s; at 50,000, warm reads <= 2 s and <= 2 GiB for any command. With ``--sparql``, the read commands,
+queries and exports also run over a real Oxigraph server loaded by ``jobarch load`` (first and second run,
+each with its own cache directory: what a command derives is kept per server state).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -153,20 +157,17 @@ def curator_rows(root: Path, work: Path, size: int, timeout: float, before: str 
             seconds, _, _ = run(floor, env, timeout, cwd=checkout)
             baselines.append(f"git: {fmt_time(seconds, timeout)}")
         baseline = ", ".join(baselines)
-        status = "" if cold_exit in (0, 1) and warm_exit in (0, 1) else f" exit {cold_exit}/{warm_exit}"
-        rows.append(
-            (
-                name,
-                fmt_time(cold, timeout),
-                fmt_time(warm, timeout),
-                f"{max(cold_rss, warm_rss):,.0f}",
-                baseline,
-                status,
-            )
-        )
-        print(f"  {size:,} {name}: cold {rows[-1][1]} s, warm {rows[-1][2]} s, {rows[-1][3]} MiB{status}", flush=True)
+        rows.append(row(size, name, (cold, warm), max(cold_rss, warm_rss), baseline, (cold_exit, warm_exit), timeout))
     shutil.rmtree(other, ignore_errors=True)
     return rows
+
+
+def row(size, name, times, rss, baseline, exits, timeout) -> tuple[str, ...]:
+    """One line of the table (and of the progress printed as it runs): cold and warm seconds, peak RSS."""
+    status = "" if all(code in (0, 1) for code in exits) else " exit " + "/".join(map(str, exits))
+    cells = (name, *(fmt_time(t, timeout) for t in times), f"{rss:,.0f}", baseline, status)
+    print(f"  {size:,} {name}: cold {cells[1]} s, warm {cells[2]} s, {cells[3]} MiB{status}", flush=True)
+    return cells
 
 
 def fmt_time(seconds: float | None, timeout: float) -> str:
@@ -182,6 +183,11 @@ def main() -> None:
     parser.add_argument(
         "--before", default="", help="an earlier jobarch's src directory, run beside the curator's rows"
     )
+    parser.add_argument(
+        "--sparql",
+        action="store_true",
+        help="also run the read commands, queries and exports over a real Oxigraph server (loaded with jobarch load)",
+    )
     args = parser.parse_args()
     print(f"Commands as subprocesses; {machine()}", flush=True)
     for size in args.sizes:
@@ -193,37 +199,9 @@ def main() -> None:
         synthesize_classification(classification, concepts=2000, depths=5, seed=7)
         c = codes(root)
         rows = []
-        for name, argv in commands(c, classification, work):
-            if args.only and name not in args.only:
-                continue
-            cache = work / "cache" / re.sub(r"\W+", "-", name)
-            env = {**os.environ, "JOBARCH_CACHE_DIR": str(cache), "JOBARCH_DATA": str(root)}
-            env.pop("JOBARCH_STORE", None)
-            shutil.rmtree(work / "imported", ignore_errors=True)
-            cold, cold_rss, cold_exit = run(argv, env, args.timeout)
-            shutil.rmtree(work / "imported", ignore_errors=True)
-            warm, warm_rss, warm_exit = run(argv, env, args.timeout)
-            memory = ""
-            if size <= args.memory_max and name in BASELINES:
-                seconds, _, _ = run([*argv, *BASELINES[name]], env, args.timeout)
-                memory = fmt_time(seconds, args.timeout)
-                if seconds and warm:
-                    memory += f" ({seconds / warm:.0f}x)"
-            status = "" if cold_exit in (0, 1) and warm_exit in (0, 1) else f" exit {cold_exit}/{warm_exit}"
-            rows.append(
-                (
-                    name,
-                    fmt_time(cold, args.timeout),
-                    fmt_time(warm, args.timeout),
-                    f"{max(cold_rss, warm_rss):,.0f}",
-                    memory,
-                    status,
-                )
-            )
-            print(
-                f"  {size:,} {name}: cold {rows[-1][1]} s, warm {rows[-1][2]} s, {rows[-1][3]} MiB{status}", flush=True
-            )
-            shutil.rmtree(cache, ignore_errors=True)
+        server = served(root, work, args.timeout) if args.sparql else contextlib.nullcontext(None)
+        with server as selector:
+            rows += command_rows(args, size, root, work, c, classification, selector)
         if not args.only or any(name.startswith(("fmt", "diff")) for name in args.only):
             rows += curator_rows(root, work, size, args.timeout, args.before)
         print(f"\n{size:,} profiles\n")
@@ -231,6 +209,54 @@ def main() -> None:
         print(flush=True)
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def served(root: Path, work: Path, timeout: float) -> Iterator[str]:
+    """A real Oxigraph server (the tests' helper) loaded with the architecture by `jobarch load`; its selector."""
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from tests.conftest import oxigraph_serving
+
+    with oxigraph_serving(work / "server") as url:
+        selector = f"sparql:{url}/query"
+        env = {**os.environ, "JOBARCH_CACHE_DIR": str(work / "cache" / "load")}
+        seconds, _, status = run(["load", "--store", selector, "--data", str(root)], env, timeout)
+        print(f"  loaded into {selector} in {fmt_time(seconds, timeout)} s (exit {status})", flush=True)
+        yield selector
+
+
+def command_rows(args, size, root, work, c, classification, selector) -> list[tuple[str, ...]]:
+    rows = []
+    for name, argv in commands(c, classification, work):
+        if args.only and name not in args.only:
+            continue
+        cache = work / "cache" / re.sub(r"\W+", "-", name)
+        env = {**os.environ, "JOBARCH_CACHE_DIR": str(cache), "JOBARCH_DATA": str(root)}
+        env.pop("JOBARCH_STORE", None)
+        shutil.rmtree(work / "imported", ignore_errors=True)
+        cold, cold_rss, cold_exit = run(argv, env, args.timeout)
+        shutil.rmtree(work / "imported", ignore_errors=True)
+        warm, warm_rss, warm_exit = run(argv, env, args.timeout)
+        memory = ""
+        if size <= args.memory_max and name in BASELINES:
+            seconds, _, _ = run([*argv, *BASELINES[name]], env, args.timeout)
+            memory = fmt_time(seconds, args.timeout)
+            if seconds and warm:
+                memory += f" ({seconds / warm:.0f}x)"
+        if selector and (name in READS or name.startswith(("query ", "export "))):
+            remote = {**env, "JOBARCH_CACHE_DIR": str(cache) + "-sparql"}
+            # the embedded runs wrote the export with another cache's ledger of written files: --force replaces it
+            over_argv = [*argv, "--store", selector, *(["--force"] if name.startswith("export ") else [])]
+            first, _, first_exit = run(over_argv, remote, args.timeout)
+            again, _, again_exit = run(over_argv, remote, args.timeout)
+            over = f"sparql: {fmt_time(first, args.timeout)} / {fmt_time(again, args.timeout)}"
+            if first_exit not in (0, 1) or again_exit not in (0, 1):
+                over += f" (exit {first_exit}/{again_exit})"
+            memory = f"{memory}; {over}" if memory else over
+        exits = (cold_exit, warm_exit)
+        rows.append(row(size, name, (cold, warm), max(cold_rss, warm_rss), memory, exits, args.timeout))
+        shutil.rmtree(cache, ignore_errors=True)
+    return rows
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ knows which backend it holds.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -572,10 +573,14 @@ def cache_clear(data: Sequence[str | Path] = (), everything: bool = False) -> li
     from .store.generations import Generations
 
     directory = _cache_dir(data)
+    # what commands derived from SPARQL servers is kept beside the cache, in <cache>.sparql-<endpoint digest>
+    servers = sorted(directory.parent.glob(f"{'*' if everything else directory.name}.sparql-*"))
+    for state in servers:
+        shutil.rmtree(state, ignore_errors=True)
     if not everything:
         Generations(directory).clear()
-        return [directory]
-    return Generations.clear_all(directory.parent)
+        return [directory, *servers]
+    return [*Generations.clear_all(directory.parent), *servers]
 
 
 def _cache_dir(data: Sequence[str | Path]) -> Path:

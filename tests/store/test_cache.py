@@ -80,6 +80,7 @@ def test_commands_started_together_on_a_cold_cache_agree(architecture, cache_env
         p for p in next((Path(cache_env["JOBARCH_CACHE_DIR"])).iterdir()).iterdir() if p.name.startswith("g")
     ]
     assert len(generations) == 1  # the writers queued; the last one out (writer or reader) removed the old ones
+    assert generations[0].name == "g0000001"  # one wrote; those that waited found nothing left to write
 
 
 def test_a_reader_keeps_its_snapshot_while_a_writer_changes_the_store(architecture, cache_env):

@@ -13,6 +13,7 @@ from jobarch import api
 from jobarch.cli import main
 from jobarch.core.resources import sample_data_dir
 from tests.conftest import oxigraph_serving
+from tests.helpers import REFERENCE_CODE
 
 PROFILES = "SELECT (COUNT(*) AS ?n) WHERE { ?p a ja:JobProfile }"
 
@@ -149,3 +150,64 @@ def test_queries_share_one_kept_open_connection(oxigraph_server):
         for connection in idle:
             connection.sock.close()  # as a server that closes idle connections would
     assert api.query(store, text="ASK {}").boolean is True
+
+
+def test_what_commands_derive_is_kept_per_server_state(tmp_path, runner, monkeypatch):
+    """A command over a SPARQL server reads the profile facts once per state of the server's data (what `load`
+    recorded), keeps them beside the cache, and the next command uses them; a load changes the state, and the
+    next command sees the edit."""
+    from jobarch.domain import facts
+
+    root = checkout(tmp_path, "one")
+    monkeypatch.setenv("JOBARCH_CACHE_DIR", str(tmp_path / "cache"))
+    with oxigraph_serving(tmp_path / "server") as url:
+        selector = f"sparql:{url}/query"
+        api.load_into_store(selector, [root / "data"])
+        show = ["show", REFERENCE_CODE, "--store", selector, "--data", str(root / "data")]
+        first = runner.invoke(main, show)
+        assert first.exit_code == 0, first.stderr
+        assert any(tmp_path.joinpath("cache").rglob("*.json"))  # kept on disk, beside the cache
+        embedded = runner.invoke(main, ["show", REFERENCE_CODE, "--data", str(root / "data")])
+        assert embedded.exit_code == 0 and embedded.output == first.output  # and the cache itself still works
+
+        def refuse(*_args, **_kwargs):
+            raise AssertionError("the facts were read from the server again")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(facts, "read_facts", refuse)
+            again = runner.invoke(main, show)
+        assert again.exit_code == 0 and again.output == first.output
+
+        path = root / "data" / "manufacturing-operations.ttl"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Manufacturing Operations", "Manufacturing & Supply Operations"), encoding="utf-8")
+        api.load_into_store(selector, [root / "data"])
+        edited = runner.invoke(main, show)  # a new command: it asks the server for its state
+        assert edited.exit_code == 0 and "Manufacturing & Supply Operations" in edited.output
+        cleared = runner.invoke(main, ["cache", "clear", "--data", str(root / "data")])
+        assert cleared.exit_code == 0 and not list(tmp_path.joinpath("cache").glob("*.sparql-*"))
+
+
+def test_how_a_server_takes_queries_is_found_once_and_kept(virtuoso_server, tmp_path, monkeypatch):
+    """Virtuoso 7 never answers a direct POST: the probe asks with a form first (what every SPARQL 1.1 server
+    takes), and the answer is kept beside the cache, so that the next command asks no probe at all."""
+    from jobarch.store import open_store
+    from jobarch.store.sparql import SparqlStore
+
+    sent: list[tuple[str, str]] = []
+    send = SparqlStore._send
+
+    def recording(self, text, accept, how, timeout=None):
+        sent.append((how, text))
+        return send(self, text, accept, how, timeout)
+
+    monkeypatch.setattr(SparqlStore, "_send", recording)
+    selector = f"sparql:{virtuoso_server}/sparql"
+    first = open_store(selector, cache_dir=tmp_path / "cache")
+    assert api.query(first, text="ASK {}").boolean is True
+    assert sent[0] == ("form", "ASK {}") and all(how == "form" for how, _ in sent)
+    sent.clear()
+    second = open_store(selector, cache_dir=tmp_path / "cache")
+    assert api.query(second, text="SELECT * WHERE { ?s ?p ?o } LIMIT 1").rows
+    assert sent and all(how == "form" and text != "ASK {}" for how, text in sent)  # no probe
+    assert second.graph_store.endswith("/sparql-graph-crud")  # what the probe learnt about Virtuoso, kept too

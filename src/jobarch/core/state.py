@@ -3,7 +3,11 @@ the reasoning layer below it that reads and writes its own (which inferences the
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+from .files import atomic_write
 
 
 class State:
@@ -24,3 +28,27 @@ class State:
 
     def remove(self, name: str) -> None:
         self._values.pop(name, None)
+
+
+class DirectoryState(State):
+    """State as small JSON files in a directory (a cache generation's, or a SPARQL server's beside the cache),
+    replaced atomically, never edited in place."""
+
+    def __init__(self, directory: Path):
+        super().__init__()
+        self.directory = directory
+
+    def _path(self, name: str) -> Path:
+        return self.directory / f"{name}.json"
+
+    def get(self, name: str) -> Any:
+        try:
+            return json.loads(self._path(name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def put(self, name: str, value: Any) -> None:
+        atomic_write(self._path(name), json.dumps(value, separators=(",", ":"), sort_keys=True))
+
+    def remove(self, name: str) -> None:
+        self._path(name).unlink(missing_ok=True)

@@ -117,6 +117,10 @@ class Store(ABC):
         another process loads): such views are then kept for a short while only."""
         return None
 
+    #: Whether :meth:`fingerprint` changes with any change of the data (an embedded store's does); a SPARQL
+    #: server's follows what ``jobarch load`` recorded, and a long-lived reader (the server) also re-reads in time.
+    fingerprint_exact = True
+
     def holds_derived(self) -> bool:
         """Whether derived triples (a --reason run's inferences) share the default graph with the files."""
         return False

@@ -63,6 +63,11 @@ class Generation:
         return self.path / "state"
 
 
+class NothingToWrite(Exception):  # noqa: N818 - a signal, not an error
+    """Raised in a :meth:`Generations.writing` block that finds nothing left to write: the new generation is
+    dropped and the current one stays (no identical generation piles up behind each process that waited)."""
+
+
 def _lock(handle: IO[Any], exclusive: bool, blocking: bool = True) -> bool:
     if fcntl is None:
         return True
@@ -174,7 +179,11 @@ class Generations:
                     self._checkpoint(previous, generation)
                 else:
                     generation.state.mkdir()
-                yield generation
+                try:
+                    yield generation
+                except NothingToWrite:  # another process wrote it all while this one waited for the lock
+                    shutil.rmtree(generation.path, ignore_errors=True)
+                    return
                 atomic_write(
                     self.root / POINTER,
                     json.dumps({"format": FORMAT, "jobarch": __version__, "current": generation.path.name}, indent=1)

@@ -30,17 +30,18 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..core.errors import JobarchError, Location
-from ..core.files import atomic_write, content_stamp, read_bytes
+from ..core.files import content_stamp, read_bytes
 from ..core.files import digest as content_digest
 from ..core.namespaces import ONTOLOGY_IRI, PREFIX_IRIS
 from ..core.resources import ontology_path
+from ..core.state import DirectoryState
 from ..graph.canonical import match_blank_nodes, rename
 from ..graph.sources import file_format, graph_iri, oxigraph_syntax_error, parse_file
 from ..graph.terms import from_ox, to_ox, triple_from_ox
 from ..graph.triples import Triple, join_triple, split_line
 from ..reasoning.incremental import inferences_fresh, refresh_inferences
 from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values
-from .generations import Generation, Generations
+from .generations import Generation, Generations, NothingToWrite
 from .sources import ENTRIES, SHARED, Blobs, Content, Sources
 
 _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG}
@@ -50,29 +51,6 @@ KEEP_CHANGES = 16
 COMPACT_SHARE = 0.2  # compact the store after a write that changed more than this share of its triples
 BULK_BYTES = 32 * 1024 * 1024  # a Turtle or N-Triples file this large streams into the store (see _bulk_load)
 BULK_BATCH = 100_000  # quads per step of a streamed load
-
-
-class DirectoryState(State):
-    """State as small JSON files in a generation's state directory, replaced atomically, never edited in place."""
-
-    def __init__(self, directory: Path):
-        super().__init__()
-        self.directory = directory
-
-    def _path(self, name: str) -> Path:
-        return self.directory / f"{name}.json"
-
-    def get(self, name: str) -> Any:
-        try:
-            return json.loads(self._path(name).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-
-    def put(self, name: str, value: Any) -> None:
-        atomic_write(self._path(name), json.dumps(value, separators=(",", ":"), sort_keys=True))
-
-    def remove(self, name: str) -> None:
-        self._path(name).unlink(missing_ok=True)
 
 
 def stat_key(path: Path) -> list[int]:
@@ -179,6 +157,8 @@ class OxigraphStore(Store):
                         self._attach(generation, db)
                         self._writable = True
                         plan = self._plan(self.sources, wanted)  # another process may have synced while we waited
+                        if not plan and not stale_inferences:  # it did: the current generation is complete
+                            raise NothingToWrite
                         plan = self._rebuild_if_bulk(plan, wanted)
                         before = sum(int(e.get("triples", 0)) for e in self.sources.entries.values())
                         report = self._apply(plan, reason)

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,12 +37,14 @@ from ..core.files import content_stamp, digest
 from ..core.lexical import scan_sparql
 from ..core.namespaces import FILE_GRAPH_PREFIX, INFERRED_GRAPH_IRI, JA, ONTOLOGY_IRI, SOURCES_GRAPH_IRI
 from ..core.resources import bundled_query, ontology_path
+from ..core.state import DirectoryState
 from ..graph.architecture import load
 from ..graph.sources import graph_iri
 from ..graph.terms import from_ox
 from ..reasoning import infer_architecture
 from .base import Binding, QueryResult, Store, SyncReport, inject_values
 
+FINGERPRINT_FRESH = 0.5  # seconds the server's fingerprint is trusted before it is asked again
 IDLE_CONNECTIONS = 8  # connections kept open to a server (a server's pages ask from a few threads at once)
 UNION_FLAGS = (
     "Oxigraph: start it with --union-default-graph; Fuseki: set tdb2:unionDefaultGraph true on the dataset; "
@@ -60,6 +63,7 @@ class SparqlStore(Store):
         timeout: float = 60.0,
         load: bool = False,
         root: Path | None = None,
+        cache_dir: Path | None = None,
     ):
         super().__init__()
         self.loading = load
@@ -79,6 +83,11 @@ class SparqlStore(Store):
         self.server = ""  # the Server header of the last answer (Virtuoso takes graphs at another path)
         self.selector = f"sparql:{endpoint}"
         self.timeout = timeout
+        self._fingerprint: tuple[float, str | None] | None = None  # (when asked, the answer)
+        if cache_dir is not None:  # derived views (profile facts, the search index) kept per server, beside the
+            # cache (inside it, the embedded store would take it for someone else's directory)
+            cache = Path(cache_dir)
+            self.state = DirectoryState(cache.parent / f"{cache.name}.sparql-{digest(endpoint.encode('utf-8'))[:16]}")
 
     def _request(
         self, url: str, data: bytes | None, headers: dict, method: str = "POST", timeout: float | None = None
@@ -166,9 +175,15 @@ class SparqlStore(Store):
         return self._request(self.endpoint + separator + encoded, None, {"Accept": accept}, "GET", timeout)
 
     def protocol(self) -> str:
-        """How this server takes queries, found once: a direct POST, else a form POST, else a GET (Virtuoso 7
-        never answers some direct POSTs; others refuse forms or long GETs)."""
+        """How this server takes queries, found once and kept beside the cache: a form POST (every server of the
+        SPARQL 1.1 Protocol takes one), else a direct POST, else a GET. A direct POST first cost every command
+        against Virtuoso 7, which never answers one, the probe's whole timeout."""
         if self._how is None:
+            known = self.state.get(PROTOCOL_STATE)
+            if isinstance(known, dict) and known.get("how") in WAYS:
+                self._how, self.server = known["how"], known.get("server", "")
+                self._graph_store_at(self.server)
+                return self._how
             problems = []
             for how in WAYS:
                 try:
@@ -176,12 +191,9 @@ class SparqlStore(Store):
                 except JobarchError as exc:
                     problems.append(f"{how}: {exc.message}")
                     continue
-                self._how = how
-                if self.server.startswith("Virtuoso"):
-                    # Virtuoso 7 answers a short direct POST but leaves longer ones unanswered: forms always work
-                    self._how = "form"
-                    if not self._graph_store_given:  # and it takes graphs at its own path
-                        self.graph_store = re.sub(r"/sparql/?$", "/sparql-graph-crud", self.endpoint)
+                self._how = "form" if self.server.startswith("Virtuoso") else how  # Virtuoso 7: forms, always
+                self._graph_store_at(self.server)
+                self.state.put(PROTOCOL_STATE, {"how": self._how, "server": self.server})
                 break
             else:
                 raise JobarchError(
@@ -189,6 +201,10 @@ class SparqlStore(Store):
                     hint="is the URL its query endpoint (Oxigraph /query, Fuseki /DATASET/sparql, Virtuoso /sparql)?",
                 )
         return self._how
+
+    def _graph_store_at(self, server: str) -> None:
+        if server.startswith("Virtuoso") and not self._graph_store_given:  # Virtuoso takes graphs at its own path
+            self.graph_store = re.sub(r"/sparql/?$", "/sparql-graph-crud", self.endpoint)
 
     def check_union(self) -> None:
         """Refuse a server that answers its default graph without the named graphs the files are loaded into:
@@ -260,15 +276,8 @@ class SparqlStore(Store):
         if held.get(ONTOLOGY_IRI) != digest(ontology):
             self.put_graph(ONTOLOGY_IRI, ontology)
         if changed or report.removed or held.get(ONTOLOGY_IRI) != digest(ontology):
-            sources = [(name, digest) for name, (_, digest) in sorted(wanted.items())]
-            sources.append((ONTOLOGY_IRI, digest(ontology)))
-            triples = [ox.Triple(ox.NamedNode(n), ox.NamedNode(DIGEST), ox.Literal(d)) for n, d in sources]
-            self._request(
-                f"{self.graph_store}?graph={urllib.parse.quote(SOURCES_GRAPH_IRI, safe='')}",
-                ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                {"Content-Type": "application/n-triples"},
-                method="PUT",
-            )
+            sources = {name: stamp for name, (_, stamp) in wanted.items()}
+            self._put_sources({**sources, ONTOLOGY_IRI: digest(ontology)})
         if reason:
             report.inference = infer_architecture(load(files), reason)
             self._put_inferences(report.inference.graph)
@@ -276,7 +285,35 @@ class SparqlStore(Store):
         return report
 
     def _put_inferences(self, graph: Graph) -> None:
-        self.put_graph(INFERRED_GRAPH_IRI, graph.serialize(format="turtle").encode("utf-8"))
+        body = graph.serialize(format="turtle").encode("utf-8")
+        self.put_graph(INFERRED_GRAPH_IRI, body)
+        self._put_sources({**self.loaded_digests(), INFERRED_GRAPH_IRI: digest(body)})
+
+    def _put_sources(self, sources: Mapping[str, str]) -> None:
+        """Record what each graph was loaded from (its digest): what ``load`` compares with, and the server's
+        fingerprint."""
+        triples = [ox.Triple(ox.NamedNode(n), ox.NamedNode(DIGEST), ox.Literal(d)) for n, d in sorted(sources.items())]
+        self._request(
+            f"{self.graph_store}?graph={urllib.parse.quote(SOURCES_GRAPH_IRI, safe='')}",
+            ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+            {"Content-Type": "application/n-triples"},
+            method="PUT",
+        )
+        self._fingerprint = None
+
+    fingerprint_exact = False  # data put on the server by other means than `jobarch load` does not change it
+
+    def fingerprint(self) -> str | None:
+        """The server's data as ``load`` left it: a digest of every graph's recorded file digest (None when no
+        jobarch ``load`` filled it: then nothing derived is kept). Asked again after FINGERPRINT_FRESH seconds,
+        so that a load by another process is seen that soon by every replica."""
+        now = time.monotonic()
+        if self._fingerprint is not None and now - self._fingerprint[0] < FINGERPRINT_FRESH:
+            return self._fingerprint[1]
+        held = self.loaded_digests()
+        value = digest(json.dumps([self.endpoint, sorted(held.items())]).encode("utf-8")) if held else None
+        self._fingerprint = (now, value)
+        return value
 
     # ------------------------------------------------------------------ querying
     def query(self, sparql: str, bindings: Mapping[str, Binding] | None = None) -> QueryResult:
@@ -289,7 +326,8 @@ class SparqlStore(Store):
         return _answer(body, kind, graph, ask=forms == {"ASK"})
 
 
-WAYS = ("direct", "form", "get")
+WAYS = ("form", "direct", "get")
+PROTOCOL_STATE = "protocol"  # state: how the server takes queries, and its Server header
 PROBE_TIMEOUT = 10.0  # seconds a way of asking is given on first use
 RESULTS = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
 GRAPHS = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
@@ -375,6 +413,11 @@ _BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 def open_sparql(
-    argument: str, graph_store: str | None = None, load: bool = False, root: Path | None = None, **_options: object
+    argument: str,
+    graph_store: str | None = None,
+    load: bool = False,
+    root: Path | None = None,
+    cache_dir: Path | None = None,
+    **_options: object,
 ) -> SparqlStore:
-    return SparqlStore(argument, graph_store, load=load, root=root)
+    return SparqlStore(argument, graph_store, load=load, root=root, cache_dir=cache_dir)

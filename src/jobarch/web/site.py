@@ -102,9 +102,9 @@ class Site:
 
     def _version(self) -> object:
         fingerprint = self.store.fingerprint()
-        if fingerprint is not None:
+        if fingerprint is not None and self.store.fingerprint_exact:
             return fingerprint
-        return ("read at", time.monotonic())
+        return ("read at", time.monotonic(), fingerprint)
 
     def _held(self, name: str) -> tuple[bool, Any]:
         """Whether a view is held for the data as it is now, and the view held."""
@@ -112,8 +112,9 @@ class Site:
         if held is None:
             return False, None
         version, value = held
-        if isinstance(version, tuple):  # no fingerprint: fresh for a while
-            return time.monotonic() - version[1] < self.settings.refresh_after, value
+        if isinstance(version, tuple):  # no exact fingerprint: fresh for a while, unless it says the data changed
+            young = time.monotonic() - version[1] < self.settings.refresh_after
+            return young and (version[2] is None or version[2] == self.store.fingerprint()), value
         return version == self.store.fingerprint(), value
 
     def soon(self, name: str, compute: Callable[[], T], wait: float) -> tuple[bool, T | None]:

@@ -71,7 +71,7 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping | None = None, b
     plan = make_plan(found, mapping)
     own = own_export_base(found)
     if base == DEFAULT_BASE:  # each classification its own namespace (and SSSOM mapping set), the same every time
-        labels = sorted(found.graph.objects(found.scheme, SKOS.prefLabel), key=str) if found.scheme else []
+        labels = sorted(found.values(found.scheme, SKOS.prefLabel), key=str) if found.scheme else []
         base = own or f"{DEFAULT_BASE}{slug(str(labels[0]) if labels else path.stem)}/"
     written = _Writer(found, plan, base, own).write(out_dir)
     report = report_path(out_dir, path)
@@ -110,7 +110,7 @@ class _Writer:
 
     def write(self, out_dir: Path) -> list[Path]:
         found, plan, b, g = self.found, self.plan, self.b, self.g
-        scheme_labels = list(found.graph.objects(found.scheme, SKOS.prefLabel)) if found.scheme is not None else []
+        scheme_labels = list(found.values(found.scheme, SKOS.prefLabel)) if found.scheme is not None else []
         self.arch = b.scheme(g, scheme_labels or [Literal(f"Imported from {found.path.name}", lang="en")])
         self.scheme_labels = scheme_labels
         b.track(g, plan.track)
@@ -147,12 +147,11 @@ class _Writer:
     def _sources(self, profile: URIRef, concept: Node) -> None:
         """Where the profile comes from: the sources a jobarch export names (``dct:source``), else the
         classification itself."""
-        source = self.found.graph
-        named = sorted(o for o in source.objects(concept, DCTERMS.source) if isinstance(o, URIRef))
+        named = sorted(o for o in self.found.values(concept, DCTERMS.source) if isinstance(o, URIRef))
         for item in named:
             self.g.add((profile, PROV.wasDerivedFrom, item))
             for p in (RDF.type, DCTERMS.title):
-                for value in source.objects(item, p):
+                for value in self.found.values(item, p):
                     self.g.add((item, p, value))
         if not named:
             self.g.add((profile, PROV.wasDerivedFrom, self._origin()))
@@ -210,25 +209,25 @@ class _Writer:
             self.used_labels.add(key_)
             g.add((node, SKOS.prefLabel, value))
         pref = set(g.objects(node, SKOS.prefLabel))
-        demoted = [v for v in found.graph.objects(concept, SKOS.prefLabel) if v not in found.labels[concept]]
+        demoted = [v for v in found.values(concept, SKOS.prefLabel) if v not in found.labels[concept]]
         for p, values in (
-            (SKOS.altLabel, [*found.graph.objects(concept, SKOS.altLabel), *demoted]),
-            (SKOS.hiddenLabel, list(found.graph.objects(concept, SKOS.hiddenLabel))),
+            (SKOS.altLabel, [*found.values(concept, SKOS.altLabel), *demoted]),
+            (SKOS.hiddenLabel, list(found.values(concept, SKOS.hiddenLabel))),
         ):
             for alias in values:
                 if alias not in pref:
                     g.add((node, p, alias))
         for p in (SKOS.definition, SKOS.scopeNote, SKOS.note):
-            for note in found.graph.objects(concept, p):
+            for note in found.values(concept, p):
                 g.add((node, p, note))
         own_code = str(g.value(node, JA.code))
         for code in found.codes(concept):  # the source's codes verbatim, but the one jobarch's code repeats
             if str(code) != own_code:
                 g.add((node, SKOS.notation, code))
         for match in MATCHES:  # links the source states (a re-import of jobarch's own export keeps them)
-            for target in found.graph.objects(concept, match):
+            for target in found.values(concept, match):
                 g.add((node, match, target))
-        for mapping in found.graph.objects(concept, JA.classificationMapping):  # a re-import keeps its mappings
+        for mapping in found.values(concept, JA.classificationMapping):  # a re-import keeps its mappings
             self._copy_mapping(node, mapping)
         if concept != node:
             g.add((node, SKOS.exactMatch, concept))
@@ -285,7 +284,7 @@ class _Writer:
                 g.add((profile, SKOS.exactMatch, concept))
             else:
                 self._describe(profile, key, partial(_level_words, level))
-            own_mappings = any(found.graph.objects(concept, JA.classificationMapping))
+            own_mappings = any(found.values(concept, JA.classificationMapping))
             if isinstance(concept, URIRef) and concept != profile and not own_mappings:
                 b.mapping(
                     g,
@@ -307,10 +306,10 @@ class _Writer:
         shallow = set(self.plan.shallow)
         for c in sorted((c for c in found.concepts if self.depth[c] in self.plan.folded and c not in shallow), key=str):
             into = self.nodes[self.ancestor(c, self.plan.folded[self.depth[c]])]
-            for value in {*found.labels[c], *found.graph.objects(c, SKOS.prefLabel)}:
+            for value in {*found.labels[c], *found.values(c, SKOS.prefLabel)}:
                 if (into, SKOS.prefLabel, value) not in g:
                     g.add((into, SKOS.altLabel, value))
-            for value in found.graph.objects(c, SKOS.definition):
+            for value in found.values(c, SKOS.definition):
                 g.add((into, SKOS.note, value))
             for code in found.codes(c):  # its codes too: the node stands for it in the architecture
                 g.add((into, SKOS.notation, code))
@@ -329,7 +328,7 @@ class _Writer:
             ):
                 g.add(triple)
             own = URIRef(f"{self.own}level/{level}") if self.own else None
-            names = list(self.found.graph.objects(own, SKOS.prefLabel)) if own is not None else []
+            names = list(self.found.values(own, SKOS.prefLabel)) if own is not None else []
             for name in names or [level_name(level, language) for language in self.found.languages or [None]]:
                 g.add((node, SKOS.prefLabel, name))  # its own names, else named in every language of the labels
             letters = _letters(level)

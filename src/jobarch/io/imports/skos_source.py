@@ -108,22 +108,31 @@ class Classification:
     language: str | None  # the language most preferred labels are in (English first among equals)
     languages: list[str | None]  # every language of the preferred labels
     repairs: Repairs
+    _about: dict | None = field(default=None, repr=False)  # subject -> predicate -> objects (see values())
 
     def code(self, concept: Node) -> str:
         """The code a concept is known by: its notation or ``code_from`` value (of several, the one its IRI ends
         with, as in jobarch's own export, else the first in order), or its IRI's local name."""
         local = str(concept).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-        values = sorted(str(v) for v in self.graph.objects(concept, self.code_from) if isinstance(v, Literal))
+        values = sorted(str(v) for v in self.values(concept, self.code_from) if isinstance(v, Literal))
         if not values:
             return local
         return next((v for v in values if re.sub(r"[^A-Za-z0-9.]", "", v) == local), values[0])
 
     def codes(self, concept: Node) -> list[Literal]:
         """Every code the source gives a concept, verbatim (its IRI's local name when it gives none)."""
-        found = sorted(
-            {Literal(str(v)) for p in {SKOS.notation, self.code_from} for v in self.graph.objects(concept, p)}
-        )
+        found = sorted({Literal(str(v)) for p in {SKOS.notation, self.code_from} for v in self.values(concept, p)})
         return found or [Literal(self.code(concept))]
+
+    def values(self, node: Node | None, predicate: URIRef) -> list:
+        """What the source says of ``node`` with ``predicate``: read from one index of the whole source, built on
+        first use (an rdflib lookup per concept and property cost seconds at 10,000 concepts)."""
+        if self._about is None:
+            self._about = defaultdict(lambda: defaultdict(list))
+            for s, p, o in self.graph:
+                self._about[s][p].append(o)
+        found = self._about.get(node)
+        return list(found.get(predicate, ())) if found is not None else []
 
     @property
     def children(self) -> set:
@@ -235,7 +244,7 @@ def _repair_labels(found: Classification) -> None:
     """One preferred label per language for every concept, from the source, else from its code (marked)."""
     source, repairs = found.graph, found.repairs
     languages = Counter(
-        o.language for c in found.concepts for o in source.objects(c, SKOS.prefLabel) if isinstance(o, Literal)
+        o.language for c in found.concepts for o in found.values(c, SKOS.prefLabel) if isinstance(o, Literal)
     )
     ranked = sorted(languages.items(), key=lambda item: (-item[1], item[0] != "en", item[0] or ""))
     found.language = ranked[0][0] if ranked else None
@@ -243,7 +252,7 @@ def _repair_labels(found: Classification) -> None:
     tag, (_, unlabelled, undefined) = words(found.language)
     for concept in sorted(found.concepts, key=str):
         own = sorted(
-            (v for v in source.objects(concept, SKOS.prefLabel) if isinstance(v, Literal)),
+            (v for v in found.values(concept, SKOS.prefLabel) if isinstance(v, Literal)),
             key=lambda v: (v.language or "", str(v)),
         )
         kept: dict[str | None, Literal] = {}
