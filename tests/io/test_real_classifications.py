@@ -55,6 +55,7 @@ def test_a_national_classification_keeps_its_codes_and_its_language(runner, tmp_
     sssom = runner.invoke(main, ["export", "sssom", "--data", str(tmp_path / "out")])
     rows = [line.split("\t") for line in sssom.output.splitlines() if line.startswith("japrofile:")]
     assert len(rows) == 8 and all(row[2] == "skos:exactMatch" for row in rows)  # one per occupation
+    assert {row[4] for row in rows} == {"semapv:UnspecifiedMatching"}  # made by the import, curated by no one
     assert '#  scheme: "https://example.org/national/"' in sssom.output
     schema = json.loads(runner.invoke(main, ["export", "schema", "--data", str(tmp_path / "out")]).output)
     categories = [c for o in schema["@graph"] for c in o.get("occupationalCategory", [])]

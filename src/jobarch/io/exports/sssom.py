@@ -53,9 +53,9 @@ def export(store: Store, mapping_set_id: str | None = None) -> str:
                 continue
             scheme = (m.scheme.rsplit("#", 1)[-1] if "#" in m.scheme else "scheme").lower()
             predicate = SSSOM_PREDICATES.get(m.relation, "skos:closeMatch")
-            justification = (
-                "semapv:ManualMappingCuration" if m.source not in ("", "synth") else "semapv:UnspecifiedMatching"
-            )
+            # a mapping jobarch's own tools made (synth, an import's link to its source) was curated by no one
+            made_by_jobarch = m.source in ("", "synth") or m.source.startswith("jobarch ")
+            justification = "semapv:UnspecifiedMatching" if made_by_jobarch else "semapv:ManualMappingCuration"
             lines.append(
                 [subject, r.title, predicate, curies.of(m.concept, scheme), justification, m.confidence, m.source]
             )
