@@ -7,7 +7,10 @@ limit stops. Reported: status counts (503s are the server saying it is full,
 by design), latency percentiles per kind, and the peak RSS of the server and
 its query workers.
 
-    python benchmarks/bench_serve.py --profiles 5000 --requests 2000 --concurrency 20
+    python benchmarks/bench_serve.py --profiles 5000 --requests 2000 --concurrency 20 [--sparql]
+
+With ``--sparql`` the same load then runs over a real Oxigraph server as the store (``jobarch serve --store
+sparql:URL``), loaded with ``jobarch load``, in the same run.
 """
 
 from __future__ import annotations
@@ -87,9 +90,29 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--query-timeout", type=float, default=5.0)
+    parser.add_argument(
+        "--sparql",
+        action="store_true",
+        help="then the same load over a real Oxigraph server (loaded with jobarch load) as the store, in this run",
+    )
     args = parser.parse_args()
-
     data = synthetic(args.profiles)
+    serve_and_load(args, data, [], "embedded store (the cache)")
+    if args.sparql:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from tests.conftest import oxigraph_serving
+
+        with oxigraph_serving(Path(tempfile.mkdtemp(prefix="jobarch-bench-server-"))) as url:
+            selector = f"sparql:{url}/query"
+            env = {**os.environ, "JOBARCH_CACHE_DIR": tempfile.mkdtemp(prefix="jobarch-bench-load-")}
+            load = [sys.executable, "-m", "jobarch", "load", "--store", selector, "--data", str(data)]
+            subprocess.run(load, env=env, check=True, capture_output=True)
+            serve_and_load(args, data, ["--store", selector], f"{selector} (Oxigraph server)")
+
+
+def serve_and_load(args: argparse.Namespace, data: Path, store: list[str], label: str) -> None:
+    """Start `jobarch serve` over ``data`` (with ``store`` options), time the pages alone and under load."""
+    print(f"\n## {label}", flush=True)
     env = {**os.environ, "JOBARCH_CACHE_DIR": tempfile.mkdtemp(prefix="jobarch-bench-cache-")}
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -97,7 +120,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "jobarch", "serve", "--port", str(port), "--data", str(data)]
+        [sys.executable, "-m", "jobarch", "serve", "--port", str(port), "--data", str(data), *store]
         + ["--query-timeout", str(args.query_timeout)],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -129,6 +152,8 @@ def main() -> None:
             if roll < 0.83:
                 return "focus", "/foci/" + code.split(".")[1]
             if roll < 0.97:
+                return "sparql", "/sparql?" + urllib.parse.urlencode({"query": COUNT})
+            if store:  # over a shared server a runaway query would hold the server itself: counted instead
                 return "sparql", "/sparql?" + urllib.parse.urlencode({"query": COUNT})
             return "runaway", "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
 
