@@ -27,11 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine, synthetic, table
+from common import machine, oxigraph_loaded, synthetic, table
 
 MEMORY = ["--store", "memory"]
 BASELINES = {  # the same command the way it ran before: rdflib's memory store, or pyshacl for validation
@@ -199,7 +198,7 @@ def main() -> None:
         synthesize_classification(classification, concepts=2000, depths=5, seed=7)
         c = codes(root)
         rows = []
-        server = served(root, work, args.timeout) if args.sparql else contextlib.nullcontext(None)
+        server = oxigraph_loaded(root, work) if args.sparql else contextlib.nullcontext(None)
         with server as selector:
             rows += command_rows(args, size, root, work, c, classification, selector)
         if not args.only or any(name.startswith(("fmt", "diff")) for name in args.only):
@@ -209,20 +208,6 @@ def main() -> None:
         print(flush=True)
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def served(root: Path, work: Path, timeout: float) -> Iterator[str]:
-    """A real Oxigraph server (the tests' helper) loaded with the architecture by `jobarch load`; its selector."""
-    sys.path.insert(0, str(Path(__file__).parents[1]))
-    from tests.conftest import oxigraph_serving
-
-    with oxigraph_serving(work / "server") as url:
-        selector = f"sparql:{url}/query"
-        env = {**os.environ, "JOBARCH_CACHE_DIR": str(work / "cache" / "load")}
-        seconds, _, status = run(["load", "--store", selector, "--data", str(root)], env, timeout)
-        print(f"  loaded into {selector} in {fmt_time(seconds, timeout)} s (exit {status})", flush=True)
-        yield selector
 
 
 def command_rows(args, size, root, work, c, classification, selector) -> list[tuple[str, ...]]:

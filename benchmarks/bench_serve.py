@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import synthetic
+from common import oxigraph_loaded, synthetic
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 COUNT = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://w3id.org/jobarch#JobProfile> }"
@@ -99,14 +99,7 @@ def main() -> None:
     data = synthetic(args.profiles)
     serve_and_load(args, data, [], "embedded store (the cache)")
     if args.sparql:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from tests.conftest import oxigraph_serving
-
-        with oxigraph_serving(Path(tempfile.mkdtemp(prefix="jobarch-bench-server-"))) as url:
-            selector = f"sparql:{url}/query"
-            env = {**os.environ, "JOBARCH_CACHE_DIR": tempfile.mkdtemp(prefix="jobarch-bench-load-")}
-            load = [sys.executable, "-m", "jobarch", "load", "--store", selector, "--data", str(data)]
-            subprocess.run(load, env=env, check=True, capture_output=True)
+        with oxigraph_loaded(data, Path(tempfile.mkdtemp(prefix="jobarch-bench-server-"))) as selector:
             serve_and_load(args, data, ["--store", selector], f"{selector} (Oxigraph server)")
 
 

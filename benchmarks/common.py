@@ -9,9 +9,12 @@ from __future__ import annotations
 import gc
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,3 +75,20 @@ def table(rows: list[tuple], headers: tuple) -> str:
         return "| " + " | ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)) + " |"
 
     return "\n".join([line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
+
+
+@contextmanager
+def oxigraph_loaded(data: Path, work: Path) -> Iterator[str]:
+    """A real Oxigraph server (the tests' helper starts it) loaded with ``data`` by `jobarch load` as a user
+    would; yields its store selector. The load's seconds are printed."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.conftest import oxigraph_serving
+
+    with oxigraph_serving(work / "server") as url:
+        selector = f"sparql:{url}/query"
+        env = {**os.environ, "JOBARCH_CACHE_DIR": str(work / "load-cache")}
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "jobarch", "load", "--store", selector, "--data", str(data)]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        print(f"  loaded into {selector} in {time.perf_counter() - started:.2f} s", flush=True)
+        yield selector

@@ -59,7 +59,7 @@ from .graph.serialize import serialize_graph as serialize_graph
 from .io.imports.skos_plan import SkosMapping as SkosMapping
 from .query.workers import ClientGoneError as ClientGoneError
 from .query.workers import WorkersBusyError as WorkersBusyError
-from .store import QueryResult, Store, SyncReport, inferences_store, open_store, scratch_store
+from .store import QueryResult, Store, SyncReport, inferences_store, open_store, scratch_store, server_state_dirs
 from .store import closing_stores as closing_stores
 
 
@@ -573,8 +573,7 @@ def cache_clear(data: Sequence[str | Path] = (), everything: bool = False) -> li
     from .store.generations import Generations
 
     directory = _cache_dir(data)
-    # what commands derived from SPARQL servers is kept beside the cache, in <cache>.sparql-<endpoint digest>
-    servers = sorted(directory.parent.glob(f"{'*' if everything else directory.name}.sparql-*"))
+    servers = server_state_dirs(directory, everything)  # what commands derived from SPARQL servers
     for state in servers:
         shutil.rmtree(state, ignore_errors=True)
     if not everything:

@@ -177,7 +177,8 @@ def diff_sides(old: Side, new: Side, others: _Others | None = None) -> list[Subj
     changed = [
         n for n in names if n not in old.files or n not in new.files or digest(old.content(n)) != digest(new.content(n))
     ]
-    total = _FileDelta.sum(_file_deltas([(n, old.files.get(n), new.files.get(n)) for n in changed]))
+    size = sum(side.size(n) for side in (old, new) for n in changed if n in side.files)
+    total = _FileDelta.sum(_file_deltas([(n, old.files.get(n), new.files.get(n)) for n in changed], size))
     if not total.removed and not total.added:
         return []
     names_of = _Names(total.named)
@@ -253,10 +254,10 @@ class _FileDelta:
 PARALLEL_BYTES = 4 * 1024 * 1024
 
 
-def _file_deltas(work: list[tuple[str, Path | bytes | None, Path | bytes | None]]) -> Iterable[_FileDelta]:
-    """Each changed file's delta. A blank node belongs to one file (its label means nothing outside it), so a
-    file is coloured alone, and many files are compared in parallel, one process per core."""
-    size = sum(len(f) if isinstance(f, bytes) else f.stat().st_size for _, *files in work for f in files if f)
+def _file_deltas(work: list[tuple[str, Path | bytes | None, Path | bytes | None]], size: int) -> Iterable[_FileDelta]:
+    """Each changed file's delta (``size``: the bytes of both versions). A blank node belongs to one file (its
+    label means nothing outside it), so a file is coloured alone, and many files are compared in parallel, one
+    process per core."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if cores < 2 or size < PARALLEL_BYTES or len(work) < 2:
         return map(_FileDelta.between, work)

@@ -21,7 +21,18 @@ from typing import Any
 from ..core.config import CACHE_SELECTOR as CACHE
 from ..core.errors import JobarchError
 from ..graph.triples import Triple
-from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values, save_state, saved_state
+from .base import (
+    Binding,
+    QueryResult,
+    State,
+    Store,
+    SyncReport,
+    Values,
+    inject_values,
+    save_state,
+    saved_state,
+    server_state_dirs,
+)
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,7 @@ __all__ = [
     "inject_values",
     "open_store",
     "save_state",
+    "server_state_dirs",
     "saved_state",
     "scratch_store",
     "register",

@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Identifier, Node
 
 from ..core.errors import JobarchError
+from ..core.files import digest as content_digest
 from ..core.lexical import COMMENT, IRI, LONG_STRING, SHORT_STRING
 from ..core.state import State
 from ..graph.triples import Triple
@@ -160,6 +161,21 @@ class Store(ABC):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+#: What a store keeps for one SPARQL server is beside the cache (inside it, the embedded store would take it for
+#: someone else's directory): ``<cache>.sparql-<digest of the endpoint>``.
+SERVER_STATE = ".sparql-"
+
+
+def server_state_dir(cache_dir: Path, endpoint: str) -> Path:
+    """Where derived state of the server at ``endpoint`` is kept for the architecture cached in ``cache_dir``."""
+    return cache_dir.parent / f"{cache_dir.name}{SERVER_STATE}{content_digest(endpoint.encode('utf-8'))[:16]}"
+
+
+def server_state_dirs(cache_dir: Path, everything: bool = False) -> list[Path]:
+    """The servers' state kept beside this cache (``everything``: beside every cache in its directory)."""
+    return sorted(cache_dir.parent.glob(f"{'*' if everything else cache_dir.name}{SERVER_STATE}*"))
 
 
 def saved_state(store: Store, name: str, version: int) -> tuple[str | None, dict | None]:

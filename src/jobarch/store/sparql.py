@@ -42,7 +42,7 @@ from ..graph.architecture import load
 from ..graph.sources import graph_iri
 from ..graph.terms import from_ox
 from ..reasoning import infer_architecture
-from .base import Binding, QueryResult, Store, SyncReport, inject_values
+from .base import Binding, QueryResult, Store, SyncReport, inject_values, server_state_dir
 
 FINGERPRINT_FRESH = 0.5  # seconds the server's fingerprint is trusted before it is asked again
 IDLE_CONNECTIONS = 8  # connections kept open to a server (a server's pages ask from a few threads at once)
@@ -84,10 +84,8 @@ class SparqlStore(Store):
         self.selector = f"sparql:{endpoint}"
         self.timeout = timeout
         self._fingerprint: tuple[float, str | None] | None = None  # (when asked, the answer)
-        if cache_dir is not None:  # derived views (profile facts, the search index) kept per server, beside the
-            # cache (inside it, the embedded store would take it for someone else's directory)
-            cache = Path(cache_dir)
-            self.state = DirectoryState(cache.parent / f"{cache.name}.sparql-{digest(endpoint.encode('utf-8'))[:16]}")
+        if cache_dir is not None:  # derived views (profile facts, the search index) kept per server
+            self.state = DirectoryState(server_state_dir(Path(cache_dir), endpoint))
 
     def _request(
         self, url: str, data: bytes | None, headers: dict, method: str = "POST", timeout: float | None = None

@@ -155,6 +155,8 @@ def profile_records(store: Store) -> list[ProfileRecord]:
         if not (f.code and f.function_code and family_code and focus_code and f.level_code):
             continue  # not placed: validation reports what is missing
         status = values.one(iri, STATUS)
+        definition = values.one(iri, DEFINITION)
+        inherited_from = next((n for n in (f.focus, f.family, f.function) if values.one(n, DEFINITION)), "")
         for s in f.skills - skills.keys():
             scheme = values.one(s, IN_SCHEME)
             skill = Skill(
@@ -174,7 +176,7 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                 iri=iri,
                 code=f.code,
                 title=values.one(iri, PREF_LABEL),
-                definition=values.one(iri, DEFINITION),
+                definition=definition,
                 status=values.one(status, LABEL) if status else "",
                 function_code=f.function_code,
                 function=values.one(f.function, PREF_LABEL),
@@ -188,9 +190,7 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                 grade=values.one(f.level, GRADE) or _grade(f.grade),
                 min_years=values.one(f.level, MIN_YEARS),
                 max_years=values.one(f.level, MAX_YEARS),
-                inherited_definition=next(
-                    (d for d in (values.one(n, DEFINITION) for n in (f.focus, f.family, f.function)) if d), ""
-                ),
+                inherited_definition=values.one(inherited_from, DEFINITION),
                 aliases=values.all(iri, ALT_LABEL),
                 hidden_labels=values.all(iri, HIDDEN_LABEL),
                 responsibilities=[t for _, t in sorted(set(responsibilities[iri]))],
@@ -206,16 +206,9 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                 mappings=_mappings(values, iri),
                 scheme=values.one(iri, IN_SCHEME),
                 modified=values.one(iri, MODIFIED) or values.one(values.one(iri, IN_SCHEME), MODIFIED),
-                languages={
+                languages={  # of the title, and of the definition a page shows (its own, else inherited)
                     "title": values.language(iri, PREF_LABEL),
-                    "definition": next(
-                        (
-                            values.language(n, DEFINITION)
-                            for n in (iri, f.focus, f.family, f.function)
-                            if values.one(n, DEFINITION)
-                        ),
-                        "",
-                    ),
+                    "definition": values.language(iri if definition else inherited_from, DEFINITION),
                 },
                 tagged_aliases=values.tagged(iri, ALT_LABEL),
             )

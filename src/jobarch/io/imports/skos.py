@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -71,7 +71,7 @@ def import_skos(path: Path, out_dir: Path, mapping: SkosMapping | None = None, b
     plan = make_plan(found, mapping)
     own = own_export_base(found)
     if base == DEFAULT_BASE:  # each classification its own namespace (and SSSOM mapping set), the same every time
-        labels = sorted(found.values(found.scheme, SKOS.prefLabel), key=str) if found.scheme else []
+        labels = sorted(found.scheme_labels, key=str)
         base = own or f"{DEFAULT_BASE}{slug(str(labels[0]) if labels else path.stem)}/"
     written = _Writer(found, plan, base, own).write(out_dir)
     report = report_path(out_dir, path)
@@ -110,9 +110,7 @@ class _Writer:
 
     def write(self, out_dir: Path) -> list[Path]:
         found, plan, b, g = self.found, self.plan, self.b, self.g
-        scheme_labels = list(found.values(found.scheme, SKOS.prefLabel)) if found.scheme is not None else []
-        self.arch = b.scheme(g, scheme_labels or [Literal(f"Imported from {found.path.name}", lang="en")])
-        self.scheme_labels = scheme_labels
+        self.arch = b.scheme(g, found.scheme_labels or [Literal(f"Imported from {found.path.name}", lang="en")])
         b.track(g, plan.track)
         self._stand_ins()
         kinds = (
@@ -130,17 +128,19 @@ class _Writer:
         header = [f"# Imported from the SKOS classification {found.path.name}."]
         return b.write(out_dir, {slug(found.path.stem): header})
 
+    @cached_property
     def _origin(self) -> URIRef:
         """The classification as the profiles' source (made when the first profile without one needs it)."""
-        label = self.scheme_labels[0] if self.scheme_labels else None
+        label = self.found.scheme_labels[0] if self.found.scheme_labels else None
         title = f"Imported classification: {label}" if label else f"Classification imported from {self.found.path.name}"
         return self.b.source(self.g, title, JA.IndustryReferenceSource, local="classification")
 
+    @cached_property
     def _classification(self) -> URIRef:
         """The source's scheme, for the profiles' mappings (made when the first mapping needs it)."""
         scheme = URIRef(self.b.base + "classification")
         self.g.add((scheme, RDF.type, JA.ClassificationScheme))
-        for value in self.scheme_labels or [Literal(f"Classification of {self.found.path.name}", lang="en")]:
+        for value in self.found.scheme_labels or [Literal(f"Classification of {self.found.path.name}", lang="en")]:
             self.g.add((scheme, RDFS.label, value))
         return scheme
 
@@ -154,16 +154,14 @@ class _Writer:
                 for value in self.found.values(item, p):
                     self.g.add((item, p, value))
         if not named:
-            self.g.add((profile, PROV.wasDerivedFrom, self._origin()))
+            self.g.add((profile, PROV.wasDerivedFrom, self._origin))
 
     def _stand_ins(self) -> None:
         """Each occupation with nothing below it, above the profiles' depth, gets a stand-in at every mapped
         depth below its own, so that it becomes a focus with a profile like the others."""
-        plan = self.plan
-        mapped = sorted({plan.function_depth, plan.family_depth, plan.focus_depth, plan.profile_depth})
-        for leaf in plan.shallow:
+        for leaf in self.plan.shallow:
             above = leaf
-            for at in (m for m in mapped if m > self.depth[leaf]):
+            for at in (m for m in self.plan.mapped_depths if m > self.depth[leaf]):
                 stand_in = _StandIn(leaf, at)
                 self.depth[stand_in], self.parent[stand_in] = at, above
                 above = stand_in
@@ -290,7 +288,7 @@ class _Writer:
                     g,
                     profile,
                     1,
-                    (self._classification(), ""),
+                    (self._classification, ""),
                     found.code(concept),
                     MAPPING_SOURCE,
                     concept=concept,

@@ -66,6 +66,11 @@ class ImportPlan:
     def profile_depth(self) -> int:
         return self.focus_depth if self.level_from == "none" else self.focus_depth + 1
 
+    @property
+    def mapped_depths(self) -> list[int]:
+        """The depths that become a function, family, focus or profile (ascending)."""
+        return sorted({self.function_depth, self.family_depth, self.focus_depth, self.profile_depth})
+
     def role(self, depth: int) -> str:
         roles = {self.function_depth: "function", self.family_depth: "family", self.focus_depth: "focus"}
         if self.level_from != "none":
@@ -145,10 +150,9 @@ def make_plan(found: Classification, asked: SkosMapping) -> ImportPlan:
             f"no concepts at depth {plan.profile_depth} to become profiles",
             hint="choose a deeper --depths, or --level-from none (one profile per focus)",
         )
-    mapped = sorted({function, family, focus, plan.profile_depth})
     for d in counts:
-        if d not in mapped and d > function:
-            plan.folded[d] = max(m for m in mapped if m < d)
+        if d not in plan.mapped_depths and d > function:
+            plan.folded[d] = max(m for m in plan.mapped_depths if m < d)
     has_children = found.children
     plan.shallow = sorted(
         (c for c, d in depth.items() if function <= d < plan.profile_depth and c not in has_children), key=str

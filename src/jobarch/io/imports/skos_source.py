@@ -135,6 +135,10 @@ class Classification:
         return list(found.get(predicate, ())) if found is not None else []
 
     @property
+    def scheme_labels(self) -> list:
+        return self.values(self.scheme, SKOS.prefLabel) if self.scheme is not None else []
+
+    @property
     def children(self) -> set:
         return set(self.parent.values())
 
