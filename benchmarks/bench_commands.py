@@ -8,7 +8,8 @@ cache): first on an empty cache directory (cold: what the first command after
 a clone costs), then again (warm). Beside it, in the same run, the same
 command the way it ran before (``--store memory``: rdflib, every file parsed
 each time; ``validate --engine pyshacl``) up to ``--memory-max`` profiles, on
-a few representative commands (they take minutes each at 10,000 profiles). Peak RSS is each child's own
+a few representative commands (they take minutes each at 10,000 profiles), and with ``--before SRC`` every
+command as an earlier jobarch ran it (cold / warm, its own cache). Peak RSS is each child's own
 (``wait4``). Targets (issue: every command at real size): at 10,000 profiles
 warm read commands <= 1 s, exports <= 10 s, the first command after a clone
 <= 10 s; at 50,000, warm reads <= 2 s and <= 2 GiB for any command. With ``--sparql``, the read commands,
@@ -180,7 +181,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600.0, help="stop a command after this many seconds")
     parser.add_argument("--only", nargs="*", help="run only these commands (names as in the table)")
     parser.add_argument(
-        "--before", default="", help="an earlier jobarch's src directory, run beside the curator's rows"
+        "--before", default="", help="an earlier jobarch's src directory, run beside every command (cold / warm)"
     )
     parser.add_argument(
         "--sparql",
@@ -223,11 +224,18 @@ def command_rows(args, size, root, work, c, classification, selector) -> list[tu
         shutil.rmtree(work / "imported", ignore_errors=True)
         warm, warm_rss, warm_exit = run(argv, env, args.timeout)
         memory = ""
+        if args.before:  # the same command from an earlier jobarch, cold and warm, on a cache of its own
+            earlier = {**env, "JOBARCH_CACHE_DIR": str(cache) + "-before", "PYTHONPATH": args.before}
+            shutil.rmtree(work / "imported", ignore_errors=True)
+            first, _, _ = run(argv, earlier, args.timeout)
+            shutil.rmtree(work / "imported", ignore_errors=True)
+            again, _, _ = run(argv, earlier, args.timeout)
+            memory = f"before: {fmt_time(first, args.timeout)} / {fmt_time(again, args.timeout)}"
+            shutil.rmtree(str(cache) + "-before", ignore_errors=True)
         if size <= args.memory_max and name in BASELINES:
             seconds, _, _ = run([*argv, *BASELINES[name]], env, args.timeout)
-            memory = fmt_time(seconds, args.timeout)
-            if seconds and warm:
-                memory += f" ({seconds / warm:.0f}x)"
+            baseline = fmt_time(seconds, args.timeout) + (f" ({seconds / warm:.0f}x)" if seconds and warm else "")
+            memory = f"{memory}; {baseline}" if memory else baseline
         if selector and (name in READS or name.startswith(("query ", "export "))):
             remote = {**env, "JOBARCH_CACHE_DIR": str(cache) + "-sparql"}
             # the embedded runs wrote the export with another cache's ledger of written files: --force replaces it

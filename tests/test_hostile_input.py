@@ -307,7 +307,8 @@ def hostile(curated) -> Path:
     text = path.read_text(encoding="utf-8")
     text = text.replace('"Production Supervision (Upstream Processing)"@en', f'"{HOSTILE_FOCUS}"@en', 1)
     text = text.replace('"Production Supervision (Upstream Processing) — M2"@en', f'"{HOSTILE_TITLE}"@en', 1)
-    text = text.replace('ja:text "Manages skilled upstream', f'ja:text "{HOSTILE_DUTY} Manages skilled upstream', 1)
+    assert text.count('"Manages skilled upstream') == 1  # the reference profile's first responsibility (English)
+    text = text.replace('"Manages skilled upstream', f'"{HOSTILE_DUTY} Manages skilled upstream', 1)
     path.write_text(text, encoding="utf-8")
     return curated
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Identifier
 
+from .core import languages
 from .core.config import CACHE_SELECTOR, Settings, resolve
 from .core.errors import JobarchError, Location, closest
 from .core.namespaces import JA
@@ -128,11 +129,12 @@ def query(
     timeout: float | None = 60.0,
     source: str | None = None,
 ) -> QueryResult:
-    """Run a named query (typed, bound parameters) or an analyst's own query text, read-only, stopped after
-    ``timeout`` seconds. A long-lived caller runs analysts' queries on :func:`query_workers` instead."""
+    """Run a named query (typed, bound parameters; each text in the reader's languages where it has several) or
+    an analyst's own query text (every row), read-only, stopped after ``timeout`` seconds. A long-lived caller
+    runs analysts' queries on :func:`query_workers` instead."""
     if name is not None:
         named = find_query(name)
-        return run_query(
+        result = run_query(
             store,
             named.text,
             bind_params(named, params or {}),
@@ -140,6 +142,7 @@ def query(
             timeout=timeout,
             source=str(named.path),
         )
+        return result.in_reader_languages()  # a bundled query's texts in the reader's languages; one's own: as is
     if params:
         raise JobarchError("--param works with named queries only", hint="write the value into your own query")
     return run_query(
@@ -281,7 +284,10 @@ def validate_architecture(
 
 
 def _open(config: Settings, **options: Any) -> Store:
-    """The store the settings select, with what every backend may need to know."""
+    """The store the settings select, with what every backend may need to know (and jobarch.toml's ``lang``
+    as the languages texts are read in when the command asked for none)."""
+    if config.lang:
+        languages.configure(config.lang)
     return open_store(
         config.store, graph_store=config.graph_store, cache_dir=config.cache_dir, root=config.root, **options
     )

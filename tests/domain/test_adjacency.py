@@ -42,7 +42,7 @@ def architectures(draw, max_profiles: int = 40):
                         Coordinates(
                             f"F{fn}.F{fn}{fam}{foc}.{code}",
                             None,
-                            code,
+                            ((code, ""),),
                             f"fn{fn}",
                             f"fam{fn}.{fam}",
                             f"focus{fn}.{fam}.{foc}",

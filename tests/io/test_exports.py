@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -155,7 +156,9 @@ def test_schema_json_ld_expands_the_same_with_rdflib_and_pyld(runner):
     assert occupation["@type"] == "Occupation" and len(occupation["skills"]) == 15
     assert occupation["occupationalCategory"][0]["codeValue"] == "51-1011"
     assert occupation["experienceRequirements"]["monthsOfExperience"] == 60
-    assert len(occupation["responsibilities"]) == 5
+    by_language = Counter(r["@language"] for r in occupation["responsibilities"])
+    assert by_language == {"en": 5, "de": 5}  # every language kept, each tagged
+    assert {n["@language"] for n in occupation["name"]} == {"en", "de"}
     assert all(o.get("description") for o in doc["@graph"] if o.get("@type") == "Occupation")
     rdflib_graph = Graph().parse(data=json.dumps(doc), format="json-ld")
     nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})

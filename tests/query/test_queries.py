@@ -418,7 +418,7 @@ def test_output_formats(runner):
 
 def test_usual_prefixes_need_no_declaration(store):
     result = api.query(
-        store, text="SELECT (COUNT(?p) AS ?n) WHERE { ?p a ja:JobProfile ; skos:prefLabel ?t }", timeout=None
+        store, text="SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ja:JobProfile ; skos:prefLabel ?t }", timeout=None
     )
     assert str(result.rows[0][0]) == "71"
     own = "PREFIX ja: <https://example.org/not-jobarch#> SELECT (COUNT(?p) AS ?n) WHERE { ?p a ja:JobProfile }"

@@ -393,3 +393,37 @@ def test_a_profile_on_a_phone_shows_the_next_level_and_adjacent_roles_whole(brow
         assert top["next"] < top["adjacent"] < top["family"] < top["responsibilities"]
     finally:
         browser.set_window_size(1280, 1600)
+
+
+def test_journey_a_german_reader_switches_language_and_the_pages_stay_accessible(browser, base_url):
+    """The switcher is a link: one click, the page again in German (interface and texts), remembered on the next
+    page; the German pages pass axe at both widths like the English ones."""
+    from pathlib import Path
+
+    import axe_playwright_python
+
+    script = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    browser.set_script_timeout(60)
+    try:
+        browser.get(f"{base_url}/profiles/{REFERENCE_CODE}")
+        browser.find_element(*_by('nav.languages a[hreflang="de"]')).click()
+        _wait_for_url(browser, f"/profiles/{REFERENCE_CODE}")
+        assert browser.find_element(*_by("html")).get_attribute("lang") == "de"
+        assert browser.find_element(*_by("h1")).text.endswith("Produktionsleitung (Upstream-Prozess) — M2")
+        fallback = browser.find_element(*_by("abbr.fallback"))
+        assert fallback.text == "EN" and "angezeigt auf Englisch" in fallback.get_attribute("title")
+        browser.get(base_url + "/levels")  # remembered
+        assert browser.find_element(*_by("h1")).text == "Stufen"
+        found = {}
+        for width in (1366, 390):
+            browser.set_window_size(width, 1600)
+            for path in ("/", f"/profiles/{REFERENCE_CODE}", "/levels/M2", "/search?q=leitung", "/foci/MANUFACT13A2"):
+                browser.get(base_url + path)
+                browser.execute_script(script)
+                violations = browser.execute_async_script(RUN_AXE)
+                if violations:
+                    found[(width, path)] = violations
+        assert not found, found
+    finally:
+        browser.set_window_size(1280, 1600)
+        browser.delete_all_cookies()  # the other journeys read English

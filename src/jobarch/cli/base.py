@@ -24,8 +24,10 @@ class JobarchGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from .. import api
+        from ..core import languages
 
         ctx.with_resource(api.closing_stores())  # an open Oxigraph store locks its directory until closed
+        ctx.with_resource(languages.command_scope())  # --lang and jobarch.toml's lang end with the command
         # A command builds and drops millions of small objects (terms, rows) and keeps few cycles: collecting the
         # youngest generation every 700 allocations would cost a fifth of an export's time.
         gc.set_threshold(100_000, 50, 100)
@@ -69,9 +71,32 @@ def store_option() -> Callable:
     return click.option("--store", "store", metavar="SELECTOR", default=None, help=store_help())
 
 
+def _read_in(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    from ..core import languages
+
+    if value:
+        try:
+            languages.activate(languages.parse(value))
+        except JobarchError as exc:
+            raise click.BadParameter(f"{exc.message} ({exc.hint})") from None
+
+
+def lang_option() -> Callable:
+    """--lang: the languages a command reads texts in, the first preferred (core/languages)."""
+    return click.option(
+        "--lang",
+        metavar="LANG[,FALLBACK...]",
+        envvar="JOBARCH_LANG",
+        expose_value=False,
+        callback=_read_in,
+        help="Show labels, definitions and other texts in these languages, the first preferred, e.g. de,en "
+        "(default: jobarch.toml's lang, else English; a text missing in them is shown in another). [env: JOBARCH_LANG]",
+    )
+
+
 def data_options(func: Callable) -> Callable:
-    """--data and --store, shared by every command that reads the architecture."""
-    return data_option()(store_option()(func))
+    """--data, --store and --lang, shared by every command that reads the architecture."""
+    return data_option()(store_option()(lang_option()(func)))
 
 
 def output_option(help: str, required: bool = False, file_okay: bool = True, dir_okay: bool = False) -> Callable:

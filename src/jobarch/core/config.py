@@ -41,6 +41,7 @@ class Settings:
     config_file: Path | None = None
     graph_store: str | None = None
     cache_dir: Path | None = None
+    lang: str | None = None  # the languages texts are read in when a reader asks for none (core/languages)
 
     @property
     def root(self) -> Path:
@@ -91,6 +92,7 @@ KEYS: dict[str, tuple[type, ...]] = {
     "graph_store": (str,),
     "max_bytes": (int, str),
     "adjacency": (dict,),
+    "lang": (str,),
 }
 ADJACENCY_KEYS = ("taxonomy_weight", "level_weight", "skill_weight", "cross_track_penalty")
 
@@ -145,6 +147,13 @@ def _check_config(path: Path, config: dict) -> None:
             raise refuse(
                 f"jobarch.max_bytes must be a positive size, not {settings['max_bytes']!r}", hint='e.g. "512M"'
             ) from None
+    if "lang" in settings:
+        from .languages import parse
+
+        try:
+            parse(settings["lang"])
+        except JobarchError as exc:
+            raise refuse(f"jobarch.lang: {exc.message}", hint='e.g. lang = "de,en"') from None
     for key, value in settings.get("adjacency", {}).items():
         if key not in ADJACENCY_KEYS:
             hint = did_you_mean(key, list(ADJACENCY_KEYS)) or "settings: " + ", ".join(ADJACENCY_KEYS)
@@ -177,6 +186,7 @@ def resolve(data: Sequence[str | Path] = (), store: str | None = None, start: Pa
         config_path,
         config.get("graph_store"),
         cache_dir(config_path, paths),
+        config.get("lang"),
     )
 
 

@@ -35,6 +35,7 @@ from urllib.parse import quote
 
 from rdflib import RDF, XSD, URIRef
 
+from ..core import languages
 from ..core.errors import JobarchError, did_you_mean
 from ..core.namespaces import ADJACENCY_PREFIX, JA
 from ..core.outputs import write_output
@@ -105,7 +106,7 @@ class Coordinates:
 
     code: str
     iri: URIRef | None
-    title: str
+    titles: tuple[tuple[str, str], ...]  # (title, language): see ProfileFacts
     function: str
     family: str
     focus: str
@@ -115,6 +116,11 @@ class Coordinates:
     skills: frozenset = frozenset()
     requirements: tuple = ()  # each skill with its depth (domain.skills.Requirement)
 
+    @property
+    def title(self) -> str:
+        """The title in the reader's language (core/languages)."""
+        return languages.choose(self.titles)
+
 
 def coordinates(store: Store) -> list[Coordinates]:
     """The coordinates of every profile that has a whole taxonomy path and a graded level on a track."""
@@ -122,7 +128,7 @@ def coordinates(store: Store) -> list[Coordinates]:
         Coordinates(
             f.code,
             URIRef(f.iri),
-            f.title,
+            f.titles,
             f.function,
             f.family,
             f.focus,
@@ -176,6 +182,7 @@ class AdjacencyIndex:
     _scopes: dict[tuple, list[str]] = field(default_factory=dict, repr=False)
     _levels: list[tuple[str, float]] = field(default_factory=list, repr=False)  # every (track, grade) in use
     _bucket_lists: dict[tuple[str, float], list] = field(default_factory=dict, repr=False)
+    _titles: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict, repr=False)  # by reader's languages
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -267,10 +274,14 @@ class AdjacencyIndex:
         )
         return Distance(total, taxonomy, level, self.model.band(total).label, skills)
 
-    @cached_property
+    @property
     def titles(self) -> dict[str, str]:
-        """Each profile's title by code: what a person may name a profile by."""
-        return {code: c.title for code, c in self.profiles.items()}
+        """Each profile's title by code, in the reader's languages: what a person may name a profile by."""
+        chain = languages.current()
+        titles = self._titles.get(chain)
+        if titles is None:
+            titles = self._titles[chain] = {code: c.title for code, c in self.profiles.items()}
+        return titles
 
     def get(self, code: str) -> Coordinates:
         if code not in self.profiles:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from ..core.i18n import N_
 from .adjacency import AdjacencyIndex, Distance
 from .profile import Profile
 
@@ -31,38 +32,38 @@ class Comparison:
         """One (aspect, values per profile) row per line of the comparison."""
         ps = self.profiles
         rows: list[tuple[str, list[str]]] = [
-            ("Code", [p.code for p in ps]),
-            ("Title", [p.page_title for p in ps]),
-            ("Taxonomy", [f"{p.function.label} › {p.family.label} › {p.focus.label}" for p in ps]),
+            (N_("Code"), [p.code for p in ps]),
+            (N_("Title"), [p.page_title for p in ps]),
+            (N_("Taxonomy"), [f"{p.function.label} › {p.family.label} › {p.focus.label}" for p in ps]),
             (
-                "Level",
+                N_("Level"),
                 [f"{p.level.code} — {p.level.label} ({p.level.track_label}, grade {_num(p.level.grade)})" for p in ps],
             ),
         ]
         labels = [label for label, _ in ps[0].level.attributes]
         for label in labels:
             rows.append((label, [dict(p.level.attributes).get(label, "") for p in ps]))
-        rows.append(("Typical experience", [f"{p.level.experience} yrs" if p.level.experience else "" for p in ps]))
+        rows.append((N_("Typical experience"), [f"{p.level.experience} yrs" if p.level.experience else "" for p in ps]))
         for dimension in ps[0].rubric_dimensions:
             rows.append((f"Rubric: {dimension}", [_own_rubric(p, dimension) for p in ps]))
-        rows.append(("Responsibilities", ["\n".join(f"• {r}" for r in p.own_responsibilities) for p in ps]))
+        rows.append((N_("Responsibilities"), ["\n".join(f"• {r}" for r in p.own_responsibilities) for p in ps]))
         skill_sets = [{s.label for s in p.skills} for p in ps]
         shared = set.intersection(*skill_sets)
-        rows.append(("Skills in all", [", ".join(sorted(shared))] * len(ps)))
+        rows.append((N_("Skills in all"), [", ".join(sorted(shared))] * len(ps)))
         if len(ps) == 3:  # a skill two of three need is neither shared by all nor anyone's own
-            rows.append(("Skills in two of three", _two_of_three(ps, skill_sets)))
+            rows.append((N_("Skills in two of three"), _two_of_three(ps, skill_sets)))
         rows.append(
             (
-                "Skills only here",
+                N_("Skills only here"),
                 [
                     ", ".join(sorted(s - set().union(*(o for j, o in enumerate(skill_sets) if j != i))))
                     for i, s in enumerate(skill_sets)
                 ],
             )
         )
-        rows.append(("Skills at another depth", _depths(ps, shared)))
-        rows.append(("Sources", [str(len(p.sources)) for p in ps]))
-        rows.append(("Quality", [_quality(p) for p in ps]))
+        rows.append((N_("Skills at another depth"), _depths(ps, shared)))
+        rows.append((N_("Sources"), [str(len(p.sources)) for p in ps]))
+        rows.append((N_("Quality"), [_quality(p) for p in ps]))
         rows.append(
             (
                 "Distance from " + ps[0].code,

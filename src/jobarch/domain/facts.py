@@ -20,12 +20,13 @@ from typing import Any
 
 from rdflib import URIRef
 
+from ..core import languages
 from ..query import internal
 from ..store import Store, save_state, saved_state
 from .skills import Requirement, read_requirements
 
 STATE = "profile-facts"
-VERSION = 4  # 4: rows keyed by COLUMNS
+VERSION = 5  # 4: rows keyed by COLUMNS; 5: titles in every language
 PARTIAL_LIMIT = 0.3  # above this share of profiles touched, reading everything again is cheaper
 
 
@@ -35,7 +36,7 @@ class ProfileFacts:
 
     iri: str
     code: str = ""
-    title: str = ""
+    titles: tuple[tuple[str, str], ...] = ()  # (title, language) in every language the profile has one
     focus: str = ""
     family: str = ""
     function: str = ""
@@ -51,6 +52,11 @@ class ProfileFacts:
     mappings: int = 0
     scheme: str = ""
     requirements: tuple[Requirement, ...] = ()  # each skill with its depth (see domain/skills)
+
+    @property
+    def title(self) -> str:
+        """The title in the reader's language (core/languages)."""
+        return languages.choose(self.titles)
 
     @cached_property
     def skills(self) -> frozenset[str]:
@@ -93,12 +99,13 @@ def read_facts(store: Store, profiles: list[URIRef] | None = None) -> dict[str, 
     def each(query: str, **bindings: Any) -> list[tuple[str | None, ...]]:
         return store.values(internal(query), **bindings).rows
 
-    for iri, code, title, focus, level, scheme in each("facts_profiles", **bound):
+    for iri, code, title, language, focus, level, scheme in each("facts_profiles", **bound):
         if not iri:
             continue
-        row = rows.setdefault(iri, {"iri": iri})
+        row = rows.setdefault(iri, {"iri": iri, "titles": set()})
         _first(row, "code", code)
-        _first(row, "title", title)
+        if title:
+            row["titles"].add((title, language or ""))
         _first(row, "focus", focus)
         _first(row, "level", level)
         _first(row, "scheme", scheme)
@@ -143,7 +150,7 @@ def read_facts(store: Store, profiles: list[URIRef] | None = None) -> dict[str, 
         out[iri] = ProfileFacts(
             iri=iri,
             code=row.get("code", ""),
-            title=row.get("title", ""),
+            titles=tuple(sorted(row["titles"])),
             focus=row.get("focus", ""),
             family=family or "",
             function=function or "",
@@ -199,6 +206,8 @@ def _encode(facts: dict[str, ProfileFacts]) -> dict:
     number = {s: i for i, s in enumerate(skills)}
 
     def column(f: ProfileFacts, name: str) -> Any:
+        if name == "titles":
+            return [list(t) for t in f.titles]
         if name != "requirements":
             return getattr(f, name)
         return [
@@ -214,6 +223,7 @@ def _decode(saved: dict) -> dict[str, ProfileFacts]:
     out = {}
     for row in saved["rows"]:
         values = dict(zip(COLUMNS, row, strict=True))
+        values["titles"] = tuple((title, language) for title, language in values["titles"])
         values["requirements"] = tuple(
             Requirement(skills[i], e == 1, p, imp, own == 1, shared == 1)
             for i, e, p, imp, own, shared in values["requirements"]

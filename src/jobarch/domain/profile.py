@@ -14,6 +14,7 @@ from functools import cached_property
 from rdflib import Literal, URIRef
 
 from ..core.errors import JobarchError, did_you_mean
+from ..core.i18n import _
 from ..graph.terms import integer, iri, number, text
 from ..query import internal
 from ..store import Store
@@ -22,6 +23,7 @@ from .skills import (
     ProficiencyStep,
     Requirement,
     SkillChange,
+    kind_words,
     proficiency_scale,
     read_requirements,
     skill_changes,
@@ -188,9 +190,9 @@ class Profile:
         r = skill.requirement
         if r is None or (r.proficiency is None and r.essential):
             return ""
-        words = r.kind
+        words = kind_words(r)
         if r.proficiency is not None:
-            words += f" · proficiency {step_label(self.scale, r.proficiency)}"
+            words += " · " + _("proficiency %(step)s") % {"step": step_label(self.scale, r.proficiency)}
         up = self.level_above
         there = {n.skill: n.proficiency for n in self.requirements.get(up.profile_code, ())} if up else {}
         deeper = there.get(str(skill.iri))

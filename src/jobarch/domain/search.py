@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 
 import snowballstemmer
 
+from ..core import languages
+from ..core.i18n import N_
 from ..query import internal
 from ..store import Store, save_state, saved_state
 from .facts import profile_facts
 from .skills import skill_names
 
 STATE = "search-index"
-VERSION = 2  # 2: profile codes indexed
+VERSION = 3  # 2: profile codes indexed; 3: each text stemmed in its language, titles in every language
 
 #: How much a word found in each field counts; a profile's score is the sum over the query's words of the
 #: best field each was found in.
@@ -41,15 +43,15 @@ FIELD_WEIGHTS = {
     "description": 1.5,
     "responsibility": 1.0,
 }
-FIELD_NAMES = {
-    "code": "code",
-    "title": "title",
-    "alias": "alias",
-    "taxonomy": "focus, family or function",
-    "level": "level",
-    "skill": "skill",
-    "description": "description",
-    "responsibility": "responsibility",
+FIELD_NAMES = {  # what a page calls each field (translated where shown)
+    "code": N_("code"),
+    "title": N_("title"),
+    "alias": N_("alias"),
+    "taxonomy": N_("focus, family or function"),
+    "level": N_("level"),
+    "skill": N_("skill"),
+    "description": N_("description"),
+    "responsibility": N_("responsibility"),
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_PREFIX = 5  # a query word and an indexed stem match when one starts the other and the shorter is this long
@@ -108,58 +110,99 @@ def _facets(codes: list[str]) -> dict[str, dict[str, int]]:
     return {name: dict(sorted(values.items())) for name, values in facets.items()}
 
 
-class SearchIndex:
-    """Every profile's words by stem, with the best field each stem appears in."""
+#: The Snowball stemmer of each language a text may be tagged with (untagged text is read as English).
+STEMMERS = {
+    "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian", "nl": "dutch",
+    "pt": "portuguese", "sv": "swedish", "da": "danish", "no": "norwegian", "nb": "norwegian", "nn": "norwegian",
+    "fi": "finnish", "ru": "russian", "hu": "hungarian", "ro": "romanian", "tr": "turkish", "el": "greek",
+    "ca": "catalan", "lt": "lithuanian", "ga": "irish", "id": "indonesian", "ar": "arabic", "eu": "basque",
+}  # fmt: skip
+#: Languages that write compounds as one word: a query word also finds the compounds it ends
+#: ("leitung" finds "Produktionsleitung"), not only those it starts.
+COMPOUNDING = {"german", "dutch", "swedish", "danish", "norwegian", "finnish"}
 
-    def __init__(self, rows: list[tuple[str, str, str]]):
-        self._stemmer = snowballstemmer.stemmer("english")
-        self._stems_of: dict[str, str] = {}
-        self.titles: dict[str, str] = {}
+
+def stemmer_of(language: str | None) -> str:
+    """The Snowball stemmer for a text's language tag (English for untagged text and languages it lacks)."""
+    return STEMMERS.get((language or "en").lower().split("-")[0], "english")
+
+
+class SearchIndex:
+    """Every profile's words by stem, with the best field each stem appears in: each text stemmed in its own
+    language, and a query's words in every language the index holds."""
+
+    def __init__(self, rows: list[tuple[str, str, str, str]]):
+        self._stemmers: dict[str, snowballstemmer.stemmer] = {}
+        self._stems_of: dict[str, dict[str, str]] = defaultdict(dict)  # stemmer -> word -> stem
+        self._titles: dict[str, set[tuple[str, str]]] = defaultdict(set)  # code -> (title, language)
+        self._by_chain: dict[tuple[str, ...], dict[str, str]] = {}
         self.postings: dict[str, dict[str, str]] = defaultdict(dict)  # stem -> profile code -> best field
-        self.words: set[str] = set()
-        words_of: dict[str, list[str]] = {}  # the same text (a skill's name) recurs for thousands of profiles
-        for code, kind, value in rows:
-            if kind == "title" and (code not in self.titles or value < self.titles[code]):
-                self.titles[code] = value
-            words = words_of.get(value)
+        self._compounds: dict[str, str] = {}  # a word of a compounding language -> its stem
+        words_of: dict[
+            tuple[str, str], list[str]
+        ] = {}  # the same text (a skill's name) recurs for thousands of profiles
+        for code, kind, value, language in rows:
+            if kind == "title":
+                self._titles[code].add((value, language))
+            stemmer = stemmer_of(language)
+            words = words_of.get((stemmer, value))
             if words is None:
-                words = words_of[value] = sorted({self._stem(w) for w in self._words(value)})
+                words = words_of[stemmer, value] = sorted({self._stem(w, stemmer) for w in self._words(value)})
+                if stemmer in COMPOUNDING:
+                    self._compounds.update((w, self._stem(w, stemmer)) for w in self._words(value))
             weight = FIELD_WEIGHTS[kind]
             for stem in words:
                 best = self.postings[stem]
                 if weight > FIELD_WEIGHTS.get(best.get(code, ""), 0.0):
                     best[code] = kind
-        self.words = set(self._stems_of)
+        self._ready()
+
+    def _ready(self) -> None:
+        """What answering needs beside the postings: the known words, the sorted stems, the compounds reversed."""
+        self.words = {word for stems in self._stems_of.values() for word in stems}
         self._stems = sorted(self.postings)
+        self._ends = sorted(word[::-1] for word in self._compounds)
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Each profile's title by code, in the reader's languages (core/languages)."""
+        chain = languages.current()
+        titles = self._by_chain.get(chain)
+        if titles is None:
+            titles = self._by_chain[chain] = {code: languages.choose(found) for code, found in self._titles.items()}
+        return titles
 
     @classmethod
     def from_store(cls, store: Store) -> SearchIndex:
         rows = [
-            (c, k, v) for c, k, v in store.values(internal("search_documents")).rows if c and k in FIELD_WEIGHTS and v
+            (c, k, v, language or "")
+            for c, k, v, language in store.values(internal("search_documents")).rows
+            if c and k in FIELD_WEIGHTS and v
         ]
-        focus_skills: dict[str, list[str]] = {}
-        for focus, skill in store.values(internal("search_focus_skills")).rows:
+        focus_skills: dict[str, list[tuple[str, str]]] = {}
+        for focus, skill, language in store.values(internal("search_focus_skills")).rows:
             if focus and skill:
-                focus_skills.setdefault(focus, []).append(skill)
-        profiles = {code for code, _, _ in rows}
-        codes = [(code, "code", code) for code in profiles]  # a person searching for their own code finds it
+                focus_skills.setdefault(focus, []).append((skill, language or ""))
+        profiles = {code for code, _, _, _ in rows}
+        codes = [(code, "code", code, "") for code in profiles]  # a person searching for their own code finds it
         inherited = [  # a profile's code names its focus (FUNCTION.FOCUS.LEVEL)
-            (code, "skill", skill)
+            (code, "skill", skill, language)
             for code in profiles
             if code.count(".") == 2
-            for skill in focus_skills.get(code.split(".")[1], ())
+            for skill, language in focus_skills.get(code.split(".")[1], ())
         ]
         return cls(rows + codes + inherited)
 
     def to_state(self) -> dict:
         """The index as JSON-ready numbers and strings (codes and fields numbered, postings flat)."""
-        codes = sorted({c for found in self.postings.values() for c in found} | set(self.titles))
+        codes = sorted({c for found in self.postings.values() for c in found} | set(self._titles))
         number = {c: i for i, c in enumerate(codes)}
         kinds = list(FIELD_WEIGHTS)
         return {
             "codes": codes,
-            "titles": [self.titles.get(c, "") for c in codes],
+            "titles": [sorted(self._titles.get(c, ())) for c in codes],
             "stems": self._stems_of,
+            "compounds": self._compounds,
             "postings": {
                 stem: [x for code, kind in found.items() for x in (number[code], kinds.index(kind))]
                 for stem, found in self.postings.items()
@@ -170,36 +213,53 @@ class SearchIndex:
     def from_state(cls, saved: dict) -> SearchIndex:
         index = cls([])
         codes, kinds = saved["codes"], list(FIELD_WEIGHTS)
-        index.titles = {c: title for c, title in zip(codes, saved["titles"], strict=True) if title}
-        index._stems_of = dict(saved["stems"])
+        for code, titles in zip(codes, saved["titles"], strict=True):
+            if titles:
+                index._titles[code] = {(title, language) for title, language in titles}
+        index._stems_of = defaultdict(dict, {name: dict(stems) for name, stems in saved["stems"].items()})
+        index._compounds = dict(saved["compounds"])
         index.postings = defaultdict(dict)
         for stem, flat in saved["postings"].items():
             index.postings[stem] = {codes[flat[i]]: kinds[flat[i + 1]] for i in range(0, len(flat), 2)}
-        index.words = set(index._stems_of)
-        index._stems = sorted(index.postings)
+        index._ready()
         return index
 
     def _words(self, value: str) -> list[str]:
         return [w.lower() for w in _WORD.findall(value)]
 
-    def _stem(self, word: str) -> str:
-        stem = self._stems_of.get(word)
+    def _stem(self, word: str, stemmer: str) -> str:
+        stems = self._stems_of[stemmer]
+        stem = stems.get(word)
         if stem is None:  # the stemmer is pure Python: each distinct word is stemmed once
-            stem = self._stems_of[word] = self._stemmer.stemWord(word)
+            algorithm = self._stemmers.get(stemmer)
+            if algorithm is None:
+                algorithm = self._stemmers[stemmer] = snowballstemmer.stemmer(stemmer)
+            stem = stems[word] = algorithm.stemWord(word)
         return stem
 
     def _matching_stems(self, word: str) -> list[str]:
-        stem = self._stem(word)
-        found = [stem] if stem in self.postings else []
-        if len(stem) >= MIN_PREFIX:  # supervisor ~ supervis(ion): one starts the other
-            found += [s for s in self._prefixed(stem) if s != stem]
-            found += [stem[:n] for n in range(MIN_PREFIX, len(stem)) if stem[:n] in self.postings]
-        return found
+        """The indexed stems a query word finds: its stem in each language the index holds; in the reader's
+        languages also the stems it starts or that start it (supervisor ~ supervis(ion): another language's
+        stemmer would cut a typo to a stem that starts half the index); and the compounds it ends (leitung ~
+        Produktionsleitung)."""
+        found: list[str] = []
+        held = list(self._stems_of) or ["english"]
+        reader = {stemmer_of(tag) for tag in languages.current()} & set(held) or {"english"}
+        for stemmer in held:
+            stem = self._stem(word, stemmer)
+            found += [stem] if stem in self.postings else []
+            if len(stem) >= MIN_PREFIX and stemmer in reader:
+                found += [s for s in self._prefixed(self._stems, stem) if s != stem]
+                found += [stem[:n] for n in range(MIN_PREFIX, len(stem)) if stem[:n] in self.postings]
+        if len(word) >= MIN_PREFIX:
+            found += [self._compounds[w[::-1]] for w in self._prefixed(self._ends, word[::-1])]
+        return list(dict.fromkeys(found))
 
-    def _prefixed(self, prefix: str) -> list[str]:
-        start = bisect.bisect_left(self._stems, prefix)
+    @staticmethod
+    def _prefixed(stems: list[str], prefix: str) -> list[str]:
+        start = bisect.bisect_left(stems, prefix)
         out = []
-        for stem in self._stems[start:]:
+        for stem in stems[start:]:
             if not stem.startswith(prefix):
                 break
             out.append(stem)

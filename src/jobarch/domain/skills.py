@@ -21,6 +21,7 @@ from typing import NamedTuple
 from rdflib import URIRef
 
 from ..core.errors import JobarchError
+from ..core.i18n import _
 from ..core.namespaces import JA
 from ..query import internal
 from ..store import Store
@@ -127,7 +128,7 @@ def skill_names(store: Store, skills: Iterable[str] | None = None) -> dict[str, 
         if not bound["skill"]:
             return {}
     names: dict[str, str] = {}
-    for skill, label, _, _ in store.values(internal("skill_details"), **bound).rows:
+    for skill, label, _definition, _order in store.values(internal("skill_details"), **bound).rows:
         if skill and label and (skill not in names or label < names[skill]):
             names[skill] = label
     return names
@@ -144,7 +145,7 @@ class ProficiencyStep:
 def proficiency_scale(store: Store) -> list[ProficiencyStep]:
     """The architecture's proficiency steps, lowest first (empty when it declares none)."""
     steps = {}
-    for _, order, label, definition in store.values(internal("proficiency_scale")).rows:
+    for _step, order, label, definition in store.values(internal("proficiency_scale")).rows:
         value = _integer(order)
         if value is not None and value not in steps:
             steps[value] = ProficiencyStep(value, label or str(value), definition or "")
@@ -185,17 +186,27 @@ class SkillChange:
         """The change in plain words, for the terminal, the page and CSV cells."""
         before, after = self.before, self.after
         if before is None and after is not None:
-            depth = f" at {after.proficiency}" if after.proficiency is not None else ""
-            return f"{self.label} (new, {after.kind}{depth})"
+            if after.proficiency is not None:
+                return _("%(skill)s (new, %(kind)s at %(depth)s)") % {
+                    "skill": self.label,
+                    "kind": kind_words(after),
+                    "depth": after.proficiency,
+                }
+            return _("%(skill)s (new, %(kind)s)") % {"skill": self.label, "kind": kind_words(after)}
         if after is None:
-            return f"{self.label} (no longer needed)"
+            return _("%(skill)s (no longer needed)") % {"skill": self.label}
         assert before is not None
         parts = []
         if None not in (before.proficiency, after.proficiency) and before.proficiency != after.proficiency:
             parts.append(f"{_depth(before.proficiency)} → {_depth(after.proficiency)}")
         if before.essential != after.essential:
-            parts.append(f"{before.kind} → {after.kind}")
+            parts.append(f"{kind_words(before)} → {kind_words(after)}")
         return f"{self.label} {', '.join(parts)}"
+
+
+def kind_words(requirement: Requirement) -> str:
+    """Essential or optional, in the reader's language (``Requirement.kind`` stays English: exports write it)."""
+    return _("essential") if requirement.essential else _("optional")
 
 
 def _depth(value: int | None) -> str:
@@ -236,7 +247,11 @@ class Gap:
     def words(self) -> str:
         """``Cleanroom Discipline (to 3)`` for a skill to learn, ``GMP Compliance 3 → 4`` for one to deepen."""
         if self.have is None:
-            return self.label if self.need is None else f"{self.label} (to {self.need})"
+            return (
+                self.label
+                if self.need is None
+                else _("%(skill)s (to %(depth)s)") % {"skill": self.label, "depth": self.need}
+            )
         return f"{self.label} {self.have} → {self.need}"
 
 

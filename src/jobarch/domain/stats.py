@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from statistics import mean
 
+from ..core import languages
 from ..query import internal
 from ..store import Store
 from .facts import ProfileFacts, profile_facts
@@ -48,6 +49,40 @@ def architecture_stats(store: Store) -> dict:
         "aliasCoverage": round(sum(1 for f in facts if f.aliases) / total, 4) if total else None,
         "mappingCoverage": round(sum(1 for f in facts if f.mappings) / total, 4) if total else None,
         "rubricCompleteness": round(present / expected, 4) if expected else None,
+        "declaredLanguages": declared_languages(store),
+        "languages": language_coverage(store),
+    }
+
+
+UNTAGGED = "untagged"
+
+
+def declared_languages(store: Store) -> list[str]:
+    """The languages the architecture says it is written in (ja:language)."""
+    return sorted(language for (language,) in store.values(internal("declared_languages")).rows if language)
+
+
+def language_coverage(store: Store) -> dict[str, dict[str, dict[str, int]]]:
+    """For each language the texts are written in, declared, or the reader asked for: each kind of text (profile
+    titles, responsibilities, skill names ...) with how many have it in that language and how many lack it;
+    text without a language tag counts under "untagged"."""
+    have: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
+    for kind, _, found in store.values(internal("stats_languages")).rows:
+        if not kind:
+            continue
+        totals[kind] += 1
+        for language in set((found or "").split(" ")):
+            have[language.split("-")[0] or UNTAGGED][kind] += 1
+    wanted = set(have) | set(declared_languages(store)) | {languages.primary()}
+    if not totals:
+        return {}
+    return {
+        language: {
+            kind: {"present": have[language][kind], "missing": total - have[language][kind]}
+            for kind, total in sorted(totals.items())
+        }
+        for language in sorted(wanted, key=lambda language: (language == UNTAGGED, language))
     }
 
 

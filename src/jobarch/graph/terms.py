@@ -19,6 +19,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier, Node
 
 from ..core.errors import JobarchError
+from ..core.languages import Text
 from ..core.namespaces import SKOLEM_PREFIX
 from .triples import Triple
 
@@ -89,8 +90,11 @@ def to_binding(term: Node) -> dict[str, str]:
 
 
 def text(node: Node | None) -> str:
-    """The lexical form of a term, or '' for an unbound one."""
-    return "" if node is None else str(node)
+    """The lexical form of a term, or '' for an unbound one; a language-tagged literal's keeps its tag (Text)."""
+    if node is None:
+        return ""
+    language = getattr(node, "language", None)
+    return Text(str(node), language) if language else str(node)
 
 
 def number(node: Node | None) -> float | int | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..core.errors import JobarchError
 from ..core.text import markdown_text, table_cell, terminal_safe
 from ..domain.profile import Profile
+from .translations import install as install_translations
 
 PAGE_FORMATS = ("terminal", "markdown", "text")
 
@@ -37,6 +38,7 @@ def _environment(fmt: str) -> Environment:
         finalize=lambda value: clean(value) if isinstance(value, str) else value,
     )
     env.filters["cell"] = table_cell
+    install_translations(env, html=False)
     return env
 
 

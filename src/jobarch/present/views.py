@@ -67,7 +67,18 @@ def comparison_table(comparison: Comparison) -> Table:
 def stats_table(numbers: dict[str, Any]) -> Table:
     rows = []
     for key, value in numbers.items():
-        if isinstance(value, dict):
+        if key == "languages":  # one row per language: each kind of text, how many have it of how many
+            rows += [
+                [
+                    f"in {language}",
+                    ", ".join(f"{kind} {n['present']}/{n['present'] + n['missing']}" for kind, n in kinds.items()),
+                ]
+                for language, kinds in value.items()
+            ]
+            continue
+        if isinstance(value, list):
+            value = ", ".join(value) or "-"
+        elif isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
         elif isinstance(value, float):
             value = f"{value:.1%}"

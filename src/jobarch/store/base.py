@@ -44,6 +44,15 @@ class QueryResult:
     def dicts(self) -> list[dict[str, Node | None]]:
         return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
 
+    def in_reader_languages(self) -> QueryResult:
+        """The answer of one of jobarch's own queries with each text in the reader's languages where the data has
+        several (:func:`core.languages.prefer`): a title in two languages is one row, not two."""
+        from ..core.languages import prefer
+
+        if self.kind != "SELECT":
+            return self
+        return QueryResult(self.kind, self.vars, [tuple(row.values()) for row in prefer(self.dicts())])
+
 
 @dataclass
 class Values:
@@ -127,8 +136,12 @@ class Store(ABC):
         return False
 
     def select(self, sparql: str, **bindings: Binding) -> list[dict[str, Node | None]]:
-        """Run a SELECT with keyword bindings and return rows as dicts."""
-        return self.query(sparql, bindings).dicts()
+        """Run one of jobarch's own SELECTs with keyword bindings and return rows as dicts, each text in the
+        reader's language where it has several (:func:`core.languages.prefer`; a user's query goes through
+        :meth:`query` and gets every row)."""
+        from ..core.languages import prefer
+
+        return prefer(self.query(sparql, bindings).dicts())
 
     def architecture_triples(self) -> Iterator[tuple[str, str, str]]:
         """The triples of the architecture's files (not the ontology, not derived graphs), as N-Triples strings:

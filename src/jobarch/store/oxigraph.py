@@ -147,7 +147,7 @@ class OxigraphStore(Store):
         report = SyncReport(unchanged=list(plan.unchanged))
         if self.generations is None:
             if plan or stale_inferences:
-                plan = self._rebuild_if_bulk(plan, wanted)
+                plan = self._rebuild_if_needed(plan, wanted)
                 report = self._apply(plan, reason)
         elif plan or stale_inferences or self.generations.current() is None:
             try:
@@ -159,7 +159,7 @@ class OxigraphStore(Store):
                         plan = self._plan(self.sources, wanted)  # another process may have synced while we waited
                         if not plan and not stale_inferences:  # it did: the current generation is complete
                             raise NothingToWrite
-                        plan = self._rebuild_if_bulk(plan, wanted)
+                        plan = self._rebuild_if_needed(plan, wanted)
                         before = sum(int(e.get("triples", 0)) for e in self.sources.entries.values())
                         report = self._apply(plan, reason)
                         self._db.flush()
@@ -206,12 +206,20 @@ class OxigraphStore(Store):
         )
         return plan
 
-    def _rebuild_if_bulk(self, plan: Plan, wanted: dict[str, Path]) -> Plan:
+    def _rebuild_if_needed(self, plan: Plan, wanted: dict[str, Path]) -> Plan:
         """A streamed (bulk) file's triples are not counted against the other files', so no change can be applied
-        by difference once one is held or comes in: the store is then emptied and every file loaded afresh."""
+        by difference once one is held or comes in; and a store that holds triples but lost its record of whose
+        they are (a damaged state) would get every blank node twice. The store is then emptied and every file
+        loaded afresh."""
+        if not self.sources.entries:
+            held = next(iter(self._db.quads_for_pattern(None, None, None, None)), None) is not None
+            if not held:
+                return plan
+            self._db.clear()
+            return self._plan(self.sources, wanted)
         bulk_held = any(e.get("streamed") for e in self.sources.entries.values())
         bulk_coming = any(_is_bulk(path) for path, _, _ in plan.load.values())
-        if not (plan.load or plan.drop) or not (bulk_held or bulk_coming) or not self.sources.entries:
+        if not (plan.load or plan.drop) or not (bulk_held or bulk_coming):
             return plan
         self._db.clear()
         for name in (ENTRIES, SHARED, JOURNAL, CHANGES):

@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 from .. import api
 from . import browse, journeys
 from .guard import Guard
+from .language import ReaderLanguage, switch
 from .site import Limits, Site
 from .sparql import named_query_page, sparql_endpoint
 
@@ -97,6 +98,7 @@ def create_app(
         Route("/path", journeys.career_path),
         Route("/match", journeys.match),
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/language", switch),
         Route("/queries/{name}", named),
         Route("/profiles", lambda request: RedirectResponse("/")),
         Route("/favicon.ico", lambda request: RedirectResponse("/static/favicon.svg", 301)),
@@ -116,6 +118,7 @@ def create_app(
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts), www_redirect=False),
         Middleware(Guard),
+        Middleware(ReaderLanguage),
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
     handlers: dict[Any, Any] = {HTTPException: http_error}

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from .. import api
 from ..core.errors import JobarchError
+from ..core.i18n import _
 from ..core.namespaces import JA
 from .linked import iri_for_path, label_of, not_acceptable, page_of, rdf_response, resource_rows, wanted_type
 from .overview import ROW, WIDTH, icicle
@@ -65,7 +66,7 @@ def page(template: str, status: int = 200, **context) -> HTMLResponse:
 
 
 def not_found(message: str, hint: str = "", links: Sequence[tuple[str, str]] = ()) -> HTMLResponse:
-    return page("error.html.j2", 404, title="Not found", message=message, hint=hint, links=list(links))
+    return page("error.html.j2", 404, title=_("Not found"), message=message, hint=hint, links=list(links))
 
 
 def described(request: Request, type_: URIRef, code: str, html: Callable[[], Response]) -> Response:
@@ -97,7 +98,7 @@ def home(request: Request) -> HTMLResponse:
         foci = sum(len(fam["foci"]) for fn in taxonomy.values() for fam in fn["families"].values())
         return render(
             "home.html.j2",
-            title="Job architecture",
+            title=_("Job architecture"),
             functions=taxonomy,
             list_foci=foci <= HOME_FOCI,
             levels=api.query(site.store, "levels", timeout=None).dicts(),
@@ -164,7 +165,7 @@ def levels(request: Request) -> Response:
     site = site_of(request)
     if wanted_type(request) != "text/html":
         return resource(request)
-    return page("levels.html.j2", title="Levels", ladder=levels_of(site))
+    return page("levels.html.j2", title=_("Levels"), ladder=levels_of(site))
 
 
 def levels_of(site: Site) -> api.Ladder:
@@ -180,7 +181,7 @@ def ladder(request: Request) -> Response:
     if found is None:
         return not_found(f"No focus with code {code!r}.", "Browse the architecture from the home page.")
     head = rows[0]
-    title = f"Ladder: {head['focusLabel'] or code}"
+    title = _("Ladder: %(focus)s") % {"focus": head["focusLabel"] or code}
     return page("ladder.html.j2", title=title, code=code, head=head, ladder=found)
 
 
@@ -202,10 +203,12 @@ def level(request: Request) -> Response:
         if family:  # a count on the home page's glance: this family's profiles at the level
             rows = [r for r in rows if api.search_filters(family=family).keep(str(r["code"]))]
         pager = Pager.of(request, len(rows), LEVEL_PAGE, {"family": family}, "Pages of profiles at this level")
-        title = f"Level {code}" + (f" — {overview.level.label}" if overview.level.label else "")
+        title = _("Level %(level)s") % {"level": code} + (f" — {overview.level.label}" if overview.level.label else "")
+        if family:
+            title = _("%(level)s in %(family)s") % {"level": title, "family": family}
         return page(
             "level.html.j2",
-            title=title + (f" in {family}" if family else ""),
+            title=title,
             code=code,
             lv=overview,
             profiles=pager.slice(rows),
@@ -226,14 +229,14 @@ def profile(request: Request) -> Response:
         except JobarchError as exc:
             near = api.similar_profile_codes(site.store, code)
             links = [(f"/profiles/{quote(c, safe='')}", c) for c in near]
-            hint = "Did you mean one of these?" if near else ""
-            links.append((f"/search?q={quote(code)}", f"Search for “{code}”"))
+            hint = _("Did you mean one of these?") if near else ""
+            links.append((f"/search?q={quote(code)}", _("Search for “%(code)s”") % {"code": code}))
             return not_found(exc.message, hint, links)
         ready, index = site.adjacency_soon()
         if not ready:  # the server has just started: a page does not wait for it
-            neighbours, note = None, "Being computed: the server has just started; reload in a few seconds."
+            neighbours, note = None, _("Being computed: the server has just started; reload in a few seconds.")
         elif index is None:
-            neighbours, note = None, "Not computed: the adjacency model is missing."
+            neighbours, note = None, _("Not computed: the adjacency model is missing.")
         else:
             neighbours, note = api.page_neighbours(site.store, code, site.settings.adjacent, index=index)
         return page("profile.html.j2", title=found.page_title, p=found, adjacent=neighbours or [], adjacent_note=note)

@@ -10,7 +10,7 @@ script, load nothing from elsewhere and never frame the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,8 +40,11 @@ def allowed_hosts(bound: str, extra: Iterable[str] = ()) -> list[str]:
     return hosts
 
 
-class Guard:
-    """ASGI middleware: refuse cross-origin writes, add the security headers to every answer."""
+Headers = list[tuple[bytes, bytes]]
+
+
+class HttpMiddleware:
+    """An ASGI middleware that acts on HTTP requests only (the rest pass through), given their headers by name."""
 
     def __init__(self, app: Any):
         self.app = app
@@ -51,19 +54,36 @@ class Guard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        await self.handle(scope, headers, receive, send)
+
+    async def handle(self, scope: dict, headers: dict[str, str], receive: Any, send: Any) -> None:
+        raise NotImplementedError
+
+
+def rewriting_headers(send: Any, change: Callable[[Headers], Headers]) -> Callable[[dict], Awaitable[None]]:
+    """``send`` with the answer's headers passed through ``change`` first."""
+
+    async def wrapped(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": change(list(message.get("headers", [])))}
+        await send(message)
+
+    return wrapped
+
+
+class Guard(HttpMiddleware):
+    """Refuse cross-origin writes, add the security headers to every answer."""
+
+    async def handle(self, scope: dict, headers: dict[str, str], receive: Any, send: Any) -> None:
         if scope["method"] in _UNSAFE and _cross_origin(headers):
             await _refuse(send, 403, "cross-origin requests that send data are refused\n")
             return
 
-        async def with_headers(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.decode("latin-1").lower() for k, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [
-                    (k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k not in present
-                ]
-            await send(message)
+        def secure(out: Headers) -> Headers:
+            present = {k.decode("latin-1").lower() for k, _ in out}
+            return out + [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k not in present]
 
-        await self.app(scope, receive, with_headers)
+        await self.app(scope, receive, rewriting_headers(send, secure))
 
 
 def _cross_origin(headers: dict[str, str]) -> bool:

@@ -9,6 +9,7 @@ from starlette.responses import HTMLResponse
 
 from .. import api
 from ..core.errors import JobarchError
+from ..core.i18n import _
 from .browse import Pager, not_found, page, site_of
 from .site import Site
 
@@ -25,7 +26,7 @@ def compare(request: Request) -> HTMLResponse:
     named += [params.get(field, "").strip()[:200] for field in ("a", "b", "c") if params.get(field, "").strip()]
     only = params.get("only") == "differences"
     context: dict[str, Any] = {
-        "title": "Compare",
+        "title": _("Compare"),
         "codes": named,
         "only_differences": only,
         "comparison": None,
@@ -35,10 +36,10 @@ def compare(request: Request) -> HTMLResponse:
     if not named:
         return page("compare.html.j2", **context)
     if not 2 <= len(named) <= 3:
-        return page("compare.html.j2", 400, **context, message="Compare takes two or three profiles.")
+        return page("compare.html.j2", 400, **context, message=_("Compare takes two or three profiles."))
     index = site.adjacency()
     if index is None:
-        return page("error.html.j2", 400, title="Compare", message="The adjacency model is missing.", hint="")
+        return page("error.html.j2", 400, title=_("Compare"), message=_("The adjacency model is missing."), hint="")
     codes, choices = [], {}
     for i, text in enumerate(named):
         code, offered = choose(site, text)
@@ -47,13 +48,16 @@ def compare(request: Request) -> HTMLResponse:
             choices[i] = offered
     context["codes"] = codes
     if choices:
-        context.update(choices=choices, message="Some of these name no single profile: choose one below.")
+        context.update(choices=choices, message=_("Some of these name no single profile: choose one below."))
         return page("compare.html.j2", 404 if any(not c for c in choices.values()) else 200, **context)
     try:
         result = api.compare_profiles(site.store, index, codes)
     except JobarchError as exc:
         return not_found(exc.message, "Choose the profiles again on the compare page.", [("/compare", "Compare")])
-    return page("compare.html.j2", **{**context, "title": "Compare " + " · ".join(codes), "comparison": result})
+    return page(
+        "compare.html.j2",
+        **{**context, "title": _("Compare %(codes)s") % {"codes": " · ".join(codes)}, "comparison": result},
+    )
 
 
 def career_path(request: Request) -> HTMLResponse:
@@ -64,7 +68,7 @@ def career_path(request: Request) -> HTMLResponse:
     index = site.adjacency()
     bands = [b.label for b in index.model.bands] if index is not None else []
     context: dict[str, Any] = {
-        "title": "Career path",
+        "title": _("Career path"),
         "start": start,
         "goal": goal,
         "band": band,
@@ -97,7 +101,11 @@ def career_path(request: Request) -> HTMLResponse:
                 "goal": goal_code or goal,
             },
         )
-    context.update(start=start_code, goal=goal_code, title=f"Career path: {start_code} → {goal_code}")
+    context.update(
+        start=start_code,
+        goal=goal_code,
+        title=_("Career path: %(start)s → %(goal)s") % {"start": start_code, "goal": goal_code},
+    )
     try:
         steps = api.path(site.store, index, start_code, goal_code, band)
     except api.NoPathError as exc:
@@ -127,7 +135,8 @@ def search(request: Request) -> HTMLResponse:
     pager = Pager.of(request, total, SEARCH_PAGE, {"q": q, **chosen}, "Pages of results")
     return page(
         "search.html.j2",
-        title=(f"Search: {q}" if q else "Search") + (f" (page {pager.number})" if pager.number > 1 else ""),
+        title=(_("Search: %(words)s") % {"words": q} if q else _("Search"))
+        + (" " + _("(page %(number)s)") % {"number": pager.number} if pager.number > 1 else ""),
         q=q,
         hits=pager.slice(found.hits) if found is not None else [],
         total=total,
@@ -145,7 +154,7 @@ def match(request: Request) -> HTMLResponse:
     text = request.query_params.get("skills", "")[:4000]
     start = request.query_params.get("from", "").strip()[:200]
     context: dict[str, Any] = {
-        "title": "Match my skills",
+        "title": _("Match my skills"),
         "scale": site.scale(),
         "start": start,
         "pickers": site.pickers(),
@@ -196,4 +205,4 @@ def skill(request: Request) -> HTMLResponse:
     store = site_of(request).store
     name = request.query_params.get("name", "")
     rows = api.query(store, "profiles_needing_skill", params={"skill": name}, timeout=None).dicts() if name else []
-    return page("skill.html.j2", title=f"Skill: {name}", name=name, profiles=rows)
+    return page("skill.html.j2", title=_("Skill: %(skill)s") % {"skill": name}, name=name, profiles=rows)

@@ -11,6 +11,7 @@ the same view while it is computed wait for one computation.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections import defaultdict
@@ -22,10 +23,14 @@ from typing import Any, TypeVar
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from .. import api
+from ..core import languages
 from ..core.errors import JobarchError
+from ..present.translations import install as install_translations
 from .guard import LOOPBACK
+from .language import switcher
 
 T = TypeVar("T")
+EVERY_LANGUAGE = {"adjacency", "search"}  # views that hold every language's texts (see Site._key)
 
 
 @dataclass
@@ -67,7 +72,7 @@ class Site:
         self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._background: dict[str, threading.Thread] = {}
         if index is not None:
-            self._views["adjacency"] = (self._version(), index)
+            self._views[self._key("adjacency")] = (self._version(), index)
         self._inferences: api.QueryWorkers | None = None  # query workers over the files and their inferences
         self._inferred_store: api.Store | None = None
         self._inferring: threading.Thread | None = None
@@ -106,9 +111,14 @@ class Site:
             return fingerprint
         return ("read at", time.monotonic(), fingerprint)
 
+    def _key(self, name: str) -> str:
+        """Views hold the data's texts in the reader's languages: one per chain, except those that hold every
+        language (the adjacency and search indexes choose a title when asked)."""
+        return name if name in EVERY_LANGUAGE else f"{name}@{','.join(languages.current())}"
+
     def _held(self, name: str) -> tuple[bool, Any]:
         """Whether a view is held for the data as it is now, and the view held."""
-        held = self._views.get(name)
+        held = self._views.get(self._key(name))
         if held is None:
             return False, None
         version, value = held
@@ -124,10 +134,15 @@ class Site:
         if fresh:
             return True, value
         with self._locks["background"]:
-            worker = self._background.get(name)
+            worker = self._background.get(self._key(name))
             if worker is None or not worker.is_alive():
-                worker = threading.Thread(target=self.view, args=(name, compute), daemon=True, name=f"jobarch-{name}")
-                self._background[name] = worker
+                worker = threading.Thread(
+                    target=contextvars.copy_context().run,  # in the reader's languages
+                    args=(self.view, name, compute),
+                    daemon=True,
+                    name=f"jobarch-{name}",
+                )
+                self._background[self._key(name)] = worker
                 worker.start()
         worker.join(wait)
         fresh, value = self._held(name)
@@ -138,12 +153,12 @@ class Site:
         fresh, value = self._held(name)
         if fresh:
             return value
-        with self._locks[name]:
+        with self._locks[self._key(name)]:
             fresh, value = self._held(name)
             if not fresh:
                 version = self._version()
                 value = compute()
-                self._views[name] = (version, value)
+                self._views[self._key(name)] = (version, value)
             return value
 
     # ------------------------------------------------------------------ the views
@@ -185,13 +200,16 @@ class Site:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("jobarch.web", "templates"),
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html", "j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_translations(environment, html=True)
+    environment.globals["language_switcher"] = switcher
+    return environment
 
 
 def render(template: str, **context: Any) -> str:

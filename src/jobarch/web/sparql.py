@@ -20,6 +20,7 @@ from rdflib import URIRef
 
 from .. import api
 from ..core.errors import JobarchError, QueryLimitError
+from ..core.i18n import _
 from .protocol import RESULT_TYPES, negotiate, serialize_result
 
 MAX_QUERY_BYTES = 100_000
@@ -126,7 +127,7 @@ def sparql_endpoint(
                 raise HTTPException(400, "updates are refused: this endpoint is read-only")
             return _one_query(request.query_params.getlist("query"), request.query_params)
         body = await _bounded_body(request)
-        ctype, _, params = request.headers.get("content-type", "").partition(";")
+        ctype, _sep, params = request.headers.get("content-type", "").partition(";")
         ctype = ctype.strip().lower()
         charset = next((p.split("=", 1)[1].strip().strip('"').lower() for p in params.split(";") if "=" in p), "utf-8")
         if ctype in ("application/sparql-query", "application/x-www-form-urlencoded"):
@@ -184,10 +185,11 @@ def named_query_page(
         try:
             named = api.named_query(request.path_params["name"])
         except JobarchError as exc:
-            return render("error.html.j2", 404, title="No such query", message=exc.message, hint=exc.hint or "")
+            return render("error.html.j2", 404, title=_("No such query"), message=exc.message, hint=exc.hint or "")
         given = {p.name: request.query_params.get(p.name, "").strip()[:200] for p in named.params}
         values = {name: value for name, value in given.items() if value}
-        context: dict[str, Any] = {"title": f"Query: {named.name}", "named": named, "values": values}
+        title = _("Query: %(name)s") % {"name": named.name}
+        context: dict[str, Any] = {"title": title, "named": named, "values": values}
         if any(p.required and p.name not in values for p in named.params):
             return render("query.html.j2", 200, **context)
         try:
@@ -202,6 +204,7 @@ def named_query_page(
             return render(
                 "query.html.j2", status, **context, error=exc.message + (f" ({exc.hint})" if exc.hint else "")
             )
+        result = result.in_reader_languages()  # a bundled query: its texts in the reader's languages
         asked = request.query_params.get("format", "")  # a download link's short name, as /sparql takes them
         download = negotiate("", RESULT_TYPES["table"], asked) if asked else None
         if download is not None and result.kind == "SELECT":

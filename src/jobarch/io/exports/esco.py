@@ -4,15 +4,18 @@ RDF: ``esco:Occupation`` per profile with ``esco:relatedEssentialSkill`` or
 ``esco:relatedOptionalSkill`` (as the requirement says; ESCO has no proficiency),
 ISCO groups as ``skos:broader``. With a directory, also
 ``occupations_en.csv``, ``skills_en.csv`` and ``occupationSkillRelations_en.csv``
-(v1.1 column names).
+(v1.1 column names), and the same three files for every other language the
+profiles' titles are written in (``occupations_de.csv``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ...core import languages
 from ...core.files import atomic_write
 from ...core.namespaces import PREFIX_IRIS
+from ...domain.facts import profile_facts
 from ...graph.turtle import canonical_turtle_from
 from ...query import bundled
 from ...store import Store
@@ -30,7 +33,29 @@ def export(store: Store) -> str:
 
 
 def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
-    """The three CSV files of ESCO's download layout (v1.1 column names)."""
+    """The three CSV files of ESCO's download layout (v1.1 column names) for each language the profiles' titles
+    are in (``occupations_de.csv`` beside ``occupations_en.csv``; untagged text is English): each file's texts in
+    its language, a text missing in it in the reader's languages, so that no row lacks its label."""
+    written = []
+    for language in title_languages(store):
+        with languages.reading((language, *languages.current())):
+            tables = _tables(store)
+        for name, table in tables:
+            path = out_dir / f"{name}_{language}.csv"
+            atomic_write(path, csv_text(table, line_end="\r\n"))  # ESCO's own files end lines with CRLF
+            written.append(path)
+    return written
+
+
+def title_languages(store: Store) -> list[str]:
+    """The languages the profiles' titles are written in (primary tags; untagged text counts as English)."""
+    found = {
+        (language.split("-")[0] or "en").lower() for f in profile_facts(store).values() for _, language in f.titles
+    }
+    return sorted(found or {"en"})
+
+
+def _tables(store: Store) -> list[tuple[str, list[list]]]:
     occupations = [
         [
             "conceptType",
@@ -107,15 +132,7 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
         ]
     ]
     skill_rows += [skills[k] for k in sorted(skills)]
-    written = []
-    for name, table in (
-        ("occupations_en.csv", occupations),
-        ("skills_en.csv", skill_rows),
-        ("occupationSkillRelations_en.csv", relations),
-    ):
-        atomic_write(out_dir / name, csv_text(table, line_end="\r\n"))  # ESCO's own files end lines with CRLF
-        written.append(out_dir / name)
-    return written
+    return [("occupations", occupations), ("skills", skill_rows), ("occupationSkillRelations", relations)]
 
 
 def _is_isco(scheme: str, label: str, code: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ...core import languages
 from ...core.namespaces import DCTERMS, JA, PROV, RDFS, SKOS
 from ...domain.facts import profile_facts
 from ...domain.skills import Requirement
@@ -42,7 +43,6 @@ class Skill:
     definition: str
     scheme: str = ""  # the skills' scheme (skos:inScheme)
     modified: str = ""  # dct:modified of the skill, else of its scheme
-    language: str = ""  # the language of the label ("" for none)
 
 
 @dataclass(frozen=True)
@@ -88,17 +88,13 @@ class ProfileRecord:
     mappings: list[Mapping] = field(default_factory=list)
     scheme: str = ""  # the scheme the profile is in (skos:inScheme)
     modified: str = ""  # dct:modified of the profile, else of its scheme
-    languages: dict[str, str] = field(default_factory=dict)  # the language of title and definition ("" for none)
-    tagged_aliases: list[tuple[str, str]] = field(default_factory=list)  # (alias, language)
-
-
-def _preference(value: tuple[str, str]) -> tuple:
-    language = value[1].lower().split("-")[0] if value[1] else ""
-    return ({"en": 0, "": 1}.get(language, 2), value)
+    #: every language's texts, as (text, language) pairs, for the exports that keep them all (schema.org):
+    #: "title", "definition" (the one a page shows: its own, else inherited), "alias", "responsibility"
+    texts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 class _Values:
-    """Statements by subject and predicate (first value per language wins where one is wanted)."""
+    """Statements by subject and predicate (where one value is wanted, the one in the reader's languages)."""
 
     def __init__(self, rows: list[tuple[str | None, ...]]):
         self.by: dict[str, dict[str, list[tuple[str, str]]]] = defaultdict(lambda: defaultdict(list))
@@ -110,18 +106,23 @@ class _Values:
         return sorted({v for v, _ in self.by.get(subject, {}).get(str(prop), [])})  # str(): a URIRef never equals one
 
     def one(self, subject: str, prop: str) -> str:
-        """One value, preferring English, then no language, then the first in order (stable on every backend)."""
+        """One value: in the reader's languages, else untagged, else the first (stable on every backend); a
+        tagged one keeps its language (core.languages.Text)."""
         values = self.by.get(subject, {}).get(str(prop))
         if not values:
             return ""
-        if len(values) == 1:
+        if len(values) == 1 and not values[0][1]:
             return values[0][0]
-        return min(values, key=_preference)[0]
+        return languages.choose(values)
 
-    def language(self, subject: str, prop: str) -> str:
-        """The language of the value :meth:`one` picks ("" when it has none)."""
-        values = self.by.get(subject, {}).get(str(prop))
-        return min(values, key=_preference)[1] if values else ""
+    def in_languages(self, subject: str, prop: str) -> list[str]:
+        """Every value in the best of the reader's languages the subject has them in (a German alias list, else
+        the English one)."""
+        values = self.by.get(subject, {}).get(str(prop), [])
+        if not values:
+            return []
+        ranks = [languages.rank(language) for _, language in values]
+        return sorted({v for (v, _), r in zip(values, ranks, strict=True) if r == min(ranks)})
 
     def tagged(self, subject: str, prop: str) -> list[tuple[str, str]]:
         """Every value with its language, in order."""
@@ -139,10 +140,10 @@ def profile_records(store: Store) -> list[ProfileRecord]:
     """Every profile placed in the taxonomy and at a coded level, with what the flat exports write, by code."""
     facts = profile_facts(store)
     values = _Values(store.values(internal("export_values")).rows)
-    responsibilities: dict[str, list[tuple[float, str]]] = defaultdict(list)
-    for profile, order, text in store.values(internal("export_responsibilities")).rows:
-        if profile and text is not None:
-            responsibilities[profile].append((_number(order), text))
+    responsibilities: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))  # profile -> node -> texts
+    for profile, node, order, text, language in store.values(internal("export_responsibilities")).rows:
+        if profile and node and text is not None:
+            responsibilities[profile][node].append((_number(order), text, language or ""))
     scores: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for profile, dimension, score in store.values(internal("export_scores")).rows:
         if profile and dimension and score is not None:
@@ -165,7 +166,6 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                 values.one(s, DEFINITION),
                 scheme,
                 values.one(s, MODIFIED) or values.one(scheme, MODIFIED),
-                values.language(s, PREF_LABEL),
             )
             skills[s] = (values.order(s), skill)
         derived = values.all(iri, DERIVED_FROM)
@@ -191,9 +191,9 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                 min_years=values.one(f.level, MIN_YEARS),
                 max_years=values.one(f.level, MAX_YEARS),
                 inherited_definition=values.one(inherited_from, DEFINITION),
-                aliases=values.all(iri, ALT_LABEL),
-                hidden_labels=values.all(iri, HIDDEN_LABEL),
-                responsibilities=[t for _, t in sorted(set(responsibilities[iri]))],
+                aliases=values.in_languages(iri, ALT_LABEL),
+                hidden_labels=values.in_languages(iri, HIDDEN_LABEL),
+                responsibilities=_in_reader_languages(responsibilities[iri]),
                 skills=[
                     skill
                     for _, skill in sorted(
@@ -206,14 +206,26 @@ def profile_records(store: Store) -> list[ProfileRecord]:
                 mappings=_mappings(values, iri),
                 scheme=values.one(iri, IN_SCHEME),
                 modified=values.one(iri, MODIFIED) or values.one(values.one(iri, IN_SCHEME), MODIFIED),
-                languages={  # of the title, and of the definition a page shows (its own, else inherited)
-                    "title": values.language(iri, PREF_LABEL),
-                    "definition": values.language(iri if definition else inherited_from, DEFINITION),
+                texts={
+                    "title": values.tagged(iri, PREF_LABEL),
+                    "definition": values.tagged(iri if definition else inherited_from, DEFINITION),
+                    "alias": values.tagged(iri, ALT_LABEL),
+                    "responsibility": sorted(
+                        {(t, lang) for texts in responsibilities[iri].values() for _, t, lang in texts}
+                    ),
                 },
-                tagged_aliases=values.tagged(iri, ALT_LABEL),
             )
         )
     return sorted(records, key=lambda r: r.code)
+
+
+def _in_reader_languages(nodes: dict[str, list[tuple[float, str, str]]]) -> list[str]:
+    """A profile's responsibilities in order, each in the reader's languages (one text per responsibility)."""
+    chosen = []
+    for texts in nodes.values():
+        text = languages.choose([(t, lang) for _, t, lang in texts])
+        chosen.append((min(order for order, _, _ in texts), text))
+    return [t for _, t in sorted(set(chosen))]
 
 
 def _mappings(values: _Values, profile: str) -> list[Mapping]:

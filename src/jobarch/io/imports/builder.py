@@ -79,8 +79,9 @@ class ArchitectureBuilder:
         """The graph of one output file (created on first use)."""
         return self.graphs.setdefault(name, Graph(store="SimpleMemory"))  # no contexts: a third faster to fill
 
-    def text(self, value: str) -> Literal:
-        return Literal(value, lang=self.lang)
+    def text(self, value: str | Literal) -> Literal:
+        """A text in the import's language (a Literal keeps its own)."""
+        return value if isinstance(value, Literal) else Literal(value, lang=self.lang)
 
     def iri(self, kind: str, local: str) -> URIRef:
         return self.ns[kind][local]
@@ -106,7 +107,7 @@ class ArchitectureBuilder:
             g.add((node, SKOS.broader, parent))
         return node
 
-    def track(self, g: Graph, code: str, label: str | None = None) -> URIRef:
+    def track(self, g: Graph, code: str, label: str | Literal | None = None) -> URIRef:
         node = self.iri("track", code)
         g.add((node, RDF.type, JA.Track))
         g.add((node, JA.code, Literal(code)))
@@ -201,7 +202,12 @@ class ArchitectureBuilder:
         return scale
 
     def source(
-        self, g: Graph, title: str, kind: URIRef = JA.Source, order: int | None = None, local: str | None = None
+        self,
+        g: Graph,
+        title: str | Literal,
+        kind: URIRef = JA.Source,
+        order: int | None = None,
+        local: str | None = None,
     ) -> URIRef:
         node = self.iri("source", local or slug(title))
         g.add((node, RDF.type, kind))

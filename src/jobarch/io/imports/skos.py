@@ -32,7 +32,7 @@ from ...core.files import atomic_write
 from ...core.namespaces import JA
 from .builder import DEFAULT_BASE, TRACK_NAMES, ArchitectureBuilder, slug
 from .skos_plan import ImportPlan, SkosMapping, level_of, make_plan
-from .skos_source import Classification, level_name, read_classification
+from .skos_source import Classification, level_name, own_words, read_classification
 
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 MAPPING_SOURCE = "jobarch import skos"
@@ -111,7 +111,7 @@ class _Writer:
     def write(self, out_dir: Path) -> list[Path]:
         found, plan, b, g = self.found, self.plan, self.b, self.g
         self.arch = b.scheme(g, found.scheme_labels or [Literal(f"Imported from {found.path.name}", lang="en")])
-        b.track(g, plan.track)
+        b.track(g, plan.track, own_words("track", found.language) if plan.track == "P" else None)
         self._stand_ins()
         kinds = (
             (plan.function_depth, JA.Function, "function"),
@@ -132,7 +132,7 @@ class _Writer:
     def _origin(self) -> URIRef:
         """The classification as the profiles' source (made when the first profile without one needs it)."""
         label = self.found.scheme_labels[0] if self.found.scheme_labels else None
-        title = f"Imported classification: {label}" if label else f"Classification imported from {self.found.path.name}"
+        title = own_words("source", self.found.language, label=label or self.found.path.name)
         return self.b.source(self.g, title, JA.IndustryReferenceSource, local="classification")
 
     @cached_property

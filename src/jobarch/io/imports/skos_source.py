@@ -42,26 +42,68 @@ NOT_CODES = frozenset(
     }
 )
 #: The words jobarch itself writes into an imported architecture, in the languages it knows; others get English.
+#: The words an import writes itself, in the source's language (English for a language not listed).
 WORDS = {
-    "en": ("Level {level}", "{code} (no label in the source)", "{code} (not defined in the source)"),
-    "de": ("Stufe {level}", "{code} (ohne Bezeichnung in der Quelle)", "{code} (in der Quelle nicht definiert)"),
-    "fr": ("Niveau {level}", "{code} (sans libellé dans la source)", "{code} (non défini dans la source)"),
-    "es": ("Nivel {level}", "{code} (sin etiqueta en la fuente)", "{code} (no definido en la fuente)"),
-    "nl": ("Niveau {level}", "{code} (zonder label in de bron)", "{code} (niet gedefinieerd in de bron)"),
-    "it": ("Livello {level}", "{code} (senza etichetta nella fonte)", "{code} (non definito nella fonte)"),
+    "en": {
+        "level": "Level {level}",
+        "unlabelled": "{code} (no label in the source)",
+        "undefined": "{code} (not defined in the source)",
+        "track": "Professional",
+        "source": "Imported classification: {label}",
+    },
+    "de": {
+        "level": "Stufe {level}",
+        "unlabelled": "{code} (ohne Bezeichnung in der Quelle)",
+        "undefined": "{code} (in der Quelle nicht definiert)",
+        "track": "Fachlaufbahn",
+        "source": "Importierte Klassifikation: {label}",
+    },
+    "fr": {
+        "level": "Niveau {level}",
+        "unlabelled": "{code} (sans libellé dans la source)",
+        "undefined": "{code} (non défini dans la source)",
+        "track": "Filière d'expertise",
+        "source": "Classification importée : {label}",
+    },
+    "es": {
+        "level": "Nivel {level}",
+        "unlabelled": "{code} (sin etiqueta en la fuente)",
+        "undefined": "{code} (no definido en la fuente)",
+        "track": "Carrera técnica",
+        "source": "Clasificación importada: {label}",
+    },
+    "nl": {
+        "level": "Niveau {level}",
+        "unlabelled": "{code} (zonder label in de bron)",
+        "undefined": "{code} (niet gedefinieerd in de bron)",
+        "track": "Vakspecialist",
+        "source": "Geïmporteerde classificatie: {label}",
+    },
+    "it": {
+        "level": "Livello {level}",
+        "unlabelled": "{code} (senza etichetta nella fonte)",
+        "undefined": "{code} (non definito nella fonte)",
+        "track": "Percorso professionale",
+        "source": "Classificazione importata: {label}",
+    },
 }
 
 
-def words(language: str | None) -> tuple[str | None, tuple[str, str, str]]:
+def words(language: str | None) -> tuple[str | None, dict[str, str]]:
     """The language jobarch's own words are written in for text in ``language``, and those words."""
     primary = (language or "en").split("-")[0].lower()
     return (language, WORDS[primary]) if primary in WORDS else ("en", WORDS["en"])
 
 
+def own_words(kind: str, language: str | None, **values: str) -> Literal:
+    """One of the import's own words (``level``, ``track``, ``source`` ...) in the language of ``language``."""
+    tag, found = words(language)
+    return Literal(found[kind].format(**values), lang=tag)
+
+
 def level_name(level: str, language: str | None) -> Literal:
     """A level's generated name (``Level P3``, ``Stufe P3``) in the language of the text it goes with."""
-    tag, (pattern, _, _) = words(language)
-    return Literal(pattern.format(level=level), lang=tag)
+    return own_words("level", language, level=level)
 
 
 @dataclass
@@ -253,7 +295,8 @@ def _repair_labels(found: Classification) -> None:
     ranked = sorted(languages.items(), key=lambda item: (-item[1], item[0] != "en", item[0] or ""))
     found.language = ranked[0][0] if ranked else None
     found.languages = sorted(languages, key=lambda language: language or "")
-    tag, (_, unlabelled, undefined) = words(found.language)
+    tag, found_words = words(found.language)
+    unlabelled, undefined = found_words["unlabelled"], found_words["undefined"]
     for concept in sorted(found.concepts, key=str):
         own = sorted(
             (v for v in found.values(concept, SKOS.prefLabel) if isinstance(v, Literal)),
