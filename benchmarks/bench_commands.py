@@ -226,11 +226,15 @@ def command_rows(args, size, root, work, c, classification, selector) -> list[tu
         memory = ""
         if args.before:  # the same command from an earlier jobarch, cold and warm, on a cache of its own
             earlier = {**env, "JOBARCH_CACHE_DIR": str(cache) + "-before", "PYTHONPATH": args.before}
-            shutil.rmtree(work / "imported", ignore_errors=True)
-            first, _, _ = run(argv, earlier, args.timeout)
-            shutil.rmtree(work / "imported", ignore_errors=True)
-            again, _, _ = run(argv, earlier, args.timeout)
+            (work / "before").mkdir(exist_ok=True)  # its own outputs: it would refuse to replace ours
+            then = [str(work / "before" / Path(a).name) if i and argv[i - 1] == "-o" else a for i, a in enumerate(argv)]
+            shutil.rmtree(work / "before" / "imported", ignore_errors=True)
+            first, _, first_exit = run(then, earlier, args.timeout)
+            shutil.rmtree(work / "before" / "imported", ignore_errors=True)
+            again, _, again_exit = run(then, earlier, args.timeout)
             memory = f"before: {fmt_time(first, args.timeout)} / {fmt_time(again, args.timeout)}"
+            if first_exit not in (0, 1) or again_exit not in (0, 1):
+                memory += f" (exit {first_exit}/{again_exit})"
             shutil.rmtree(str(cache) + "-before", ignore_errors=True)
         if size <= args.memory_max and name in BASELINES:
             seconds, _, _ = run([*argv, *BASELINES[name]], env, args.timeout)

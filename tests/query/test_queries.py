@@ -183,11 +183,7 @@ def test_skills_stepping_up_from_the_reference_profile(store):
     assert rows(store, "skills_stepping_up", profile="MANUFA3.MANUFACT13A2.M3") == []  # the top of the ladder
 
 
-def test_profiles_matching_skills_ranks_by_essential_coverage(store, request):
-    if request.node.callspec.params.get("backend") == "virtuoso":
-        # Known and left open (issue 33): Virtuoso 7.2.5's optimizer does not finish this query with two skills
-        # bound within a minute; with one skill it answers like the others (test_backends compares every query).
-        pytest.skip("Virtuoso 7.2.5 does not finish profiles_matching_skills with two skills")
+def test_profiles_matching_skills_ranks_by_essential_coverage(store):
     mine = {"skill1": "gmp compliance", "level1": 3, "skill2": "Aseptic Technique", "level2": 3}
     got = rows(store, "profiles_matching_skills", **mine)
     coverage = [float(r[4]) for r in got]

@@ -119,6 +119,16 @@ def test_an_edit_that_keeps_size_and_modification_time_is_seen(architecture, cac
 
 @pytest.mark.parametrize("damage", ["pointer", "database", "version", "state"])
 def test_a_damaged_or_foreign_version_cache_is_rebuilt(architecture, cache_env, damage):
+    count = [
+        "query",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "--format",
+        "csv",
+        "--data",
+        str(architecture),
+    ]
+    triples = jobarch(count, cache_env).stdout
     expected = stats(architecture, cache_env)
     store_dir = next(Path(cache_env["JOBARCH_CACHE_DIR"]).iterdir())
     generation = next(p for p in store_dir.iterdir() if p.name.startswith("g"))
@@ -132,6 +142,7 @@ def test_a_damaged_or_foreign_version_cache_is_rebuilt(architecture, cache_env, 
     else:
         (generation / "state" / "sources.json").write_text("[]", encoding="utf-8")
     assert stats(architecture, cache_env) == expected
+    assert jobarch(count, cache_env).stdout == triples  # nothing loaded twice (blank nodes would be)
 
 
 def test_deleting_the_cache_is_safe_and_cache_commands_say_what_it_is(architecture, cache_env):

@@ -613,9 +613,10 @@ def test_home_page_shows_the_architecture_at_a_glance(client):
 def test_profile_page_shows_each_skills_depth_here_and_at_the_next_level(client):
     page = visible(client.get(f"/profiles/{REFERENCE_CODE}").text)
     skills = page[page.index("Focus-specific skills") : page.index("Provenance")]
-    assert "Essential · proficiency 3 (Practitioner) · M3: 4 (Advanced)" in skills  # people leadership
-    assert "Essential · proficiency 4 (Advanced)" in skills  # GMP compliance, the same at M3
-    assert "Optional · proficiency 2 (Working)" in skills
+    # people leadership: its importance (O*NET's 1 to 5), its depth here and at M3
+    assert "Essential · importance 4.5 of 5 · proficiency 3 (Practitioner) · M3: 4 (Advanced)" in skills
+    assert "Essential · importance 5 of 5 · proficiency 4 (Advanced)" in skills  # GMP compliance, the same at M3
+    assert "Optional · importance 2.5 of 5 · proficiency 2 (Working)" in skills
 
 
 def test_match_page_ranks_roles_and_says_what_to_learn(client):

@@ -98,7 +98,7 @@ def current() -> tuple[str, ...]:
 
 
 def primary() -> str:
-    """The reader's first language: the one the interface speaks and fallbacks are measured against."""
+    """The reader's first language: a text in another is a fallback (see :func:`is_fallback`)."""
     return current()[0]
 
 

@@ -18,11 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.errors import JobarchError
+from ..core.i18n import N_, _, ngettext
 from ..store import Store
 from .adjacency import RINGS, AdjacencyIndex, Coordinates, Distance, within
 from .skills import SkillChange, skill_changes, skill_names
 
-SCOPE_WORDS = ("in the same focus", "in a sibling focus of the same family", "in another family of the same function")
+SCOPE_WORDS = (
+    N_("in the same focus"),
+    N_("in a sibling focus of the same family"),
+    N_("in another family of the same function"),
+)
 NEAREST_OFFERED = 5
 
 
@@ -47,14 +52,14 @@ class Step:
         """The step's changes in words, for the terminal and the page."""
         out = []
         if self.level_change:
-            out.append(f"level {self.level_change[0]} → {self.level_change[1]}")
+            out.append(_("level %(from)s → %(to)s") % {"from": self.level_change[0], "to": self.level_change[1]})
         if self.new_focus:
-            out.append(f"focus → {self.new_focus}")
+            out.append(_("focus → %(focus)s") % {"focus": self.new_focus})
         if self.skills_to_gain:
-            out.append("skills to gain: " + ", ".join(self.skills_to_gain))
+            out.append(_("skills to gain: %(skills)s") % {"skills": ", ".join(self.skills_to_gain)})
         deeper = [c.words() for c in self.skills if c.kind in ("up", "now essential")]
         if deeper:
-            out.append("skills to deepen: " + ", ".join(deeper))
+            out.append(_("skills to deepen: %(skills)s") % {"skills": ", ".join(deeper)})
         return out
 
 
@@ -168,24 +173,25 @@ def _widest_buckets(index: AdjacencyIndex, here: Coordinates, limit: float) -> l
 def move_reason(index: AdjacencyIndex, before: Coordinates, after: Coordinates, distance: Distance) -> str:
     """Why a move is plausible: where it goes in the taxonomy, what it does to the grade, the skills it keeps."""
     ring = index.ring(before, after)
-    where = SCOPE_WORDS[ring] if ring < RINGS else "in another function"
+    where = _(SCOPE_WORDS[ring]) if ring < RINGS else _("in another function")
     if after.grade == before.grade:
-        grade = "at the same grade" if after.track == before.track else "at an equivalent grade on the other track"
+        same_track = after.track == before.track
+        grade = _("at the same grade") if same_track else _("at an equivalent grade on the other track")
     else:
         steps = abs(after.grade - before.grade)
-        grade = f"{_grades(steps)} {'up' if after.grade > before.grade else 'down'}"
-        if after.track != before.track:
-            grade += " on the other track"
+        count = int(steps) if float(steps).is_integer() else steps
+        other = after.track != before.track
+        if after.grade > before.grade:
+            grade = _("%(grades)s up on the other track") if other else _("%(grades)s up")
+        else:
+            grade = _("%(grades)s down on the other track") if other else _("%(grades)s down")
+        grade %= {"grades": ngettext("%(num)s grade", "%(num)s grades", 1 if count == 1 else 2) % {"num": count}}
     parts = [f"{where}, {grade}"]
     if before.skills or after.skills:
-        parts.append(f"{len(before.skills & after.skills)} of {len(after.skills)} skills already needed here")
-    parts.append(f"{distance.total:.2f} apart ({distance.band})")
+        shared, needed = len(before.skills & after.skills), len(after.skills)
+        parts.append(_("%(shared)s of %(needed)s skills already needed here") % {"shared": shared, "needed": needed})
+    parts.append(_("%(distance)s apart (%(band)s)") % {"distance": f"{distance.total:.2f}", "band": distance.band})
     return "; ".join(parts)
-
-
-def _grades(steps: float) -> str:
-    count = int(steps) if float(steps).is_integer() else steps
-    return f"{count} grade{'s' if count != 1 else ''}"
 
 
 def no_path(index: AdjacencyIndex, start: str, goal: str, band: str, limit: float) -> NoPathError:

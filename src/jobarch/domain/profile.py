@@ -185,12 +185,15 @@ class Profile:
     skill_names: dict[str, str] = field(default_factory=dict)
 
     def depth_of(self, skill: Skill) -> str:
-        """How this level needs a skill, and the next level: ``essential · proficiency 3 (Practitioner) · M3: 4
-        (Advanced)``; empty for a skill stated without depth."""
+        """How this level needs a skill, and the next level: ``essential · importance 4 of 5 · proficiency 3
+        (Practitioner) · M3: 4 (Advanced)``; empty for a skill stated without depth."""
         r = skill.requirement
-        if r is None or (r.proficiency is None and r.essential):
+        if r is None or (r.proficiency is None and r.importance is None and r.essential):
             return ""
         words = kind_words(r)
+        if r.importance is not None:  # O*NET's scale, 1 to 5
+            value = int(r.importance) if float(r.importance).is_integer() else r.importance
+            words += " · " + _("importance %(value)s of 5") % {"value": value}
         if r.proficiency is not None:
             words += " · " + _("proficiency %(step)s") % {"step": step_label(self.scale, r.proficiency)}
         up = self.level_above

@@ -24,7 +24,7 @@ import snowballstemmer
 from ..core import languages
 from ..core.i18n import N_
 from ..query import internal
-from ..store import Store, save_state, saved_state
+from ..store import Store, kept
 from .facts import profile_facts
 from .skills import skill_names
 
@@ -335,13 +335,14 @@ def _ranked(scores: dict[str, float]) -> list[tuple[str, float]]:
 
 def search_index(store: Store) -> SearchIndex:
     """The store's search index: read back from its state when the files are unchanged, else built (and kept)."""
-    now, saved = saved_state(store, STATE, VERSION)
-    if saved is not None and saved.get("fingerprint") == now:
-        return SearchIndex.from_state(saved["index"])
-    index = SearchIndex.from_store(store)
-    if now is not None:
-        save_state(store, STATE, VERSION, now, {"index": index.to_state()})
-    return index
+    return kept(
+        store,
+        STATE,
+        VERSION,
+        lambda: SearchIndex.from_store(store),
+        lambda index: {"index": index.to_state()},
+        lambda saved: SearchIndex.from_state(saved["index"]),
+    )
 
 
 def skill_directory(store: Store) -> dict[str, int]:

@@ -12,7 +12,7 @@ from statistics import mean
 
 from ..core import languages
 from ..query import internal
-from ..store import Store
+from ..store import Store, kept
 from .facts import ProfileFacts, profile_facts
 
 
@@ -55,6 +55,28 @@ def architecture_stats(store: Store) -> dict:
 
 
 UNTAGGED = "untagged"
+LANGUAGES_STATE = "language-coverage"
+Coverage = tuple[Counter[str], dict[str, Counter[str]]]  # texts of each kind; of each kind, by language
+
+
+def _texts_by_language(store: Store) -> Coverage:
+    have: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
+    for kind, _, found in store.values(internal("stats_languages")).rows:
+        if not kind:
+            continue
+        totals[kind] += 1
+        for language in set((found or "").split(" ")):
+            have[language.split("-")[0] or UNTAGGED][kind] += 1
+    return totals, have
+
+
+def _encode(coverage: Coverage) -> dict:
+    return {"totals": coverage[0], "have": coverage[1]}
+
+
+def _decode(saved: dict) -> Coverage:
+    return Counter(saved["totals"]), defaultdict(Counter, {k: Counter(v) for k, v in saved["have"].items()})
 
 
 def declared_languages(store: Store) -> list[str]:
@@ -65,15 +87,8 @@ def declared_languages(store: Store) -> list[str]:
 def language_coverage(store: Store) -> dict[str, dict[str, dict[str, int]]]:
     """For each language the texts are written in, declared, or the reader asked for: each kind of text (profile
     titles, responsibilities, skill names ...) with how many have it in that language and how many lack it;
-    text without a language tag counts under "untagged"."""
-    have: dict[str, Counter[str]] = defaultdict(Counter)
-    totals: Counter[str] = Counter()
-    for kind, _, found in store.values(internal("stats_languages")).rows:
-        if not kind:
-            continue
-        totals[kind] += 1
-        for language in set((found or "").split(" ")):
-            have[language.split("-")[0] or UNTAGGED][kind] += 1
+    text without a language tag counts under "untagged". The counts are read once per version of the data."""
+    totals, have = kept(store, LANGUAGES_STATE, 1, lambda: _texts_by_language(store), _encode, _decode)
     wanted = set(have) | set(declared_languages(store)) | {languages.primary()}
     if not totals:
         return {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..core.i18n import _
 from ..domain.adjacency import Neighbour
 from ..domain.compare import Comparison
 from ..domain.paths import Step
@@ -50,7 +51,9 @@ def neighbours_table(code: str, neighbours: Iterable[Neighbour]) -> Table:
         for r in neighbour_records(neighbours)
     ]
     return Table(
-        ["code", "title", "distance", "band", "taxonomy", "level", "skills shared"], rows, title=f"Nearest to {code}"
+        ["code", "title", "distance", "band", "taxonomy", "level", "skills shared"],
+        rows,
+        title=_("Nearest to %(code)s") % {"code": code},
     )
 
 
@@ -83,7 +86,7 @@ def stats_table(numbers: dict[str, Any]) -> Table:
         elif isinstance(value, float):
             value = f"{value:.1%}"
         rows.append([key, str(value)])
-    return Table(["measure", "value"], rows, title="Architecture statistics")
+    return Table(["measure", "value"], rows, title=_("Architecture statistics"))
 
 
 def queries_table(queries: Iterable[NamedQuery]) -> Table:
@@ -106,9 +109,9 @@ def path_lines(steps: list[Step]) -> list[str]:
             lines.append(f"  {step.code}  {step.title}")
         else:
             lines.append(f"→ {step.code}  {step.title}")
-            lines.append(f"    why: {step.reason}")
+            lines.append("    " + _("why: %(reason)s") % {"reason": step.reason})
             if step.changes():
-                lines.append("    changes: " + "; ".join(step.changes()))
+                lines.append("    " + _("changes: %(changes)s") % {"changes": "; ".join(step.changes())})
     return lines
 
 
@@ -157,8 +160,8 @@ def match_table(matches: Iterable[Match]) -> Table:
     return Table(
         ["code", "title", "essential skills you have", "points short", "essential to learn", "optional to learn"],
         rows,
-        title="Profiles that fit these skills",
-        caption="Ranked by the share of essential skills you have, then by the proficiency points you lack.",
+        title=_("Profiles that fit these skills"),
+        caption=_("Ranked by the share of essential skills you have, then by the proficiency points you lack."),
         show_lines=True,
     )
 
@@ -169,7 +172,9 @@ def search_table(text: str, hits: Iterable[Hit]) -> Table:
         [h.code, h.title, f"{h.score:g}", "; ".join(f"{word}: {where}" for word, where in h.matched.items())]
         for h in hits
     ]
-    return Table(["code", "title", "score", "found in"], rows, title=f"Profiles matching {text!r}")
+    return Table(
+        ["code", "title", "score", "found in"], rows, title=_("Profiles matching %(text)s") % {"text": repr(text)}
+    )
 
 
 def load_lines(report: SyncReport, selector: str) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier, Node
@@ -29,6 +29,9 @@ from ..graph.triples import Triple
 
 if TYPE_CHECKING:
     from ..reasoning import Inference
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -205,6 +208,25 @@ def saved_state(store: Store, name: str, version: int) -> tuple[str | None, dict
 def save_state(store: Store, name: str, version: int, fingerprint: str, value: dict) -> None:
     """Keep ``value`` as the derived state ``name`` of the data with this fingerprint (see :func:`saved_state`)."""
     store.state.put(name, {**value, "version": version, "fingerprint": fingerprint})
+
+
+def kept(
+    store: Store,
+    name: str,
+    version: int,
+    compute: Callable[[], T],
+    encode: Callable[[T], dict] = lambda value: {"value": value},
+    decode: Callable[[dict], T] = lambda saved: saved["value"],
+) -> T:
+    """A view derived from the whole of the data (the search index, the language coverage), read back from the
+    store's state while the data is what it was computed from, else computed and kept (JSON through ``encode``)."""
+    now, saved = saved_state(store, name, version)
+    if saved is not None and saved.get("fingerprint") == now:
+        return decode(saved)
+    value = compute()
+    if now is not None:
+        save_state(store, name, version, now, encode(value))
+    return value
 
 
 _TOKENS = re.compile(rf"({LONG_STRING}|{SHORT_STRING}|{IRI}|{COMMENT}|[{{}}]|\bWHERE\b)", re.I)
