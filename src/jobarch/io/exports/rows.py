@@ -106,21 +106,24 @@ class _Values:
         return sorted({v for v, _ in self.by.get(subject, {}).get(str(prop), [])})  # str(): a URIRef never equals one
 
     def one(self, subject: str, prop: str) -> str:
-        """One value: in the reader's languages, else untagged, else the first (stable on every backend); a
-        tagged one keeps its language (core.languages.Text)."""
+        """One value: in the reader's languages, else untagged, else the first (stable on every backend)."""
         values = self.by.get(subject, {}).get(str(prop))
         if not values:
             return ""
-        if len(values) == 1 and not values[0][1]:
+        if len(values) == 1:  # nothing to choose (most values)
             return values[0][0]
-        return languages.choose(values)
+        return str(languages.choose(values))
+
+    def text(self, subject: str, prop: str) -> str:
+        """:meth:`one` keeping the value's language (core.languages.Text), for the exports that tag texts."""
+        return languages.choose(self.by.get(subject, {}).get(str(prop), []))
 
     def in_languages(self, subject: str, prop: str) -> list[str]:
         """Every value in the best of the reader's languages the subject has them in (a German alias list, else
         the English one)."""
         values = self.by.get(subject, {}).get(str(prop), [])
-        if not values:
-            return []
+        if len({language for _, language in values}) < 2:  # one language (or none): every value
+            return sorted({v for v, _ in values})
         ranks = [languages.rank(language) for _, language in values]
         return sorted({v for (v, _), r in zip(values, ranks, strict=True) if r == min(ranks)})
 
@@ -162,7 +165,7 @@ def profile_records(store: Store) -> list[ProfileRecord]:
             scheme = values.one(s, IN_SCHEME)
             skill = Skill(
                 s,
-                values.one(s, PREF_LABEL),
+                values.text(s, PREF_LABEL),
                 values.one(s, DEFINITION),
                 scheme,
                 values.one(s, MODIFIED) or values.one(scheme, MODIFIED),
@@ -223,6 +226,9 @@ def _in_reader_languages(nodes: dict[str, list[tuple[float, str, str]]]) -> list
     """A profile's responsibilities in order, each in the reader's languages (one text per responsibility)."""
     chosen = []
     for texts in nodes.values():
+        if len(texts) == 1:  # one text (most responsibilities): nothing to choose
+            chosen.append((texts[0][0], texts[0][1]))
+            continue
         text = languages.choose([(t, lang) for _, t, lang in texts])
         chosen.append((min(order for order, _, _ in texts), text))
     return [t for _, t in sorted(set(chosen))]
