@@ -140,12 +140,13 @@ def interface() -> str:
     return "en"
 
 
-def name_of(language: str) -> str:
-    """A language's name in the interface's language ("Englisch" for a German reader), else its tag."""
+def name_of(language: str, in_language: str | None = None) -> str:
+    """A language's name in ``in_language`` (default: the interface's; "Englisch" for a German reader), else its
+    tag."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(language.replace("-", "_")).get_display_name(interface()) or language
+        return Locale.parse(language.replace("-", "_")).get_display_name(in_language or interface()) or language
     except (UnknownLocaleError, ValueError):
         return language
 

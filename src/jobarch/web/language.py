@@ -103,15 +103,9 @@ def switcher() -> list[dict[str, Any]]:
     return [
         {
             "tag": tag,
-            "name": _own_name(tag),
+            "name": languages.name_of(tag, tag).capitalize(),  # each named in itself
             "href": "/language?" + urlencode({"to": tag, "back": back}),
             "current": tag == current,
         }
         for tag in languages.INTERFACE
     ]
-
-
-def _own_name(tag: str) -> str:
-    from babel import Locale
-
-    return (Locale.parse(tag).get_display_name(tag) or tag).capitalize()

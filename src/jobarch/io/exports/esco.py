@@ -15,12 +15,11 @@ from pathlib import Path
 from ...core import languages
 from ...core.files import atomic_write
 from ...core.namespaces import PREFIX_IRIS
-from ...domain.facts import profile_facts
 from ...graph.turtle import canonical_turtle_from
 from ...query import bundled
 from ...store import Store
 from ..csv_layout import csv_text
-from .rows import profile_records
+from .rows import ExportData, profile_records, read_export_data
 
 DESCRIPTION = "occupations and skills in ESCO's model (RDF, or CSV files in a directory)"
 WRITES_DIRECTORY = True
@@ -37,9 +36,10 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
     are in (``occupations_de.csv`` beside ``occupations_en.csv``; untagged text is English): each file's texts in
     its language, a text missing in it in the reader's languages, so that no row lacks its label."""
     written = []
-    for language in title_languages(store):
+    data = read_export_data(store)  # read once, whatever the number of languages
+    for language in title_languages(data.facts):
         with languages.reading((language, *languages.current())):
-            tables = _tables(store)
+            tables = _tables(store, data)
         for name, table in tables:
             path = out_dir / f"{name}_{language}.csv"
             atomic_write(path, csv_text(table, line_end="\r\n"))  # ESCO's own files end lines with CRLF
@@ -47,15 +47,13 @@ def export_csv_files(store: Store, out_dir: Path) -> list[Path]:
     return written
 
 
-def title_languages(store: Store) -> list[str]:
+def title_languages(facts: dict) -> list[str]:
     """The languages the profiles' titles are written in (primary tags; untagged text counts as English)."""
-    found = {
-        (language.split("-")[0] or "en").lower() for f in profile_facts(store).values() for _, language in f.titles
-    }
+    found = {(language.split("-")[0] or "en").lower() for f in facts.values() for _, language in f.titles}
     return sorted(found or {"en"})
 
 
-def _tables(store: Store) -> list[tuple[str, list[list]]]:
+def _tables(store: Store, data: ExportData) -> list[tuple[str, list[list]]]:
     occupations = [
         [
             "conceptType",
@@ -76,7 +74,7 @@ def _tables(store: Store) -> list[tuple[str, list[list]]]:
     ]
     skills: dict[str, list] = {}
     relations = [["occupationUri", "relationType", "skillType", "skillUri"]]
-    for r in profile_records(store):
+    for r in profile_records(store, data):
         isco = next((m.code for m in r.mappings if _is_isco(m.scheme, m.scheme_label, m.code)), "")
         occupations.append(
             [

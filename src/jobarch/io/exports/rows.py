@@ -139,18 +139,40 @@ class _Values:
             return LAST
 
 
-def profile_records(store: Store) -> list[ProfileRecord]:
-    """Every profile placed in the taxonomy and at a coded level, with what the flat exports write, by code."""
-    facts = profile_facts(store)
-    values = _Values(store.values(internal("export_values")).rows)
-    responsibilities: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))  # profile -> node -> texts
+@dataclass
+class ExportData:
+    """What the flat exports read from the store, in every language: read once, then made into records in each
+    language an export writes (:func:`profile_records`)."""
+
+    facts: dict
+    values: _Values
+    responsibilities: dict[str, dict[str, list]]  # profile -> responsibility node -> (order, text, language)
+    scores: list[tuple[str, str, str]]  # (profile, dimension, score)
+
+
+def read_export_data(store: Store) -> ExportData:
+    responsibilities: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for profile, node, order, text, language in store.values(internal("export_responsibilities")).rows:
         if profile and node and text is not None:
             responsibilities[profile][node].append((_number(order), text, language or ""))
+    scores = [
+        (profile, dimension, score)
+        for profile, dimension, score in store.values(internal("export_scores")).rows
+        if profile and dimension and score is not None
+    ]
+    return ExportData(
+        profile_facts(store), _Values(store.values(internal("export_values")).rows), responsibilities, scores
+    )
+
+
+def profile_records(store: Store, data: ExportData | None = None) -> list[ProfileRecord]:
+    """Every profile placed in the taxonomy and at a coded level, with what the flat exports write, by code, in
+    the reader's languages (``data``, when the caller read it already for another language)."""
+    data = data or read_export_data(store)
+    facts, values, responsibilities = data.facts, data.values, data.responsibilities
     scores: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for profile, dimension, score in store.values(internal("export_scores")).rows:
-        if profile and dimension and score is not None:
-            scores[profile].add((values.one(dimension, PREF_LABEL) or dimension, score))
+    for profile, dimension, score in data.scores:
+        scores[profile].add((values.one(dimension, PREF_LABEL) or dimension, score))
     skills: dict[str, tuple[float, Skill]] = {}  # by IRI, read once however many profiles need it
     sources: dict[str, tuple[float, str, str]] = {}
     records = []
