@@ -62,6 +62,42 @@ def test_the_reference_page_on_every_backend(backends):
     assert all(page == pages["memory"] for page in pages.values())
 
 
+#: A parameter used in the branches of a union (bound there too, see jobarch.store.bindings), in a subquery
+#: branch and in a branch that assigns the variable itself: each must keep SPARQL's answer.
+UNION_PARAMETER = """
+PREFIX ja: <https://w3id.org/jobarch#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?kind ?value WHERE {
+  { ?f ja:code ?focus ; skos:prefLabel ?value . BIND("label" AS ?kind) }
+  UNION # a comment between the branches { UNION
+  { ?p ja:focus/ja:code ?focus ; ja:code ?value . BIND("profile" AS ?kind) }
+  UNION { SELECT ?focus (COUNT(*) AS ?value) ("count" AS ?kind) WHERE { ?p ja:focus/ja:code ?focus } GROUP BY ?focus }
+  UNION { BIND("MANUFACT13A2" AS ?focus) BIND("assigned" AS ?kind) BIND(?focus AS ?value) }
+}
+"""
+
+
+@pytest.mark.parametrize("focus", ["MANUFACT13A2", 'MANUFACT13A2" } UNION { ?s ?p ?value } #', "NOPE"])
+def test_a_parameter_in_union_branches_keeps_the_answers(backends, focus):
+    """Against the same query with the binding only in the outermost group, as SPARQL defines it (rdflib's
+    pre-binding, the memory store's, reads a subquery and an assigned variable otherwise: not compared here)."""
+    from rdflib import Literal
+
+    from jobarch.store.bindings import into_where
+
+    outer_only = into_where(UNION_PARAMETER, f"VALUES ?focus {{ {Literal(focus).n3()} }}")
+    for backend, store in backends.items():
+        if backend == "memory":
+            continue
+        answer = canonical(store.query(UNION_PARAMETER, {"focus": Literal(focus)}))
+        assert answer == canonical(store.query(outer_only)), backend
+        kinds = {row[0] for row in answer}
+        if focus == "MANUFACT13A2":  # its label (English, German), three profiles, their count, the assigned
+            assert kinds == {"label", "profile", "count", "assigned"} and len(answer) == 7, (backend, answer)
+        else:  # one term, never query text: no branch matches it
+            assert answer == [], (backend, answer)
+
+
 def test_adjacency_and_compare_on_every_backend(backends):
     nearest = {
         b: [

@@ -1,7 +1,7 @@
 """The tokens Turtle and SPARQL share (strings, IRIs, comments), written once for both scanners.
 
 The Turtle line scanner (:mod:`jobarch.graph.lines`), the SPARQL parameter
-binder (:func:`jobarch.store.base.inject_values`) and the query vetting
+binder (:func:`jobarch.store.bindings.inject_values`) and the query vetting
 (:mod:`jobarch.query.safety`) must never mistake a ``{``, ``#`` or ``WHERE``
 inside a string or IRI for syntax, and must end a comment where the
 grammars do: at a line feed *or* a carriage return (both are ``EOL`` in the

@@ -341,7 +341,7 @@ def get_profile(store: Store, code: str) -> Profile:
         distinct_from=distinct,
         level=level,
         responsibilities=responsibilities,
-        **_rubric(store, focus_iri),
+        **_rubric(store, focus_iri, {lv.code for lv in responsibilities}),
         skills=skills,
         sources=_sources(store, profile),
         quality=_quality(store, profile),
@@ -388,12 +388,16 @@ def _responsibilities(store: Store, focus: URIRef, current: URIRef) -> list[Leve
     )
 
 
-def _rubric(store: Store, focus: URIRef) -> dict:
+def _rubric(store: Store, focus: URIRef, staffed: set[str]) -> dict:
+    """The rubric at the levels the focus is staffed at (``staffed``: level codes), each cell from the deepest
+    node of the focus's path that writes one."""
     best: dict[tuple[str, str], tuple[int, str]] = {}
     dims: dict[str, tuple[int, str]] = {}
     ranks: dict[str, int] = {}
     for r in store.select(internal("rubric"), focus=focus):
         lv, dim = text(r["levelCode"]), text(r["dimensionLabel"])
+        if lv not in staffed:
+            continue
         dims[dim] = (integer(r["dimensionOrder"]) or 99, dim)
         ranks[lv] = integer(r["rank"]) or 99
         depth = integer(r["depth"]) or 0

@@ -22,18 +22,17 @@ from ..core.config import CACHE_SELECTOR as CACHE
 from ..core.errors import JobarchError
 from ..graph.triples import Triple
 from .base import (
-    Binding,
     QueryResult,
     State,
     Store,
     SyncReport,
     Values,
-    inject_values,
     kept,
     save_state,
     saved_state,
     server_state_dirs,
 )
+from .bindings import Binding, inject_values
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ on its own), the caller tests for the capability, the way OAK's interfaces do.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import Graph, URIRef
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from ..core.errors import JobarchError
 from ..core.files import digest as content_digest
-from ..core.lexical import COMMENT, IRI, LONG_STRING, SHORT_STRING
 from ..core.state import State
 from ..graph.triples import Triple
+from .bindings import Binding
 
 if TYPE_CHECKING:
     from ..reasoning import Inference
@@ -227,56 +226,6 @@ def kept(
     if now is not None:
         save_state(store, name, version, now, encode(value))
     return value
-
-
-_TOKENS = re.compile(rf"({LONG_STRING}|{SHORT_STRING}|{IRI}|{COMMENT}|[{{}}]|\bWHERE\b)", re.I)
-
-
-Binding = Identifier | Sequence[Identifier]  # one term, or several: the query runs for each (a VALUES list)
-
-
-def _terms(binding: Binding) -> list[Identifier]:
-    return [binding] if isinstance(binding, Identifier) else list(binding)
-
-
-def inject_values(query: str, bindings: Mapping[str, Binding]) -> str:
-    """Bind variables with a ``VALUES`` block opening the query's outermost WHERE group.
-
-    A variable bound to a list of terms takes each of them, as ``VALUES ?v { a b c }`` does.
-
-    Used by the backends that take query text only (Oxigraph's substitutions
-    require projected variables; the SPARQL protocol has no bindings). Each
-    value is one RDF term written by rdflib's escaping serializer, never query
-    text, so a value such as ``x" } DELETE WHERE {`` is just a string.
-    Named queries use their parameters in the outermost group, where this and
-    rdflib's pre-binding give the same answers.
-    """
-    if not bindings:
-        return query
-    block = " ".join(
-        f"VALUES ?{name} {{ {' '.join(t.n3() for t in _terms(terms))} }}" for name, terms in sorted(bindings.items())
-    )
-    return into_where(query, block)
-
-
-def into_where(query: str, block: str) -> str:
-    """``block`` (SPARQL pattern text) placed first in the query's outermost WHERE group."""
-    depth, seen_where, first_brace = 0, False, None
-    for m in _TOKENS.finditer(query):
-        tok = m.group(0)
-        if tok.upper() == "WHERE" and depth == 0:
-            seen_where = True
-        elif tok == "{":
-            if depth == 0 and (seen_where or first_brace is None):
-                first_brace = m.end()
-                if seen_where:
-                    break
-            depth += 1
-        elif tok == "}":
-            depth -= 1
-    if first_brace is None:
-        raise JobarchError("cannot find the query's WHERE group to bind parameters into")
-    return f"{query[:first_brace]} {block} {query[first_brace:]}"
 
 
 def _same_store(store: Store) -> Store:

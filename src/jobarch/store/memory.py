@@ -20,7 +20,8 @@ from ..graph.architecture import Architecture, load
 from ..graph.planner import SPARQL_PARSER_LOCK
 from ..graph.sources import graph_iri
 from ..reasoning import INFERRED_GRAPH, infer_architecture
-from .base import Binding, QueryResult, Store, SyncReport, inject_values
+from .base import QueryResult, Store, SyncReport
+from .bindings import Binding, inject_values
 
 
 class MemoryStore(Store):

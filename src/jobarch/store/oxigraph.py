@@ -40,7 +40,8 @@ from ..graph.sources import file_format, graph_iri, oxigraph_syntax_error, parse
 from ..graph.terms import from_ox, to_ox, triple_from_ox
 from ..graph.triples import Triple, join_triple, split_line
 from ..reasoning.incremental import inferences_fresh, refresh_inferences
-from .base import Binding, QueryResult, State, Store, SyncReport, Values, inject_values
+from .base import QueryResult, State, Store, SyncReport, Values
+from .bindings import Binding, inject_values
 from .generations import Generation, Generations, NothingToWrite
 from .sources import ENTRIES, SHARED, Blobs, Content, Sources
 

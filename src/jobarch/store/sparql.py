@@ -11,7 +11,7 @@ does not.
 
 Queries go out as the server accepts them (see :mod:`.protocol`); the protocol
 has no bindings, so parameters travel as a ``VALUES`` block (see
-:func:`jobarch.store.base.inject_values`).
+:func:`jobarch.store.bindings.inject_values`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ from ..graph.architecture import load
 from ..graph.sources import graph_iri
 from ..graph.terms import from_ox
 from ..reasoning import infer_architecture
-from .base import Binding, QueryResult, Store, SyncReport, inject_values, server_state_dir
+from .base import QueryResult, Store, SyncReport, server_state_dir
+from .bindings import Binding, inject_values
 
 FINGERPRINT_FRESH = 0.5  # seconds the server's fingerprint is trusted before it is asked again
 IDLE_CONNECTIONS = 8  # connections kept open to a server (a server's pages ask from a few threads at once)

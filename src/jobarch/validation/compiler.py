@@ -25,7 +25,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from ..core.namespaces import OWL, RDF, RDFS, SH
-from ..store.base import into_where
+from ..store.bindings import into_where
 
 SUBCLASSES = re.compile(r"__SUBCLASSES<([^>]*)>__")  # filled per run with the class and its subclasses in the data
 MAX_COUNT_IN_EXISTS = 4  # nested min/max counts are written as that many distinct values

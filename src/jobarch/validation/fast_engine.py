@@ -29,7 +29,7 @@ from ..graph.terms import ntriples_to_rdflib, term_ntriples
 from ..graph.triples import split_line
 from ..query import internal
 from ..store import Store, scratch_store
-from ..store.base import into_where
+from ..store.bindings import into_where
 from .compiler import SUBCLASSES, Check, batches, compile_shapes
 from .findings import Finding, ValidationReport, collapse, shape_label, sparql_message
 from .shapes import shapes_graph

@@ -33,6 +33,7 @@ from .guard import Guard
 from .language import ReaderLanguage, switch
 from .site import Limits, Site
 from .sparql import named_query_page, sparql_endpoint
+from .starting import Starting
 
 __all__ = ["Limits", "create_app", "serve"]
 
@@ -134,18 +135,27 @@ def serve(
     port: int = DEFAULT_PORT,
     settings: Limits | None = None,
 ) -> None:
-    """Load the architecture and serve it until interrupted (loopback unless told otherwise)."""
+    """Serve the architecture until interrupted (loopback unless told otherwise). The server listens at once and
+    opens the store meanwhile (:mod:`.starting`); a store that cannot be opened stops it with that error."""
     import uvicorn
 
-    backend = api.open_architecture(data, store)
     settings = settings or Limits()
-    workers = api.query_workers(backend, settings.workers, settings.queue, settings.query_memory)
-    workers.warm()  # the first queries do not pay for opening the store
-    # the adjacency index and the search index are built in the background once the server listens: pages that
-    # need them say so meanwhile (see Site.ready), the others answer at once
-    app = create_app(backend, settings=settings, data=data, workers=workers)
-    try:
-        # SIGTERM or Ctrl-C: stop accepting, give requests in flight 2 s, then stop the workers (and their queries)
-        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=2)
-    finally:
-        workers.close()
+
+    def build() -> Starlette:
+        backend = api.open_architecture(data, store)
+        workers = api.query_workers(backend, settings.workers, settings.queue, settings.query_memory)
+        workers.warm()  # the first queries do not pay for opening the store
+        # the adjacency and search indexes are built in the background (the application's lifespan): pages that
+        # need them say so meanwhile (see Site.soon), the others answer at once
+        return create_app(backend, settings=settings, data=data, workers=workers)
+
+    def stop() -> None:
+        server.should_exit = True
+
+    starting = Starting(build, stop)
+    # SIGTERM or Ctrl-C: stop accepting, give requests in flight 2 s, then stop the workers (and their queries)
+    config = uvicorn.Config(starting, host=host, port=port, log_level="info", timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
+    server.run()
+    if starting.error is not None:
+        raise starting.error

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from rdflib import URIRef
@@ -20,7 +21,7 @@ from ..core.i18n import _
 from ..core.namespaces import JA
 from .linked import iri_for_path, label_of, not_acceptable, page_of, rdf_response, resource_rows, wanted_type
 from .overview import ROW, WIDTH, icicle
-from .site import Site, render
+from .site import Site, kept, render
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def described(request: Request, type_: URIRef, code: str, html: Callable[[], Res
     return response
 
 
+@kept
 def home(request: Request) -> HTMLResponse:
     site = site_of(request)
 
@@ -109,6 +111,7 @@ def home(request: Request) -> HTMLResponse:
     return HTMLResponse(site.view("home", build))
 
 
+@kept
 def function(request: Request) -> Response:
     site, code = site_of(request), request.path_params["code"]
 
@@ -123,6 +126,7 @@ def function(request: Request) -> Response:
     return described(request, JA.Function, code, html)
 
 
+@kept
 def family(request: Request) -> Response:
     site, code = site_of(request), request.path_params["code"]
 
@@ -140,6 +144,7 @@ def family(request: Request) -> Response:
     return described(request, JA.JobFamily, code, html)
 
 
+@kept
 def focus(request: Request) -> Response:
     store, code = site_of(request).store, request.path_params["code"]
 
@@ -160,6 +165,7 @@ def focus(request: Request) -> Response:
     return described(request, JA.Focus, code, html)
 
 
+@kept
 def levels(request: Request) -> Response:
     """The levels of the architecture, explained: a browser gets the index, an RDF client the level scheme."""
     site = site_of(request)
@@ -173,6 +179,7 @@ def levels_of(site: Site) -> api.Ladder:
     return site.view("levels", lambda: api.levels_index(site.store))
 
 
+@kept
 def ladder(request: Request) -> Response:
     """A focus's levelling grid: every level of both tracks side by side by grade."""
     store, code = site_of(request).store, request.path_params["code"]
@@ -185,6 +192,7 @@ def ladder(request: Request) -> Response:
     return page("ladder.html.j2", title=title, code=code, head=head, ladder=found)
 
 
+@kept
 def level(request: Request) -> Response:
     site = site_of(request)
     store, code = site.store, request.path_params["code"]
@@ -220,6 +228,7 @@ def level(request: Request) -> Response:
     return described(request, JA.Level, code, html)
 
 
+@kept
 def profile(request: Request) -> Response:
     site, code = site_of(request), request.path_params["code"]
 
@@ -239,11 +248,16 @@ def profile(request: Request) -> Response:
             neighbours, note = None, _("Not computed: the adjacency model is missing.")
         else:
             neighbours, note = api.page_neighbours(site.store, code, site.settings.adjacent, index=index)
-        return page("profile.html.j2", title=found.page_title, p=found, adjacent=neighbours or [], adjacent_note=note)
+        context: dict[str, Any] = {"p": found, "adjacent": neighbours or [], "adjacent_note": note}
+        response = page("profile.html.j2", title=found.page_title, **context)
+        if not ready:  # complete once the index is: neither the browser nor the server keeps this one
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     return described(request, JA.JobProfile, code, html)
 
 
+@kept
 def resource(request: Request) -> Response:
     """Any IRI of the data under the base: a browser goes to its page, an RDF client gets its triples."""
     site = site_of(request)

@@ -11,7 +11,7 @@ from .. import api
 from ..core.errors import JobarchError
 from ..core.i18n import _
 from .browse import Pager, not_found, page, site_of
-from .site import Site
+from .site import Site, kept
 
 CHOICES = 8  # profiles offered when a picker's words name several
 
@@ -19,6 +19,7 @@ SEARCH_PAGE = 50  # hits per page
 MATCH_LIMIT = 20
 
 
+@kept
 def compare(request: Request) -> HTMLResponse:
     site = site_of(request)
     params = request.query_params
@@ -60,6 +61,7 @@ def compare(request: Request) -> HTMLResponse:
     )
 
 
+@kept
 def career_path(request: Request) -> HTMLResponse:
     site = site_of(request)
     start = request.query_params.get("from", "").strip()[:200]
@@ -124,6 +126,7 @@ def career_path(request: Request) -> HTMLResponse:
     return page("path.html.j2", **{**context, "steps": steps})
 
 
+@kept
 def search(request: Request) -> HTMLResponse:
     site = site_of(request)
     q = request.query_params.get("q", "").strip()[:200]
@@ -149,6 +152,7 @@ def search(request: Request) -> HTMLResponse:
     )
 
 
+@kept
 def match(request: Request) -> HTMLResponse:
     site = site_of(request)
     text = request.query_params.get("skills", "")[:4000]
@@ -201,6 +205,7 @@ def _replaced(text: str, spec: str, name: str) -> str:
     return "\n".join(fixed if line.strip() == spec else line for line in text.splitlines())
 
 
+@kept
 def skill(request: Request) -> HTMLResponse:
     store = site_of(request).store
     name = request.query_params.get("name", "")

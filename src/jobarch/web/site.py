@@ -7,20 +7,29 @@ embedded ones) keys each view on that fingerprint; a store that cannot (a
 shared SPARQL server that another process loads) has its views recomputed
 once they are ``Limits.refresh_after`` seconds old. Two requests that need
 the same view while it is computed wait for one computation.
+
+Whole pages are kept the same way (:func:`kept`): a page is a function of
+the data, its address and the reader's languages, so the second reader of a
+page gets the bytes the first one was sent, until the data changes. The
+pages kept are bounded by their size (``Limits.kept_pages_bytes``), the
+least recently read going first.
 """
 
 from __future__ import annotations
 
 import contextvars
+import functools
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import Response
 
 from .. import api
 from ..core import languages
@@ -28,6 +37,7 @@ from ..core.errors import JobarchError
 from ..present.translations import install as install_translations
 from .guard import LOOPBACK
 from .language import switcher
+from .linked import wanted_type
 
 T = TypeVar("T")
 EVERY_LANGUAGE = {"adjacency", "search"}  # views that hold every language's texts (see Site._key)
@@ -48,6 +58,7 @@ class Limits:
     allowed_hosts: tuple[str, ...] = LOOPBACK
     base_iri: str | None = None  # the IRI the server's paths map onto (default: the architecture's namespace)
     refresh_after: float = 30.0  # seconds; only for stores without a fingerprint (sparql:URL)
+    kept_pages_bytes: int = 64 * 1024 * 1024  # rendered pages kept for their next reader (0: none)
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,8 @@ class Site:
         self._background: dict[str, threading.Thread] = {}
         if index is not None:
             self._views[self._key("adjacency")] = (self._version(), index)
+        self._pages: OrderedDict[tuple[str, ...], tuple[object, int, bytes, list]] = OrderedDict()
+        self._pages_bytes = 0
         self._inferences: api.QueryWorkers | None = None  # query workers over the files and their inferences
         self._inferred_store: api.Store | None = None
         self._inferring: threading.Thread | None = None
@@ -122,10 +135,54 @@ class Site:
         if held is None:
             return False, None
         version, value = held
+        return self._current(version), value
+
+    def _current(self, version: object) -> bool:
+        """Whether what was computed at ``version`` (:meth:`_version`) still holds for the data."""
         if isinstance(version, tuple):  # no exact fingerprint: fresh for a while, unless it says the data changed
             young = time.monotonic() - version[1] < self.settings.refresh_after
-            return young and (version[2] is None or version[2] == self.store.fingerprint()), value
-        return version == self.store.fingerprint(), value
+            return young and (version[2] is None or version[2] == self.store.fingerprint())
+        return version == self.store.fingerprint()
+
+    # ------------------------------------------------------------------ whole pages
+    def kept_page(self, key: tuple[str, ...]) -> Response | None:
+        """The page kept under ``key`` if the data has not changed since it was rendered."""
+        with self._locks["pages"]:
+            held = self._pages.get(key)
+            if held is None:
+                return None
+            if not self._current(held[0]):
+                self._drop_page(key)
+                return None
+            self._pages.move_to_end(key)
+        _, status, body, headers = held
+        response = Response(body, status)
+        response.raw_headers = list(headers)  # a copy: the middlewares add to the list they are sent
+        return response
+
+    def keep_page(self, key: tuple[str, ...], version: object, response: Response) -> None:
+        """Keep a complete page (200, not marked ``no-store``) rendered from the data at ``version``."""
+        body = getattr(response, "body", None)
+        if (
+            response.status_code != 200
+            or not isinstance(body, bytes)
+            or "no-store" in response.headers.get("cache-control", "")
+        ):
+            return
+        size = len(body) + sum(len(k) for k in key)
+        if size > self.settings.kept_pages_bytes // 8:  # no single page may push most of the others out
+            return
+        with self._locks["pages"]:
+            self._drop_page(key)
+            self._pages[key] = (version, response.status_code, body, list(response.raw_headers))
+            self._pages_bytes += size
+            while self._pages_bytes > self.settings.kept_pages_bytes:
+                self._drop_page(next(iter(self._pages)))
+
+    def _drop_page(self, key: tuple[str, ...]) -> None:
+        held = self._pages.pop(key, None)
+        if held is not None:
+            self._pages_bytes -= len(held[2]) + sum(len(k) for k in key)
 
     def soon(self, name: str, compute: Callable[[], T], wait: float) -> tuple[bool, T | None]:
         """A view if it is ready within ``wait`` seconds: (True, value); else (False, None) while it is computed
@@ -196,6 +253,34 @@ class Site:
 
     def scale(self) -> list:
         return self.view("scale", lambda: api.proficiency_scale(self.store))
+
+
+def kept(route: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    """A page route whose pages are kept for their next reader (see :meth:`Site.kept_page`): keyed on the host,
+    the address with its query, the media type asked for, and the reader's languages. A page that is not
+    complete yet (a view still being computed) says ``Cache-Control: no-store`` and is not kept."""
+
+    @functools.wraps(route)
+    def answer(request: Request) -> Response:
+        site: Site = request.app.state.site
+        if not site.settings.kept_pages_bytes:
+            return route(request)
+        key = (
+            request.headers.get("host", ""),
+            request.url.path,
+            request.url.query,
+            wanted_type(request) or "",
+            ",".join(languages.current()),
+        )
+        found = site.kept_page(key)
+        if found is not None:
+            return found
+        version = site._version()  # before rendering: a change meanwhile makes the page stale, never wrongly fresh
+        response = route(request)
+        site.keep_page(key, version, response)
+        return response
+
+    return answer
 
 
 @cache
