@@ -52,16 +52,11 @@ def fetch(url: str) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-def tree_peak_rss_mib(pid: int) -> float:
-    """Peak RSS of a process and its descendants (VmHWM of each, summed)."""
-    total = 0.0
+def tree(pid: int) -> list[int]:
+    """A process and its descendants (the query workers are children of a fork server the server started)."""
+    found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status") as status:
-                fields = dict(line.split(":", 1) for line in status if ":" in line)
-        except OSError:
             continue
         ancestors, current = set(), int(entry)
         while current > 1 and current not in ancestors:
@@ -72,8 +67,40 @@ def tree_peak_rss_mib(pid: int) -> float:
             except OSError:
                 break
         if int(entry) == pid or pid in ancestors:
-            total += int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
+            found.append(int(entry))
+    return found
+
+
+def tree_peak_rss_mib(pid: int) -> float:
+    """Peak RSS of a process and its descendants (VmHWM of each, summed)."""
+    total = 0.0
+    for member in tree(pid):
+        try:
+            with open(f"/proc/{member}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+        except OSError:
+            continue
+        total += int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
     return total
+
+
+def tree_cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of the server process itself, and of its descendants (with the workers they
+    reaped): which of them the load kept busy."""
+    own = others = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for member in tree(pid):
+        try:
+            with open(f"/proc/{member}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        utime, stime, cutime, cstime = (int(x) / tick for x in fields[11:15])
+        if member == pid:
+            own += utime + stime
+        else:
+            others += utime + stime + cutime + cstime
+    return own, others
 
 
 def percentiles(values: list[float]) -> str:
@@ -153,6 +180,7 @@ def serve_and_load(args: argparse.Namespace, data: Path, store: list[str], label
                 alone[kind].append(fetch(base + path)[1])
         statuses: Counter[tuple[str, int]] = Counter()
         loaded: dict[str, list[float]] = defaultdict(list)
+        cpu_before = tree_cpu_seconds(server.pid)
         wall = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
             for (kind, _), (status, seconds) in zip(plan, pool.map(lambda kp: fetch(base + kp[1]), plan), strict=True):
@@ -160,6 +188,7 @@ def serve_and_load(args: argparse.Namespace, data: Path, store: list[str], label
                 if status == 200:
                     loaded[kind].append(seconds)
         wall = time.perf_counter() - wall
+        cpu = [after - before for after, before in zip(tree_cpu_seconds(server.pid), cpu_before, strict=True)]
         peak = tree_peak_rss_mib(server.pid)
     finally:
         server.terminate()
@@ -171,6 +200,7 @@ def serve_and_load(args: argparse.Namespace, data: Path, store: list[str], label
         f"load took {wall:.1f} s ({args.requests / wall:.0f} req/s)"
     )
     print(f"peak RSS, server and workers: {peak:,.0f} MiB")
+    print(f"CPU during the load: server process {cpu[0]:.1f} s, query workers {cpu[1]:.1f} s ({wall:.1f} s wall)")
     errors = sum(n for (kind, status), n in statuses.items() if status not in (200, 503) and kind != "runaway")
     print("statuses:", ", ".join(f"{k}:{s}={n}" for (k, s), n in sorted(statuses.items())), f"| errors: {errors}")
     print(f"pages alone      {percentiles(pages_alone)}")

@@ -115,3 +115,20 @@ def test_no_page_is_kept_when_the_bound_is_zero():
     first = client.get(PROFILE).content
     before = store.queries
     assert client.get(PROFILE).content == first and store.queries > before
+
+
+def test_a_named_query_answer_is_kept():
+    """A named query's answer page (and its download) is kept like any page: the second reader gets it even
+    when no query worker is left to run it, while an answer not asked for before needs one."""
+    store = api.open_architecture()
+    workers = api.query_workers(store, 1, 8, None)
+    app = create_app(store, workers=workers)
+    with local(app) as client:
+        path = "/queries/profiles_at_level?level=M2"
+        first, csv = client.get(path), client.get(path + "&format=csv")
+        assert first.status_code == 200 and "MANUFA3.MANUFACT13A2.M2" in first.text
+        assert csv.headers["content-type"].startswith("text/csv") and "MANUFA3.MANUFACT13A2.M2" in csv.text
+        workers.close()
+        assert client.get(path).text == first.text
+        assert client.get(path + "&format=csv").text == csv.text
+        assert client.get("/queries/profiles_at_level?level=M3").status_code != 200

@@ -99,3 +99,49 @@ def test_serve_answers_at_once_and_stops_on_a_broken_file(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "manufacturing-operations.ttl" in result.stderr and ":41" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_search_says_its_index_is_being_built_rather_than_wait():
+    """Right after start the search index is built in the background (seconds at 10,000 profiles): a search then
+    answers at once that it is being built (503, Retry-After, reloading), and is never kept; then it finds."""
+    from tests.web.test_serve import local
+
+    store = api.open_architecture()
+    app = create_app(store)
+    site, release = app.state.site, threading.Event()
+    site.soon("search", lambda: release.wait(30) and api.search_index(store), wait=0)
+    client = local(app)
+    building = client.get("/search", params={"q": "technician"})
+    assert building.status_code == 503 and building.headers["retry-after"] == "2"
+    assert building.headers["cache-control"] == "no-store" and "being built" in building.text
+    assert client.get("/search").status_code == 200  # the empty form needs no index
+    release.set()
+    site.search_index()
+    found = client.get("/search", params={"q": "technician"})
+    assert found.status_code == 200 and "being built" not in found.text and "/profiles/" in found.text
+
+
+def test_journeys_say_the_adjacency_index_is_being_built_rather_than_wait():
+    """Compare, career path and match need the adjacency index (6 s to build at 10,000 profiles): right after a
+    start they answer at once that it is being computed, and are not kept; then they answer."""
+    from tests.web.test_serve import local
+
+    store = api.open_architecture()
+    app = create_app(store)
+    site, release = app.state.site, threading.Event()
+    site.soon("adjacency", lambda: release.wait(30) and api.adjacency_index(store), wait=0)
+    client = local(app)
+    journeys = [
+        f"/compare?codes={REFERENCE_CODE},MANUFA3.MANUFACT14A1.M2",
+        f"/path?from={REFERENCE_CODE}&to=MANUFA3.MANUFACT14A1.M2",
+        "/match?skills=GMP+Compliance%3D3",
+    ]
+    for path in journeys:
+        waiting = client.get(path)
+        assert waiting.status_code == 503 and waiting.headers["retry-after"] == "2", path
+        assert waiting.headers["cache-control"] == "no-store" and 'http-equiv="refresh"' in waiting.text
+    assert client.get("/skills", params={"name": "GMP Compliance"}).status_code == 200  # needs no index
+    release.set()
+    site.adjacency()
+    for path in journeys:
+        assert client.get(path).status_code == 200, path

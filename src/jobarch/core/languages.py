@@ -199,9 +199,11 @@ def prefer(rows: list[dict], chain: Sequence[str] | None = None) -> list[dict]:
         tagged = [getattr(row.get(name), "language", None) for row in rows]
         if not any(tagged):
             continue
+        ranks = [rank(language, chain) for language in tagged]
+        if min(ranks) == max(ranks):  # every row's text serves the chain alike: none is dropped
+            continue
         others = [n for n in names if n != name]
         keys = [tuple(row.get(n) for n in others) for row in rows]
-        ranks = [rank(language, chain) for language in tagged]
         top: dict[tuple, int] = {}
         for key, value in zip(keys, ranks, strict=True):
             if value < top.get(key, 1 << 30):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -40,9 +41,16 @@ def to_ox(term: Identifier) -> Any:
 
 
 def from_ox(term: Any) -> Node | None:
-    """A pyoxigraph term as an rdflib term (None stays None: an unbound variable)."""
-    if term is None:
-        return None
+    """A pyoxigraph term as an rdflib term (None stays None: an unbound variable).
+
+    The same terms come back query after query (a level's IRI, a rubric's texts, a status label), and making an
+    rdflib literal costs more than finding it (a profile page reads 900 terms: a third of its time), so
+    the terms made last are kept: rdflib terms never change, one can serve every row that holds it."""
+    return None if term is None else _from_ox(term)
+
+
+@lru_cache(maxsize=1 << 16)
+def _from_ox(term: Any) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib.term import Identifier
 
@@ -79,8 +80,10 @@ class _Group:
     before_union: bool = False
 
 
-def _outer_group(query: str) -> tuple[int, list[_Group]]:
-    """Where the outermost WHERE group's text starts, and its groups that are branches of a union."""
+@lru_cache(maxsize=512)
+def _outer_group(query: str) -> tuple[int, tuple[_Group, ...]]:
+    """Where the outermost WHERE group's text starts, and its groups that are branches of a union (read once per
+    query text: jobarch runs the same few dozen texts)."""
     where = _where(query)
     depth = 1
     groups: list[_Group] = []
@@ -112,7 +115,7 @@ def _outer_group(query: str) -> tuple[int, list[_Group]]:
             groups[-1].before_union = True
         if depth == 1:
             previous = (tok.upper(), m.end())
-    return where, [g for g in groups if g.after_union or g.before_union]
+    return where, tuple(g for g in groups if g.after_union or g.before_union)
 
 
 def _where(query: str) -> int:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from .. import api
 from ..core.errors import JobarchError
@@ -19,7 +21,32 @@ SEARCH_PAGE = 50  # hits per page
 MATCH_LIMIT = 20
 
 
+def needs(*indexes: str) -> Callable[[Callable[[Request], Response]], Callable[[Request], Response]]:
+    """A journey's page that needs the server's indexes (``adjacency``, ``search``): right after a start, while they
+    are built, it answers at once that they are (503, Retry-After, a page that reloads itself), never waits."""
+
+    def wrap(route: Callable[[Request], Response]) -> Callable[[Request], Response]:
+        @functools.wraps(route)
+        def answer(request: Request) -> Response:
+            if site_of(request).ready(*indexes):
+                return route(request)
+            return being_built()
+
+        return answer
+
+    return wrap
+
+
+def being_built() -> HTMLResponse:
+    """The page a reader gets while the server builds what a page needs, right after it started."""
+    message = _("Being computed: the server has just started. This page reloads itself in a few seconds.")
+    response = page("error.html.j2", 503, title=_("Starting"), message=message, hint="", refresh=2)
+    response.headers.update({"Retry-After": "2", "Cache-Control": "no-store"})
+    return response
+
+
 @kept
+@needs("adjacency", "search")
 def compare(request: Request) -> HTMLResponse:
     site = site_of(request)
     params = request.query_params
@@ -62,6 +89,7 @@ def compare(request: Request) -> HTMLResponse:
 
 
 @kept
+@needs("adjacency", "search")
 def career_path(request: Request) -> HTMLResponse:
     site = site_of(request)
     start = request.query_params.get("from", "").strip()[:200]
@@ -132,12 +160,18 @@ def search(request: Request) -> HTMLResponse:
     q = request.query_params.get("q", "").strip()[:200]
     facets = ("function", "family", "track", "level")
     chosen = {name: request.query_params.get(name, "").strip()[:40] for name in facets}
-    filters = api.search_filters(**chosen)
-    found, skills = api.search(site.store, q, site.search_index(), filters, site.skills()) if q else (None, [])
+    found, building = None, False
+    skills: list[Any] = []
+    if q:
+        ready, index = site.search_soon()
+        building = not ready
+        if ready:
+            found, skills = api.search(site.store, q, index, api.search_filters(**chosen), site.skills())
     total = found.total if found is not None else 0
     pager = Pager.of(request, total, SEARCH_PAGE, {"q": q, **chosen}, "Pages of results")
-    return page(
+    response = page(
         "search.html.j2",
+        503 if building else 200,
         title=(_("Search: %(words)s") % {"words": q} if q else _("Search"))
         + (" " + _("(page %(number)s)") % {"number": pager.number} if pager.number > 1 else ""),
         q=q,
@@ -149,10 +183,16 @@ def search(request: Request) -> HTMLResponse:
         facets=found.facets if found is not None else {},
         chosen=chosen,
         skills=skills,
+        building=building,
+        **({"refresh": 2} if building else {}),
     )
+    if building:  # the server has just started: the page says so (and reloads) rather than keep its reader
+        response.headers.update({"Retry-After": "2", "Cache-Control": "no-store"})
+    return response
 
 
 @kept
+@needs("adjacency", "search")
 def match(request: Request) -> HTMLResponse:
     site = site_of(request)
     text = request.query_params.get("skills", "")[:4000]

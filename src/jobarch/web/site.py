@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import inspect
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -59,6 +60,7 @@ class Limits:
     base_iri: str | None = None  # the IRI the server's paths map onto (default: the architecture's namespace)
     refresh_after: float = 30.0  # seconds; only for stores without a fingerprint (sparql:URL)
     kept_pages_bytes: int = 64 * 1024 * 1024  # rendered pages kept for their next reader (0: none)
+    page_threads: int = 4  # pages rendered at once (they share one interpreter lock); the others queue
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,20 @@ class Site:
         return self.view("taxonomy", lambda: api.taxonomy(self.store))
 
     def search_index(self) -> api.SearchIndex:
-        return self.view("search", lambda: api.search_index(self.store))
+        return self.view("search", self._build_search)
+
+    def search_soon(self, wait: float = 1.0) -> tuple[bool, api.SearchIndex | None]:
+        """The search index if it is ready within ``wait`` seconds (see :meth:`soon`)."""
+        return self.soon("search", self._build_search, wait)
+
+    def ready(self, *indexes: str, wait: float = 1.0) -> bool:
+        """Whether the named indexes (``adjacency``, ``search``) are ready within ``wait`` seconds; those that are
+        not keep being built in the background (a page that needs them says so, see ``journeys.needs``)."""
+        builders = {"adjacency": self._build_adjacency, "search": self._build_search}
+        return all(self.soon(name, builders[name], wait)[0] for name in indexes)
+
+    def _build_search(self) -> api.SearchIndex:
+        return api.search_index(self.store)
 
     def skills(self) -> dict[str, int]:
         return self.view("skills", lambda: api.skill_directory(self.store))
@@ -255,32 +270,46 @@ class Site:
         return self.view("scale", lambda: api.proficiency_scale(self.store))
 
 
-def kept(route: Callable[[Request], Response]) -> Callable[[Request], Response]:
-    """A page route whose pages are kept for their next reader (see :meth:`Site.kept_page`): keyed on the host,
-    the address with its query, the media type asked for, and the reader's languages. A page that is not
-    complete yet (a view still being computed) says ``Cache-Control: no-store`` and is not kept."""
+def kept(route: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    """A page route (plain or async) whose pages are kept for their next reader (see :meth:`Site.kept_page`):
+    keyed on the host, the address with its query, the media type asked for, and the reader's languages. A page
+    that is not complete yet (a view still being computed) says ``Cache-Control: no-store`` and is not kept."""
+    if inspect.iscoroutinefunction(route):
+
+        @functools.wraps(route)
+        async def answer_later(request: Request) -> Response:
+            site, key = _page_key(request)
+            found = site.kept_page(key) if key else None
+            if found is not None or key is None:
+                return found or await route(request)
+            version = site._version()
+            response = await route(request)
+            site.keep_page(key, version, response)
+            return response
+
+        return answer_later
 
     @functools.wraps(route)
     def answer(request: Request) -> Response:
-        site: Site = request.app.state.site
-        if not site.settings.kept_pages_bytes:
-            return route(request)
-        key = (
-            request.headers.get("host", ""),
-            request.url.path,
-            request.url.query,
-            wanted_type(request) or "",
-            ",".join(languages.current()),
-        )
-        found = site.kept_page(key)
-        if found is not None:
-            return found
+        site, key = _page_key(request)
+        found = site.kept_page(key) if key else None
+        if found is not None or key is None:
+            return found or route(request)
         version = site._version()  # before rendering: a change meanwhile makes the page stale, never wrongly fresh
         response = route(request)
         site.keep_page(key, version, response)
         return response
 
     return answer
+
+
+def _page_key(request: Request) -> tuple[Site, tuple[str, ...] | None]:
+    """The site, and the key a page is kept under (None when the site keeps no pages)."""
+    site: Site = request.app.state.site
+    if not site.settings.kept_pages_bytes:
+        return site, None
+    host, path, query = request.headers.get("host", ""), request.url.path, request.url.query
+    return site, (host, path, query, wanted_type(request) or "", ",".join(languages.current()))
 
 
 @cache
