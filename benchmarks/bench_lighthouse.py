@@ -48,14 +48,22 @@ def lighthouse() -> Path:
 def audit(command: Path, url: str, name: str) -> dict:
     out = Path(tempfile.mkdtemp(prefix="jobarch-lighthouse-"))
     flags = f"{CHROME_FLAGS} --user-data-dir={out / 'profile'}"
-    subprocess.run(
+    done = subprocess.run(
         [str(command), url, "--quiet", "--chrome-path=" + (shutil.which("chromium") or "/usr/bin/chromium")]
         + [f"--chrome-flags={flags}", "--form-factor=mobile", "--output=json", f"--output-path={out / 'report.json'}"]
         + ["--only-categories=performance,accessibility,best-practices,seo"],
-        check=True,
         capture_output=True,
+        text=True,
     )
-    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+    # Lighthouse 12 on Chromium 156 exits 1 after a gatherer it does not score fails ("frame_sequence"); the
+    # report is complete unless it says runtimeError
+    report_file = out / "report.json"
+    if not report_file.exists():
+        raise SystemExit(f"Lighthouse wrote no report for {name}: {done.stderr[-2000:]}")
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    if report.get("runtimeError"):
+        raise SystemExit(f"Lighthouse failed on {name}: {report['runtimeError']}")
+    return report
 
 
 def main() -> None:
