@@ -145,3 +145,23 @@ def test_journeys_say_the_adjacency_index_is_being_built_rather_than_wait():
     site.adjacency()
     for path in journeys:
         assert client.get(path).status_code == 200, path
+
+
+def test_the_server_builds_the_level_pages_while_it_starts():
+    """The start-up work in the background (Site.warm) reads the search index and each level's profiles, so that
+    a level page's first reader (1,200 profiles at 10,000) does not wait for that read: it needs no query."""
+    from jobarch.store import open_store
+    from jobarch.web.app import Limits
+    from tests.web.test_serve import local
+
+    store = open_store("wrapped")
+    store.sync(api.curator_files([sample_data_dir()]))
+    app = create_app(store, settings=Limits(refresh_after=3600, kept_pages_bytes=0))
+    app.state.site.warm()
+    before = store.queries
+    client = local(app)
+    for code in ("P1", "M2", "M4"):
+        page = client.get(f"/levels/{code}")
+        assert page.status_code == 200 and "/profiles/" in page.text
+    assert store.queries == before
+    assert client.get("/levels/Q9").status_code == 404

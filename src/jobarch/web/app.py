@@ -115,7 +115,7 @@ def create_app(
         # interpreter lock, and forty threads taking turns every 5 ms finish every page late instead of most early
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.page_threads
         site.adjacency_soon(wait=0)  # built in the background while the server answers
-        threading.Thread(target=site.search_index, daemon=True, name="jobarch-search-index").start()
+        threading.Thread(target=site.warm, daemon=True, name="jobarch-warm").start()
         yield
         workers.close()  # on shutdown: a running query is stopped with its worker
         site.close()

@@ -171,12 +171,7 @@ def levels(request: Request) -> Response:
     site = site_of(request)
     if wanted_type(request) != "text/html":
         return resource(request)
-    return page("levels.html.j2", title=_("Levels"), ladder=levels_of(site))
-
-
-def levels_of(site: Site) -> api.Ladder:
-    """Every level by grade and track, kept per version of the data (level pages check codes against it)."""
-    return site.view("levels", lambda: api.levels_index(site.store))
+    return page("levels.html.j2", title=_("Levels"), ladder=site.levels())
 
 
 @kept
@@ -194,19 +189,13 @@ def ladder(request: Request) -> Response:
 
 @kept
 def level(request: Request) -> Response:
-    site = site_of(request)
-    store, code = site.store, request.path_params["code"]
+    site, code = site_of(request), request.path_params["code"]
 
     def html() -> Response:
-        known = {cell.level for _, cells in levels_of(site).rows for cell in cells.values()}
-        overview = site.view(f"level:{code}", lambda: api.level_overview(store, code)) if code in known else None
-        if overview is None:
+        found = site.level(code)
+        if found is None:
             return not_found(f"No level {code!r}.", "The home page lists every level.", [("/", "Browse")])
-        # a level's profiles (1,200 at 10,000 profiles) are read once per version of the data; pages slice them
-        rows = site.view(
-            f"profiles at {code}",
-            lambda: api.query(store, "profiles_at_level", params={"level": code}, timeout=None).dicts(),
-        )
+        overview, rows = found
         family = request.query_params.get("family", "").strip()[:40]
         if family:  # a count on the home page's glance: this family's profiles at the level
             rows = [r for r in rows if api.search_filters(family=family).keep(str(r["code"]))]
