@@ -26,7 +26,7 @@ def searched(client, words: str) -> str:
     """The search page for ``words``, reloaded as a browser does while it says the index is being built."""
     deadline = time.monotonic() + 60
     while (response := client.get("/search", params={"q": words})).status_code == 503:
-        assert "being built" in response.text and time.monotonic() < deadline
+        assert "Being computed" in response.text and time.monotonic() < deadline
         time.sleep(float(response.headers["retry-after"]) / 10)
     assert response.status_code == 200
     return response.text

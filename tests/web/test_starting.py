@@ -113,12 +113,12 @@ def test_search_says_its_index_is_being_built_rather_than_wait():
     client = local(app)
     building = client.get("/search", params={"q": "technician"})
     assert building.status_code == 503 and building.headers["retry-after"] == "2"
-    assert building.headers["cache-control"] == "no-store" and "being built" in building.text
+    assert building.headers["cache-control"] == "no-store" and "Being computed" in building.text
     assert client.get("/search").status_code == 200  # the empty form needs no index
     release.set()
     site.search_index()
     found = client.get("/search", params={"q": "technician"})
-    assert found.status_code == 200 and "being built" not in found.text and "/profiles/" in found.text
+    assert found.status_code == 200 and "Being computed" not in found.text and "/profiles/" in found.text
 
 
 def test_journeys_say_the_adjacency_index_is_being_built_rather_than_wait():

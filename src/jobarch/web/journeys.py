@@ -160,18 +160,16 @@ def search(request: Request) -> HTMLResponse:
     q = request.query_params.get("q", "").strip()[:200]
     facets = ("function", "family", "track", "level")
     chosen = {name: request.query_params.get(name, "").strip()[:40] for name in facets}
-    found, building = None, False
-    skills: list[Any] = []
+    found: api.SearchResult | None = None
+    skills: list[tuple[str, int]] = []
     if q:
-        ready, index = site.search_soon()
-        building = not ready
-        if ready:
-            found, skills = api.search(site.store, q, index, api.search_filters(**chosen), site.skills())
+        if not site.ready("search"):  # the server has just started: its search index is being built
+            return being_built()
+        found, skills = api.search(site.store, q, site.search_index(), api.search_filters(**chosen), site.skills())
     total = found.total if found is not None else 0
     pager = Pager.of(request, total, SEARCH_PAGE, {"q": q, **chosen}, "Pages of results")
-    response = page(
+    return page(
         "search.html.j2",
-        503 if building else 200,
         title=(_("Search: %(words)s") % {"words": q} if q else _("Search"))
         + (" " + _("(page %(number)s)") % {"number": pager.number} if pager.number > 1 else ""),
         q=q,
@@ -183,12 +181,7 @@ def search(request: Request) -> HTMLResponse:
         facets=found.facets if found is not None else {},
         chosen=chosen,
         skills=skills,
-        building=building,
-        **({"refresh": 2} if building else {}),
     )
-    if building:  # the server has just started: the page says so (and reloads) rather than keep its reader
-        response.headers.update({"Retry-After": "2", "Cache-Control": "no-store"})
-    return response
 
 
 @kept

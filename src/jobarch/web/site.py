@@ -261,10 +261,13 @@ class Site:
         """Every level by grade and track (level pages check codes against it)."""
         return self.view("levels", lambda: api.levels_index(self.store))
 
+    def level_codes(self) -> set[str]:
+        return {cell.level for _, cells in self.levels().rows for cell in cells.values()}
+
     def level(self, code: str) -> tuple[Any, list[dict]] | None:
         """A level's overview and its profiles (1,200 at 10,000 profiles; pages slice them), None for a code that
         names no level (not kept: anyone can ask for any code)."""
-        if code not in {cell.level for _, cells in self.levels().rows for cell in cells.values()}:
+        if code not in self.level_codes():
             return None
         overview = self.view(f"level:{code}", lambda: api.level_overview(self.store, code))
         rows = self.view(
@@ -280,7 +283,7 @@ class Site:
         on the page that asks for it, which says why."""
         try:
             self.search_index()
-            for code in sorted({cell.level for _, cells in self.levels().rows for cell in cells.values()}):
+            for code in sorted(self.level_codes()):
                 self.level(code)
         except JobarchError:
             return
