@@ -49,11 +49,16 @@ def test_the_second_reader_gets_the_kept_page_without_a_query():
 
 
 def test_pages_are_kept_per_language_and_media_type():
-    _, app = counted_app()
+    store, app = counted_app()
     client = local(app)
     english = client.get(PROFILE).text
     german = client.get(PROFILE, headers={"Accept-Language": "de"}).text
     assert 'lang="de"' in german and 'lang="en"' in english and german != english
+    # a browser's regional tags choose the same texts: the page kept for its language serves them
+    before = store.queries
+    assert client.get(PROFILE, headers={"Accept-Language": "en-US,en;q=0.9"}).text == english
+    assert client.get(PROFILE, headers={"Accept-Language": "de-AT"}).text == german
+    assert store.queries == before
     assert client.get(PROFILE).text == english  # the English reader still gets English
     turtle = client.get(PROFILE, headers={"Accept": "text/turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle") and "<html" not in turtle.text

@@ -97,6 +97,13 @@ def current() -> tuple[str, ...]:
     return _reading.get() or _configured or DEFAULT
 
 
+def choice_key() -> str:
+    """The current chain as far as it changes what a reader is shown: each tag's primary language, in order.
+    :func:`rank` and :func:`interface` read no more, so ``en-us,en`` (a browser's) and ``en`` (the server's)
+    are one key: what is computed or rendered for one serves the other."""
+    return ",".join(dict.fromkeys(tag.split("-")[0] for tag in current()))
+
+
 def primary() -> str:
     """The reader's first language: a text in another is a fallback (see :func:`is_fallback`)."""
     return current()[0]

@@ -21,7 +21,7 @@ from ..core.i18n import _
 from ..core.namespaces import JA
 from .linked import iri_for_path, label_of, not_acceptable, page_of, rdf_response, resource_rows, wanted_type
 from .overview import ROW, WIDTH, icicle
-from .site import Site, kept, render
+from .site import Site, remembered, render
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def described(request: Request, type_: URIRef, code: str, html: Callable[[], Res
     return response
 
 
-@kept
+@remembered
 def home(request: Request) -> HTMLResponse:
     site = site_of(request)
 
@@ -111,7 +111,7 @@ def home(request: Request) -> HTMLResponse:
     return HTMLResponse(site.view("home", build))
 
 
-@kept
+@remembered
 def function(request: Request) -> Response:
     site, code = site_of(request), request.path_params["code"]
 
@@ -126,7 +126,7 @@ def function(request: Request) -> Response:
     return described(request, JA.Function, code, html)
 
 
-@kept
+@remembered
 def family(request: Request) -> Response:
     site, code = site_of(request), request.path_params["code"]
 
@@ -144,7 +144,7 @@ def family(request: Request) -> Response:
     return described(request, JA.JobFamily, code, html)
 
 
-@kept
+@remembered
 def focus(request: Request) -> Response:
     store, code = site_of(request).store, request.path_params["code"]
 
@@ -165,7 +165,7 @@ def focus(request: Request) -> Response:
     return described(request, JA.Focus, code, html)
 
 
-@kept
+@remembered
 def levels(request: Request) -> Response:
     """The levels of the architecture, explained: a browser gets the index, an RDF client the level scheme."""
     site = site_of(request)
@@ -174,7 +174,7 @@ def levels(request: Request) -> Response:
     return page("levels.html.j2", title=_("Levels"), ladder=site.levels())
 
 
-@kept
+@remembered
 def ladder(request: Request) -> Response:
     """A focus's levelling grid: every level of both tracks side by side by grade."""
     store, code = site_of(request).store, request.path_params["code"]
@@ -187,7 +187,7 @@ def ladder(request: Request) -> Response:
     return page("ladder.html.j2", title=title, code=code, head=head, ladder=found)
 
 
-@kept
+@remembered
 def level(request: Request) -> Response:
     site, code = site_of(request), request.path_params["code"]
 
@@ -217,7 +217,7 @@ def level(request: Request) -> Response:
     return described(request, JA.Level, code, html)
 
 
-@kept
+@remembered
 def profile(request: Request) -> Response:
     site, code = site_of(request), request.path_params["code"]
 
@@ -246,7 +246,7 @@ def profile(request: Request) -> Response:
     return described(request, JA.JobProfile, code, html)
 
 
-@kept
+@remembered
 def resource(request: Request) -> Response:
     """Any IRI of the data under the base: a browser goes to its page, an RDF client gets its triples."""
     site = site_of(request)

@@ -13,7 +13,7 @@ from .. import api
 from ..core.errors import JobarchError
 from ..core.i18n import _
 from .browse import Pager, not_found, page, site_of
-from .site import Site, kept
+from .site import Site, remembered
 
 CHOICES = 8  # profiles offered when a picker's words name several
 
@@ -45,7 +45,7 @@ def being_built() -> HTMLResponse:
     return response
 
 
-@kept
+@remembered
 @needs("adjacency", "search")
 def compare(request: Request) -> HTMLResponse:
     site = site_of(request)
@@ -88,7 +88,7 @@ def compare(request: Request) -> HTMLResponse:
     )
 
 
-@kept
+@remembered
 @needs("adjacency", "search")
 def career_path(request: Request) -> HTMLResponse:
     site = site_of(request)
@@ -154,7 +154,7 @@ def career_path(request: Request) -> HTMLResponse:
     return page("path.html.j2", **{**context, "steps": steps})
 
 
-@kept
+@remembered
 def search(request: Request) -> HTMLResponse:
     site = site_of(request)
     q = request.query_params.get("q", "").strip()[:200]
@@ -184,7 +184,7 @@ def search(request: Request) -> HTMLResponse:
     )
 
 
-@kept
+@remembered
 @needs("adjacency", "search")
 def match(request: Request) -> HTMLResponse:
     site = site_of(request)
@@ -238,7 +238,7 @@ def _replaced(text: str, spec: str, name: str) -> str:
     return "\n".join(fixed if line.strip() == spec else line for line in text.splitlines())
 
 
-@kept
+@remembered
 def skill(request: Request) -> HTMLResponse:
     store = site_of(request).store
     name = request.query_params.get("name", "")

@@ -8,7 +8,7 @@ shared SPARQL server that another process loads) has its views recomputed
 once they are ``Limits.refresh_after`` seconds old. Two requests that need
 the same view while it is computed wait for one computation.
 
-Whole pages are kept the same way (:func:`kept`): a page is a function of
+Whole pages are kept the same way (:func:`remembered`): a page is a function of
 the data, its address and the reader's languages, so the second reader of a
 page gets the bytes the first one was sent, until the data changes. The
 pages kept are bounded by their size (``Limits.kept_pages_bytes``), the
@@ -131,7 +131,7 @@ class Site:
     def _key(self, name: str) -> str:
         """Views hold the data's texts in the reader's languages: one per chain, except those that hold every
         language (the adjacency and search indexes choose a title when asked)."""
-        return name if name in EVERY_LANGUAGE else f"{name}@{','.join(languages.current())}"
+        return name if name in EVERY_LANGUAGE else f"{name}@{languages.choice_key()}"
 
     def _held(self, name: str) -> tuple[bool, Any]:
         """Whether a view is held for the data as it is now, and the view held."""
@@ -149,7 +149,7 @@ class Site:
         return version == self.store.fingerprint()
 
     # ------------------------------------------------------------------ whole pages
-    def kept_page(self, key: tuple[str, ...]) -> Response | None:
+    def recall(self, key: tuple[str, ...]) -> Response | None:
         """The page kept under ``key`` if the data has not changed since it was rendered."""
         with self._locks["pages"]:
             held = self._pages.get(key)
@@ -164,7 +164,7 @@ class Site:
         response.raw_headers = list(headers)  # a copy: the middlewares add to the list they are sent
         return response
 
-    def keep_page(self, key: tuple[str, ...], version: object, response: Response) -> Response:
+    def remember(self, key: tuple[str, ...], version: object, response: Response) -> Response:
         """Keep a complete page (200, not marked ``no-store``) rendered from the data at ``version``; returns it."""
         body = getattr(response, "body", None)
         if (
@@ -304,41 +304,41 @@ class Site:
         return self.view("scale", lambda: api.proficiency_scale(self.store))
 
 
-def kept(route: Callable[[Request], Any]) -> Callable[[Request], Any]:
-    """A page route (plain or async) whose pages are kept for their next reader (see :meth:`Site.kept_page`):
+def remembered(route: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    """A page route (plain or async) whose pages are kept for their next reader (see :meth:`Site.recall`):
     keyed on the host, the address with its query, the media type asked for, and the reader's languages. A page
     that is not complete yet (a view still being computed) says ``Cache-Control: no-store`` and is not kept."""
     if inspect.iscoroutinefunction(route):
 
         @functools.wraps(route)
         async def answer_later(request: Request) -> Response:
-            site, key, found = _kept_for(request)
+            site, key, found = _recalled(request)
             if found is not None:
                 return found
             version = site.version()
-            return site.keep_page(key, version, await route(request)) if key else await route(request)
+            return site.remember(key, version, await route(request)) if key else await route(request)
 
         return answer_later
 
     @functools.wraps(route)
     def answer(request: Request) -> Response:
-        site, key, found = _kept_for(request)
+        site, key, found = _recalled(request)
         if found is not None:
             return found
         version = site.version()  # before rendering: a change meanwhile makes the page stale, never wrongly fresh
-        return site.keep_page(key, version, route(request)) if key else route(request)
+        return site.remember(key, version, route(request)) if key else route(request)
 
     return answer
 
 
-def _kept_for(request: Request) -> tuple[Site, tuple[str, ...] | None, Response | None]:
+def _recalled(request: Request) -> tuple[Site, tuple[str, ...] | None, Response | None]:
     """The site, the key a page is kept under (None when the site keeps no pages) and the page kept, if any."""
     site: Site = request.app.state.site
     if not site.settings.kept_pages_bytes:
         return site, None, None
     host, path, query = request.headers.get("host", ""), request.url.path, request.url.query
-    key = (host, path, query, wanted_type(request) or "", ",".join(languages.current()))
-    return site, key, site.kept_page(key)
+    key = (host, path, query, wanted_type(request) or "", languages.choice_key())
+    return site, key, site.recall(key)
 
 
 @cache

@@ -22,7 +22,7 @@ from .. import api
 from ..core.errors import JobarchError, QueryLimitError
 from ..core.i18n import _
 from .protocol import RESULT_TYPES, negotiate, serialize_result
-from .site import kept
+from .site import remembered
 
 MAX_QUERY_BYTES = 100_000
 ROWS_ON_PAGE = 500  # an answer's rows shown on a page; the downloads carry them all
@@ -217,7 +217,7 @@ def named_query_page(
             )
         return render("query.html.j2", 200, **context, answer=result, cells=linked_cells(result, base))
 
-    return kept(endpoint)  # an answer follows the data, its parameters and languages: kept as any page
+    return remembered(endpoint)  # an answer follows the data, its parameters and languages: kept as any page
 
 
 def where(exc: JobarchError) -> str:
